@@ -1,0 +1,118 @@
+"""Configuration read from the environment, only when a factory asks for it."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SERVICES = ("registration", "scheduling", "notifications")
+
+
+def _flag(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def data_dir(env: dict[str, str] | None = None) -> Path:
+    """Where the embedded default keeps its SQLite files and broker folder."""
+    env = os.environ if env is None else env
+    return Path(env.get("DATA_DIR", "var")).resolve()
+
+
+# The file-backed kombu transport used when no AMQP_URL is configured.
+EMBEDDED_BROKER_URL = "filesystem://"
+
+
+@dataclass(frozen=True)
+class BrokerSettings:
+    """How to reach the broker and how to shape the topology on it."""
+
+    url: str
+    namespace: str = "cx"
+    quorum_queues: bool = False
+    prefetch: int = 16
+    heartbeat: int = 30
+    confirm_timeout: float = 10.0
+    max_attempts: int = 5
+    retry_base_delay: float = 1.0
+    data_dir: Path = field(default_factory=lambda: Path("var"))
+
+    @property
+    def embedded(self) -> bool:
+        """True when using the file-backed transport instead of RabbitMQ."""
+        return self.url == EMBEDDED_BROKER_URL
+
+    def transport_options(self) -> dict:
+        """Kombu transport options: publisher confirms on AMQP, folders for the file transport."""
+        if not self.embedded:
+            return {"confirm_publish": True}
+        folder = self.data_dir / "broker"
+        for sub in ("queues", "control", "processed"):
+            (folder / sub).mkdir(parents=True, exist_ok=True)
+        return {
+            "data_folder_in": str(folder / "queues"),
+            "data_folder_out": str(folder / "queues"),
+            "control_folder": str(folder / "control"),
+            "processed_folder": str(folder / "processed"),
+            "store_processed": False,
+            "polling_interval": 0.1,
+        }
+
+
+@dataclass(frozen=True)
+class ServiceSettings:
+    """Everything one service needs from its environment."""
+
+    service: str
+    database_url: str
+    broker: BrokerSettings
+    public_base_url: str
+    organiser_credentials_file: Path
+    log_level: str = "INFO"
+
+
+def public_url_for(service: str, env: dict[str, str]) -> str:
+    """Base URL at which a service is reachable by people and calendar apps."""
+    defaults = {"registration": 8001, "scheduling": 8002, "notifications": 8003}
+    key = f"{service.upper()}_PUBLIC_URL"
+    return env.get(key, f"http://127.0.0.1:{defaults[service]}").rstrip("/")
+
+
+def broker_settings(env: dict[str, str] | None = None) -> BrokerSettings:
+    """Broker settings from AMQP_URL and friends; the embedded transport when unset."""
+    env = os.environ if env is None else env
+    directory = data_dir(env)
+    return BrokerSettings(
+        url=env.get("AMQP_URL") or EMBEDDED_BROKER_URL,
+        namespace=env.get("BROKER_NAMESPACE", "cx"),
+        quorum_queues=_flag(env.get("QUORUM_QUEUES"), False),
+        prefetch=int(env.get("BROKER_PREFETCH", "16")),
+        heartbeat=int(env.get("BROKER_HEARTBEAT", "30")),
+        confirm_timeout=float(env.get("BROKER_CONFIRM_TIMEOUT", "10")),
+        max_attempts=int(env.get("MESSAGE_MAX_ATTEMPTS", "5")),
+        retry_base_delay=float(env.get("MESSAGE_RETRY_BASE_DELAY", "1.0")),
+        data_dir=directory,
+    )
+
+
+def service_settings(service: str, env: dict[str, str] | None = None) -> ServiceSettings:
+    """Settings of one service; SQLite under DATA_DIR unless <SERVICE>_DATABASE_URL is set."""
+    env = os.environ if env is None else env
+    if service not in SERVICES:
+        raise ValueError(f"unknown service {service!r}")
+    directory = data_dir(env)
+    directory.mkdir(parents=True, exist_ok=True)
+    database_url = env.get(f"{service.upper()}_DATABASE_URL") or (
+        f"sqlite:///{directory / (service + '.db')}"
+    )
+    credentials = env.get("ORGANISER_CREDENTIALS_FILE") or str(directory / "organisers.json")
+    return ServiceSettings(
+        service=service,
+        database_url=database_url,
+        broker=broker_settings(env),
+        public_base_url=public_url_for(service, env),
+        organiser_credentials_file=Path(credentials),
+        log_level=env.get("LOG_LEVEL", "INFO"),
+    )

@@ -1,0 +1,69 @@
+"""Messages published by the registration service (exchange ``<ns>.registration.events``)."""
+
+from marshmallow import Schema, fields, validate
+
+from shared.contracts import register
+from shared.contracts.common import EventSnapshotSchema
+
+REGISTRATION_STATUSES = ["confirmed", "waitlisted", "pending", "cancelled", "rejected"]
+
+
+@register("event.published")
+class EventPublished(EventSnapshotSchema):
+    """An event was opened for registration."""
+
+
+@register("event.updated")
+class EventUpdated(EventSnapshotSchema):
+    """A published event changed; ``changes`` names the fields that did."""
+
+    changes = fields.List(fields.String(), required=True)
+
+
+@register("event.cancelled")
+class EventCancelled(EventSnapshotSchema):
+    """A published event was cancelled (its registrations are cancelled one by one too)."""
+
+    reason = fields.String(load_default=None, allow_none=True)
+
+
+class ParticipantSchema(Schema):
+    """Personal data a consumer needs to reach the participant; erased on request."""
+
+    name = fields.String(required=True)
+    email = fields.Email(required=True)
+    language = fields.String(load_default="en", validate=validate.Length(min=2, max=8))
+
+
+class RegistrationChange(Schema):
+    """Shape of every registration.* message: the registration as it now stands."""
+
+    registration_id = fields.String(required=True)
+    event = fields.Nested(EventSnapshotSchema, required=True)
+    status = fields.String(required=True, validate=validate.OneOf(REGISTRATION_STATUSES))
+    waitlist_position = fields.Integer(load_default=None, allow_none=True)
+    participant = fields.Nested(ParticipantSchema, required=True)
+    manage_url = fields.String(required=True)
+    feed_token = fields.String(required=True)
+    feed_url = fields.String(required=True)
+    reason = fields.String(load_default=None, allow_none=True)
+
+
+for _type in (
+    "registration.confirmed",
+    "registration.waitlisted",
+    "registration.pending",
+    "registration.promoted",
+    "registration.cancelled",
+    "registration.rejected",
+):
+    register(_type)(RegistrationChange)
+
+
+@register("participant.erased")
+class ParticipantErased(Schema):
+    """A participant asked to be forgotten: every service erases its copy of their data."""
+
+    registration_id = fields.String(required=True)
+    event_id = fields.String(required=True)
+    erased_at = fields.AwareDateTime(required=True)

@@ -1,0 +1,46 @@
+"""The outbox and inbox tables every service adds to its own database."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+
+def outbox_table(metadata: MetaData) -> Table:
+    """Messages waiting to be published, written in the same transaction as the state change."""
+    table = Table(
+        "outbox",
+        metadata,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("message_id", String(36), nullable=False, unique=True),
+        Column("message_type", String(100), nullable=False),
+        Column("exchange", String(200), nullable=False),
+        Column("body", Text, nullable=False),
+        Column("created_at", DateTime(timezone=True), nullable=False),
+        Column("sent_at", DateTime(timezone=True), nullable=True),
+        Column("failed_at", DateTime(timezone=True), nullable=True),
+        Column("attempts", Integer, nullable=False, default=0),
+        Column("last_error", Text, nullable=True),
+    )
+    Index("ix_outbox_pending", table.c.sent_at, table.c.failed_at, table.c.id)
+    return table
+
+
+def inbox_table(metadata: MetaData) -> Table:
+    """Message ids already handled, per handler group, to make consumers idempotent."""
+    return Table(
+        "inbox",
+        metadata,
+        Column("message_id", String(36), primary_key=True),
+        Column("handler", String(100), primary_key=True),
+        Column("message_type", String(100), nullable=False),
+        Column("processed_at", DateTime(timezone=True), nullable=False),
+    )

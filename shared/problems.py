@@ -1,0 +1,50 @@
+"""Errors over HTTP as RFC 9457 problem details (application/problem+json)."""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+
+from flask import Flask, Response, json, request
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+PROBLEM_JSON = "application/problem+json"
+
+
+def problem(status: int, detail: str, title: str | None = None, **extra) -> Response:
+    """A problem+json response with a human title and a clear detail."""
+    body = {
+        "type": "about:blank",
+        "title": title or HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+        "instance": request.path if request else None,
+    }
+    body.update(extra)
+    return Response(json.dumps(body), status=status, mimetype=PROBLEM_JSON)
+
+
+def register_problem_handlers(app: Flask, domain_errors: dict[type[Exception], int]) -> None:
+    """Map domain errors to statuses in one table; every other error becomes a problem too."""
+
+    for error_cls, status in domain_errors.items():
+
+        def handle_domain(exc: Exception, status: int = status) -> Response:
+            return problem(status, str(exc))
+
+        app.register_error_handler(error_cls, handle_domain)
+
+    @app.errorhandler(HTTPException)
+    def handle_http(exc: HTTPException) -> Response:
+        errors = getattr(exc, "data", {}).get("messages") if hasattr(exc, "data") else None
+        if errors:  # flask-smorest/webargs validation failure
+            return problem(422, "The request is not valid; see errors.", errors=errors)
+        status = exc.code or 500
+        return problem(status, exc.description or HTTPStatus(status).phrase)
+
+    @app.errorhandler(Exception)
+    def handle_unexpected(exc: Exception) -> Response:
+        log.exception("unhandled error")
+        return problem(500, "An unexpected error occurred; it has been logged.")

@@ -1,0 +1,59 @@
+"""Run a service's worker process: the outbox relay in a thread, the consumer in the main one."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from collections.abc import Callable, Mapping
+
+from sqlalchemy import Engine, Table
+
+from shared.broker import connect, describe
+from shared.config import BrokerSettings
+from shared.consumer import Handler, Worker
+from shared.outbox import OutboxRelay
+from shared.topology import platform_topology
+from shared.unit_of_work import OutboxUnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+def run_worker(
+    service: str,
+    settings: BrokerSettings,
+    engine: Engine,
+    outbox: Table,
+    uow_factory: Callable[[], OutboxUnitOfWork],
+    handlers: Mapping[str, Mapping[str, Handler]],
+    extra_loops: tuple[Callable[[threading.Event], None], ...] = (),
+) -> None:
+    """Relay and consume until SIGTERM/SIGINT, then finish the message in hand and exit."""
+    topology = platform_topology(settings)
+    log.info("worker starting", extra={"service": service, "broker": describe(settings)})
+    relay = OutboxRelay(engine, outbox, connect(settings), topology, settings)
+    worker = Worker(connect(settings), topology, service, uow_factory, handlers, settings)
+    stopping = threading.Event()
+
+    def shutdown(signum, _frame) -> None:
+        log.info("worker stopping", extra={"signal": signum})
+        stopping.set()
+        relay.stop()
+        worker.should_stop = True
+
+    signal.signal(signal.SIGTERM, shutdown)
+    signal.signal(signal.SIGINT, shutdown)
+    threads = [threading.Thread(target=relay.run, name=f"{service}-relay", daemon=True)]
+    threads += [
+        threading.Thread(target=loop, args=(stopping,), name=f"{service}-loop", daemon=True)
+        for loop in extra_loops
+    ]
+    for thread in threads:
+        thread.start()
+    if any(sub.service == service for sub in topology.subscriptions):
+        worker.run()
+    else:
+        stopping.wait()
+    for thread in threads:
+        thread.join(timeout=10)
+    log.info("worker stopped", extra={"service": service})

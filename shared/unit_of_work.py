@@ -1,0 +1,101 @@
+"""A SQLAlchemy unit of work whose commit carries the outgoing messages (transactional outbox)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Table, insert, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from shared import messages
+from shared.messages import Envelope
+
+
+class OutboxUnitOfWork:
+    """One transaction: state changes, outbox rows and inbox marks commit or roll back together.
+
+    Subclasses add repositories in ``_start`` and turn domain events into messages in
+    ``_collect_messages``; an HTTP request never talks to the broker, only to this.
+    """
+
+    def __init__(
+        self,
+        session_factory: sessionmaker[Session],
+        producer: str,
+        exchange: str,
+        outbox: Table,
+        inbox: Table,
+    ):
+        self.session_factory = session_factory
+        self.producer = producer
+        self.exchange = exchange
+        self._outbox = outbox
+        self._inbox = inbox
+        self.session: Session
+
+    def __enter__(self):
+        self.session = self.session_factory()
+        self._start(self.session)
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.session.rollback()
+        self.session.close()
+
+    def _start(self, session: Session) -> None:
+        """Hook: build repositories on the new session."""
+
+    def _collect_messages(self) -> list[tuple[str, dict[str, Any]]]:
+        """Hook: (type, payload) pairs raised by the aggregates touched in this unit of work."""
+        return []
+
+    def publish(self, message_type: str, payload: dict[str, Any], version: int = 1) -> Envelope:
+        """Queue a message to be published if and only if this unit of work commits."""
+        envelope = Envelope(
+            type=message_type, payload=payload, producer=self.producer, version=version
+        )
+        body = json.dumps(messages.dump(envelope), separators=(",", ":"), sort_keys=True)
+        self.session.execute(
+            insert(self._outbox).values(
+                message_id=envelope.message_id,
+                message_type=message_type,
+                exchange=self.exchange,
+                body=body,
+                created_at=datetime.now(UTC),
+                attempts=0,
+            )
+        )
+        return envelope
+
+    def already_handled(self, message_id: str, handler: str) -> bool:
+        """Has this handler group already committed the effect of this message?"""
+        row = self.session.execute(
+            select(self._inbox.c.message_id).where(
+                self._inbox.c.message_id == message_id, self._inbox.c.handler == handler
+            )
+        ).first()
+        return row is not None
+
+    def mark_handled(self, envelope: Envelope, handler: str) -> None:
+        """Record the message as handled; commits with the handler's effect."""
+        self.session.execute(
+            insert(self._inbox).values(
+                message_id=envelope.message_id,
+                handler=handler,
+                message_type=envelope.type,
+                processed_at=datetime.now(UTC),
+            )
+        )
+
+    def commit(self) -> None:
+        """Write the messages of the touched aggregates to the outbox, then commit everything."""
+        self.session.flush()
+        for message_type, payload in self._collect_messages():
+            self.publish(message_type, payload)
+        self.session.commit()
+
+    def rollback(self) -> None:
+        """Discard everything done in this unit of work, messages included."""
+        self.session.rollback()

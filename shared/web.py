@@ -1,0 +1,85 @@
+"""Flask plumbing every service shares: correlation ids, organiser auth, health probes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import wraps
+
+from flask import Flask, Response, current_app, g, jsonify, request
+from sqlalchemy import Engine, text
+
+from shared.correlation import _correlation_id, current_correlation_id
+from shared.credentials import CredentialStore, Organiser
+from shared.problems import problem
+
+_SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
+
+
+def init_web(app: Flask, credentials: CredentialStore, engine: Engine) -> None:
+    """Install correlation ids, the credential store and /healthz + /readyz on an app."""
+    app.extensions["credentials"] = credentials
+
+    @app.before_request
+    def _start_correlation() -> None:
+        incoming = request.headers.get("X-Correlation-ID", "")
+        value = incoming if _SAFE_ID.match(incoming) else None
+        g.correlation_token = _correlation_id.set(value or current_correlation_id())
+
+    @app.after_request
+    def _echo_correlation(response: Response) -> Response:
+        response.headers["X-Correlation-ID"] = _correlation_id.get() or ""
+        return response
+
+    @app.teardown_request
+    def _end_correlation(_exc) -> None:
+        token = g.pop("correlation_token", None)
+        if token is not None:
+            _correlation_id.reset(token)
+
+    @app.get("/healthz")
+    def healthz():
+        return jsonify(status="ok")
+
+    @app.get("/readyz")
+    def readyz():
+        try:
+            with engine.connect() as db:
+                db.execute(text("SELECT 1"))
+        except Exception:  # noqa: BLE001 - any failure means not ready
+            return problem(503, "The database is not reachable.")
+        return jsonify(status="ready")
+
+
+def bearer_token() -> str | None:
+    """The bearer token of the current request, if any."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def current_organiser() -> Organiser | None:
+    """The organiser behind the request's bearer token, or None."""
+    store: CredentialStore = current_app.extensions["credentials"]
+    return store.authenticate(bearer_token())
+
+
+def unauthorised() -> Response:
+    """401 with the Bearer challenge."""
+    response = problem(401, "An organiser credential is required (Authorization: Bearer ...).")
+    response.headers["WWW-Authenticate"] = 'Bearer realm="organisers"'
+    return response
+
+
+def organiser_required(view: Callable) -> Callable:
+    """Decorator: only requests with a valid organiser credential reach the view."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        organiser = current_organiser()
+        if organiser is None:
+            return unauthorised()
+        g.organiser = organiser
+        return view(*args, **kwargs)
+
+    return wrapped

@@ -1,0 +1,178 @@
+"""Idempotent consumers, retries, dead letters and broker faults, on real RabbitMQ/PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import signal
+import subprocess
+import uuid
+
+from kombu import Producer
+
+from shared import messages
+from shared.consumer import Worker
+from shared.deadletters import list_dead_letters, replay_dead_letters
+from shared.messages import Envelope
+from tests.shared.toy import Cure, outbox, running
+from tests.waiting import wait_until
+
+
+def _raw_publish(toy, body: dict, routing_key: str = "test.ping") -> None:
+    producer = Producer(toy.connect().channel())
+    producer.publish(
+        body,
+        exchange=toy.topology.events_exchange("registration"),
+        routing_key=routing_key,
+        serializer="json",
+        delivery_mode=2,
+    )
+
+
+def _ping(value: int, **extra) -> dict:
+    return messages.dump(
+        Envelope(type="test.ping", payload={"value": value, **extra}, producer="testsvc")
+    )
+
+
+def _depth(toy, queue) -> int:
+    _, count, _ = queue(toy.connect().channel()).queue_declare(passive=True)
+    return count
+
+
+def _handler_queue(toy):
+    return toy.topology.queues_of("testsvc")[0]
+
+
+def test_the_same_message_published_five_times_has_one_effect(toy):
+    body = _ping(42)
+    for _ in range(5):
+        _raw_publish(toy, body)
+    with running(toy.worker()):
+        wait_until(lambda: _depth(toy, _handler_queue(toy)) == 0)
+        wait_until(lambda: toy.effect_values() == [42])
+    assert toy.effect_values() == [42]
+
+
+def _run_in_child(toy, worker_cls) -> int:
+    """Run a worker in a forked process until it dies; return its exit signal."""
+
+    def child() -> None:
+        toy.engine.dispose(close=False)
+        toy.connections.clear()
+        toy.worker(worker_cls).run()
+
+    process = multiprocessing.get_context("fork").Process(target=child)
+    process.start()
+    process.join(timeout=30)
+    assert not process.is_alive(), "the worker should have killed itself"
+    return -process.exitcode
+
+
+class DiesAfterCommit(Worker):
+    """Commits the effect, then dies before it can ack."""
+
+    def process(self, group, envelope, handler):
+        super().process(group, envelope, handler)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+class DiesBeforeCommit(Worker):
+    """Applies the effect in its transaction, then dies before commit."""
+
+    def process(self, group, envelope, handler):
+        with self.uow_factory() as uow:
+            handler(envelope, uow)
+            uow.session.flush()
+            os.kill(os.getpid(), signal.SIGKILL)
+
+
+def test_a_consumer_killed_after_commit_but_before_ack_has_no_second_effect(toy):
+    _raw_publish(toy, _ping(5))
+    assert _run_in_child(toy, DiesAfterCommit) == signal.SIGKILL
+    assert toy.effect_values() == [5]  # the effect committed
+    assert _depth(toy, _handler_queue(toy)) == 1  # but the message came back
+    with running(toy.worker()):
+        wait_until(lambda: _depth(toy, _handler_queue(toy)) == 0)
+    assert toy.effect_values() == [5]
+
+
+def test_a_consumer_killed_before_commit_leaves_exactly_one_effect(toy):
+    _raw_publish(toy, _ping(6))
+    assert _run_in_child(toy, DiesBeforeCommit) == signal.SIGKILL
+    assert toy.effect_values() == []
+    with running(toy.worker()):
+        wait_until(lambda: toy.effect_values() == [6])
+        wait_until(lambda: _depth(toy, _handler_queue(toy)) == 0)
+    assert toy.effect_values() == [6]
+
+
+def test_a_poison_message_is_dead_lettered_after_its_attempts_and_can_be_replayed(toy):
+    _raw_publish(toy, _ping(9, poison=True))
+    _raw_publish(toy, _ping(10))
+    dead_queue = toy.topology.dead_letter_queue("testsvc")
+    with running(toy.worker()):
+        wait_until(lambda: _depth(toy, dead_queue) == 1)
+        assert toy.effect_values() == [10]  # the healthy message was not held up
+    letters = list_dead_letters(toy.connect(), toy.topology, "testsvc")
+    assert len(letters) == 1
+    assert letters[0].attempts == toy.settings.max_attempts
+    assert "poison message" in letters[0].reason
+    assert letters[0].message_type == "test.ping"
+    assert _depth(toy, dead_queue) == 1  # listing does not remove
+
+    Cure.cured = True
+    assert replay_dead_letters(toy.connect(), toy.topology, "testsvc") == 1
+    with running(toy.worker()):
+        wait_until(lambda: toy.effect_values() == [9, 10])
+    assert _depth(toy, dead_queue) == 0
+
+
+def test_an_unknown_version_goes_to_dead_letters_without_retries(toy):
+    body = _ping(1)
+    body["version"] = 99
+    _raw_publish(toy, body)
+    _raw_publish(toy, {"not": "an envelope"})
+    dead_queue = toy.topology.dead_letter_queue("testsvc")
+    with running(toy.worker()):
+        wait_until(lambda: _depth(toy, dead_queue) == 2)
+    reasons = sorted(
+        letter.reason for letter in list_dead_letters(toy.connect(), toy.topology, "testsvc")
+    )
+    assert "no contract for test.ping v99" in reasons[1]
+    assert "bad envelope" in reasons[0]
+    assert all(
+        letter.attempts == 0 for letter in list_dead_letters(toy.connect(), toy.topology, "testsvc")
+    )
+
+
+def test_every_message_arrives_when_the_broker_cuts_all_connections_mid_stream(toy):
+    total = 1000
+    toy.publish(*range(total))
+    relay, worker = toy.relay(batch_size=20), toy.worker()
+    with running(relay, worker):
+        for threshold in (50, 300):  # cut twice while messages are still flowing
+            wait_until(lambda t=threshold: len(toy.effect_values()) >= t)
+            subprocess.run(
+                ["rabbitmqctl", "close_all_connections", "chaos test"],
+                check=True,
+                capture_output=True,
+                timeout=30,
+            )
+            assert len(toy.effect_values()) < total, "the cut came too late to prove anything"
+        wait_until(lambda: len(toy.effect_values()) == total, timeout=60)
+        wait_until(lambda: toy.count(outbox, outbox.c.sent_at.is_(None)) == 0)
+    assert toy.effect_values() == list(range(total))  # each exactly once
+    assert toy.count(outbox, outbox.c.failed_at.is_not(None)) == 0
+
+
+def test_correlation_id_travels_from_the_unit_of_work_into_the_message(toy):
+    from shared.correlation import correlation_scope
+
+    with correlation_scope("req-" + uuid.uuid4().hex) as cid, toy.uow() as uow:
+        uow.publish("test.ping", {"value": 1})
+        uow.commit()
+    with toy.engine.connect() as db:
+        body = json.loads(db.execute(outbox.select()).one().body)
+    assert body["correlation_id"] == cid
