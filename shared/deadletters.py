@@ -1,4 +1,4 @@
-"""List and replay a service's dead letters: ``python -m shared.deadletters list|replay SERVICE``."""
+"""List and replay dead letters: ``python -m shared.deadletters list|replay SERVICE``."""
 
 from __future__ import annotations
 

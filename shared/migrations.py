@@ -48,3 +48,10 @@ def _migrate(context, connection, metadata: MetaData) -> None:
     )
     with context.begin_transaction():
         context.run_migrations()
+
+
+def autogenerate(migrations_dir: Path, database_url: str, message: str) -> None:
+    """Write a new revision from the difference between the models and an up-to-date database."""
+    config = alembic_config(migrations_dir, database_url)
+    command.upgrade(config, "head")
+    command.revision(config, message=message, autogenerate=True)

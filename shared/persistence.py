@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from sqlalchemy import (
     Column,
-    DateTime,
     Index,
     Integer,
     MetaData,
@@ -12,6 +11,8 @@ from sqlalchemy import (
     Table,
     Text,
 )
+
+from shared.database import UtcDateTime
 
 
 def outbox_table(metadata: MetaData) -> Table:
@@ -24,9 +25,9 @@ def outbox_table(metadata: MetaData) -> Table:
         Column("message_type", String(100), nullable=False),
         Column("exchange", String(200), nullable=False),
         Column("body", Text, nullable=False),
-        Column("created_at", DateTime(timezone=True), nullable=False),
-        Column("sent_at", DateTime(timezone=True), nullable=True),
-        Column("failed_at", DateTime(timezone=True), nullable=True),
+        Column("created_at", UtcDateTime, nullable=False),
+        Column("sent_at", UtcDateTime, nullable=True),
+        Column("failed_at", UtcDateTime, nullable=True),
         Column("attempts", Integer, nullable=False, default=0),
         Column("last_error", Text, nullable=True),
     )
@@ -42,5 +43,5 @@ def inbox_table(metadata: MetaData) -> Table:
         Column("message_id", String(36), primary_key=True),
         Column("handler", String(100), primary_key=True),
         Column("message_type", String(100), nullable=False),
-        Column("processed_at", DateTime(timezone=True), nullable=False),
+        Column("processed_at", UtcDateTime, nullable=False),
     )

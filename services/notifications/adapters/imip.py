@@ -1,0 +1,61 @@
+"""Build iTIP (RFC 5546) calendars for iMIP emails: one VEVENT, addressed to one attendee."""
+
+from __future__ import annotations
+
+from datetime import UTC, date
+
+from icalendar import Calendar, Event, Timezone, vCalAddress
+
+from services.notifications.domain.model import Invitation
+
+PRODID = "-//ClusterXchange//Logistics Platform//EN"
+
+
+def build_invitation_ics(inv: Invitation) -> bytes:
+    """Serialise inv as a METHOD:REQUEST or METHOD:CANCEL calendar; same input, same bytes."""
+    if (inv.method == "CANCEL") != (inv.status == "CANCELLED"):
+        raise ValueError(f"a {inv.method} cannot carry a {inv.status} event")
+    calendar = Calendar()
+    calendar.add("PRODID", PRODID)
+    calendar.add("VERSION", "2.0")
+    calendar.add("CALSCALE", "GREGORIAN")
+    calendar.add("METHOD", inv.method)
+    calendar.add_component(_event(inv))
+    calendar.subcomponents[:0] = [
+        _vtimezone(tzid, inv) for tzid in sorted(calendar.get_missing_tzids())
+    ]
+    return calendar.to_ical()
+
+
+def _event(inv: Invitation) -> Event:
+    event = Event()
+    event.add("UID", inv.uid)
+    event.add("SEQUENCE", inv.sequence)
+    event.add("DTSTAMP", inv.last_modified.astimezone(UTC))
+    event.add("LAST-MODIFIED", inv.last_modified.astimezone(UTC))
+    event.add("DTSTART", inv.start)
+    event.add("DTEND", inv.end)
+    event.add("SUMMARY", inv.summary)
+    for name, value in (("DESCRIPTION", inv.description), ("LOCATION", inv.location)):
+        if value is not None:
+            event.add(name, value)
+    event.add("STATUS", inv.status)
+    event.add("ORGANIZER", vCalAddress.new(inv.organizer_email, cn=inv.organizer_name))
+    event.add("ATTENDEE", _attendee(inv))
+    return event
+
+
+def _attendee(inv: Invitation) -> vCalAddress:
+    """The recipient alone: an invitation never discloses the other participants."""
+    partstat = "NEEDS-ACTION" if inv.method == "REQUEST" else None
+    return vCalAddress.new(
+        inv.attendee_email, cn=inv.attendee_name, role="REQ-PARTICIPANT", partstat=partstat
+    )
+
+
+def _vtimezone(tzid: str, inv: Invitation) -> Timezone:
+    """A VTIMEZONE over the whole years of the event, without icalendar's dated COMMENT."""
+    first, last = date(inv.start.year, 1, 1), date(inv.end.year + 1, 1, 1)
+    timezone = Timezone.from_tzid(tzid, first_date=first, last_date=last)
+    timezone.pop("COMMENT", None)
+    return timezone

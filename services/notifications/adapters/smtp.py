@@ -1,0 +1,114 @@
+"""Mailers: an SMTP relay, and a directory of .eml files for development and demos."""
+
+from __future__ import annotations
+
+import os
+import re
+import smtplib
+import ssl
+import tempfile
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Literal
+
+from services.notifications.domain.errors import (
+    DeliveryError,
+    PermanentDeliveryError,
+    TemporaryDeliveryError,
+)
+from services.notifications.domain.ports import Mailer
+
+Security = Literal["none", "starttls", "tls"]
+SECURITIES: frozenset[str] = frozenset({"none", "starttls", "tls"})
+
+
+class SmtpMailer(Mailer):
+    """Sends each message over its own SMTP connection to one relay."""
+
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        security: Security = "starttls",
+        username: str | None = None,
+        password: str | None = None,
+        timeout: float = 10.0,
+        ssl_context: ssl.SSLContext | None = None,
+    ) -> None:
+        if security not in SECURITIES:
+            raise ValueError(f"unknown SMTP security {security!r}")
+        if (username is None) != (password is None):
+            raise ValueError("give both SMTP username and password, or neither")
+        self.host, self.port, self.security = host, port, security
+        self._credentials: tuple[str, str] | None = None
+        if username is not None and password is not None:
+            self._credentials = (username, password)
+        self._timeout = timeout
+        self._ssl_context = ssl_context or ssl.create_default_context()
+
+    def send(self, msg: EmailMessage) -> None:
+        """Hand msg to the relay; 5xx replies are permanent, anything else temporary."""
+        try:
+            with self._connect() as smtp:
+                if self.security == "starttls":
+                    smtp.starttls(context=self._ssl_context)
+                if self._credentials is not None:
+                    smtp.login(*self._credentials)
+                smtp.send_message(msg)
+        except smtplib.SMTPRecipientsRefused as exc:
+            # Our messages have a single recipient, so its reply is the whole story.
+            raise _reply_error(*next(iter(exc.recipients.values()))) from exc
+        except smtplib.SMTPResponseException as exc:
+            raise _reply_error(exc.smtp_code, exc.smtp_error) from exc
+        except OSError as exc:  # refused or dropped connection, timeout, TLS failure
+            raise TemporaryDeliveryError(f"{type(exc).__name__}: {exc}") from exc
+
+    def _connect(self) -> smtplib.SMTP:
+        if self.security == "tls":
+            return smtplib.SMTP_SSL(
+                self.host, self.port, timeout=self._timeout, context=self._ssl_context
+            )
+        return smtplib.SMTP(self.host, self.port, timeout=self._timeout)
+
+
+class MailboxDirMailer(Mailer):
+    """Writes each message to <path>/<Message-ID>.eml; a re-send replaces the earlier file."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+
+    def send(self, msg: EmailMessage) -> None:
+        """Write msg atomically (temp file, then rename) under a name from its Message-ID."""
+        message_id = msg["Message-ID"]
+        if not message_id:
+            raise ValueError("a message needs a Message-ID to be stored")
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+            data = msg.as_bytes(policy=msg.policy.clone(linesep="\r\n"))
+            _write_atomically(self.path / eml_name(message_id), data)
+        except OSError as exc:
+            raise TemporaryDeliveryError(f"{type(exc).__name__}: {exc}") from exc
+
+
+def eml_name(message_id: str) -> str:
+    """A safe file name for a Message-ID: '<abc@example.eu>' -> 'abc@example.eu.eml'."""
+    return re.sub(r"[^A-Za-z0-9@._+-]", "_", message_id.strip().strip("<>")) + ".eml"
+
+
+def _write_atomically(target: Path, data: bytes) -> None:
+    fd, temp_name = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temp_name, target)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+
+
+def _reply_error(code: int, message: bytes | str) -> DeliveryError:
+    text = message.decode("utf-8", "replace") if isinstance(message, bytes) else message
+    error = PermanentDeliveryError if 500 <= code < 600 else TemporaryDeliveryError
+    return error(f"{code} {text}", code)

@@ -1,0 +1,12 @@
+"""Ports the notifications service needs from the outside world."""
+
+import abc
+from email.message import EmailMessage
+
+
+class Mailer(abc.ABC):
+    """Hands a finished message to a mail transport."""
+
+    @abc.abstractmethod
+    def send(self, msg: EmailMessage) -> None:
+        """Deliver msg or raise a DeliveryError subclass saying whether to retry."""

@@ -1,0 +1,119 @@
+"""Imperative mapping of the registration domain onto its own database."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    event,
+)
+from sqlalchemy.orm import registry, relationship
+
+from services.registration.domain.model import Event, PartnerQuota, Registration
+from shared.database import UtcDateTime
+from shared.persistence import inbox_table, outbox_table
+
+metadata = MetaData()
+mapper_registry = registry(metadata=metadata)
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("title", String(200), nullable=False),
+    Column("kind", String(50), nullable=False),
+    Column("description", Text, nullable=False, default=""),
+    Column("venue_name", String(200), nullable=False),
+    Column("venue_address", String(300), nullable=False),
+    Column("venue_city", String(100), nullable=False),
+    Column("venue_country", String(2), nullable=False),
+    Column("venue_lat", Float, nullable=True),
+    Column("venue_lon", Float, nullable=True),
+    Column("timezone", String(64), nullable=False),
+    Column("start", UtcDateTime, nullable=False),
+    Column("end", UtcDateTime, nullable=False),
+    Column("capacity", Integer, nullable=False),
+    Column("registration_opens", UtcDateTime, nullable=True),
+    Column("registration_closes", UtcDateTime, nullable=True),
+    Column("waitlist_enabled", Boolean, nullable=False),
+    Column("approval_required", Boolean, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("sequence", Integer, nullable=False),
+    Column("next_number", Integer, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+quotas = Table(
+    "partner_quotas",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("event_id", String(36), ForeignKey("events.id", ondelete="CASCADE"), nullable=False),
+    Column("partner", String(200), nullable=False),
+    Column("seats", Integer, nullable=False),
+    Column("release_at", UtcDateTime, nullable=False),
+)
+
+registrations = Table(
+    "registrations",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("event_id", String(36), ForeignKey("events.id"), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("email", String(320), nullable=False),
+    Column("organisation", String(200), nullable=False),
+    Column("organisation_type", String(50), nullable=False),
+    Column("country", String(2), nullable=False),
+    Column("role", String(50), nullable=False),
+    Column("partner", String(200), nullable=True),
+    Column("dietary_needs", Text, nullable=True),
+    Column("accessibility_needs", Text, nullable=True),
+    Column("language", String(8), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("queue_number", Integer, nullable=False),
+    Column("manage_token", String(64), nullable=False, unique=True),
+    Column("feed_token", String(64), nullable=False, unique=True),
+    Column("consent_at", UtcDateTime, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("erased_at", UtcDateTime, nullable=True),
+)
+Index("ix_registrations_event_status", registrations.c.event_id, registrations.c.status)
+
+outbox = outbox_table(metadata)
+inbox = inbox_table(metadata)
+
+_mapped = False
+
+
+def start_mappers() -> None:
+    """Map the domain classes once per process (idempotent)."""
+    global _mapped
+    if _mapped:
+        return
+    mapper_registry.map_imperatively(PartnerQuota, quotas)
+    mapper_registry.map_imperatively(Registration, registrations)
+    mapper_registry.map_imperatively(
+        Event,
+        events,
+        properties={
+            "quotas": relationship(PartnerQuota, cascade="all, delete-orphan", lazy="selectin"),
+            "registrations": relationship(
+                Registration, order_by=registrations.c.queue_number, lazy="selectin"
+            ),
+        },
+    )
+    _mapped = True
+
+
+@event.listens_for(Event, "load", propagate=True)
+def _init_events(target: Event, _context) -> None:
+    target.events = []

@@ -1,0 +1,74 @@
+"""Commands: what organisers and participants ask the registration service to do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Venue:
+    """Where an event takes place."""
+
+    name: str
+    address: str
+    city: str
+    country: str
+    lat: float | None = None
+    lon: float | None = None
+
+
+@dataclass(frozen=True)
+class Quota:
+    """Seats a partner cluster holds until ``release_at``; unused ones then go to everyone."""
+
+    partner: str
+    seats: int
+    release_at: datetime
+
+
+@dataclass(frozen=True)
+class CreateEvent:
+    title: str
+    kind: str
+    description: str
+    venue: Venue
+    timezone: str
+    start: datetime
+    end: datetime
+    capacity: int
+    registration_opens: datetime | None = None
+    registration_closes: datetime | None = None
+    waitlist_enabled: bool = True
+    approval_required: bool = False
+    quotas: tuple[Quota, ...] = ()
+
+
+@dataclass(frozen=True)
+class UpdateEvent:
+    event_id: str
+    changes: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Participant:
+    """The person behind a registration (personal data; erased on request)."""
+
+    name: str
+    email: str
+    organisation: str
+    organisation_type: str
+    country: str
+    role: str
+    partner: str | None = None
+    dietary_needs: str | None = None
+    accessibility_needs: str | None = None
+    language: str = "en"
+
+
+@dataclass(frozen=True)
+class Register:
+    event_id: str
+    participant: Participant
+    consent: bool = field(default=False)

@@ -1,0 +1,32 @@
+"""The registration unit of work: events repository plus the outbox."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from services.registration.adapters.orm import inbox, outbox
+from services.registration.adapters.repository import EventRepository
+from services.registration.service_layer.messages import PublicUrls, to_message
+from shared.unit_of_work import OutboxUnitOfWork
+
+
+class RegistrationUnitOfWork(OutboxUnitOfWork):
+    """Commits event changes and the messages they raised, atomically."""
+
+    events: EventRepository
+
+    def __init__(self, session_factory: sessionmaker[Session], exchange: str, urls: PublicUrls):
+        super().__init__(session_factory, "registration", exchange, outbox, inbox)
+        self.urls = urls
+
+    def _start(self, session: Session) -> None:
+        self.events = EventRepository(session)
+
+    def _collect_messages(self) -> list[tuple[str, dict[str, Any]]]:
+        collected = []
+        for event in self.events.seen:
+            while event.events:
+                collected.append(to_message(event, event.events.pop(0), self.urls))
+        return collected

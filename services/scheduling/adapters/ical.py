@@ -1,0 +1,131 @@
+"""Render feed items as a deterministic RFC 5545 / RFC 7986 iCalendar feed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+from icalendar import (
+    Calendar,
+    Event,
+    Timezone,
+    TimezoneDaylight,
+    TimezoneStandard,
+    vDuration,
+    vText,
+)
+
+from services.scheduling.domain.feed_items import FeedItem, FeedMeta
+
+PRODID = "-//ClusterXchange//Logistics Platform//EN"
+
+Observance = TimezoneStandard | TimezoneDaylight
+
+
+def render_feed(meta: FeedMeta, items: Iterable[FeedItem]) -> bytes:
+    """Render the feed; the same meta and items always give the same bytes."""
+    calendar = feed_calendar(meta)
+    for item in sorted(items, key=_sort_key):
+        calendar.add_component(feed_event(item))
+    _prepend_timezones(calendar)
+    return calendar.to_ical()
+
+
+def feed_calendar(meta: FeedMeta) -> Calendar:
+    """Build the VCALENDAR with its publishing properties and no components."""
+    calendar = Calendar()
+    calendar.add("PRODID", PRODID)
+    calendar.add("VERSION", "2.0")
+    calendar.add("CALSCALE", "GREGORIAN")
+    calendar.add("METHOD", "PUBLISH")
+    calendar.add("NAME", meta.name)
+    calendar.add("X-WR-CALNAME", vText(meta.name))
+    calendar.add("DESCRIPTION", meta.description)
+    calendar.add("X-WR-CALDESC", vText(meta.description))
+    calendar.add("SOURCE", meta.source_url, parameters={"VALUE": "URI"})
+    calendar.add("REFRESH-INTERVAL", meta.refresh, parameters={"VALUE": "DURATION"})
+    calendar.add("X-PUBLISHED-TTL", vDuration(meta.refresh))
+    if meta.timezone is not None:
+        calendar.add("X-WR-TIMEZONE", meta.timezone)
+    return calendar
+
+
+def feed_event(item: FeedItem) -> Event:
+    """Build the VEVENT for one item; DTSTAMP is its last change, never the clock."""
+    event = Event()
+    event.add("UID", item.uid)
+    event.add("DTSTAMP", item.last_modified.astimezone(UTC))
+    event.add("CREATED", item.created.astimezone(UTC))
+    event.add("LAST-MODIFIED", item.last_modified.astimezone(UTC))
+    event.add("SEQUENCE", item.sequence)
+    event.add("STATUS", item.status)
+    event.add("SUMMARY", item.summary)
+    event.add("DTSTART", _unambiguous(item.start))
+    event.add("DTEND", _unambiguous(item.end))
+    optional = {
+        "DESCRIPTION": item.description,
+        "LOCATION": item.location,
+        "GEO": item.geo,
+        "URL": item.url,
+    }
+    for name, value in optional.items():
+        if value is not None:
+            event.add(name, value)
+    if item.categories:
+        event.add("CATEGORIES", list(item.categories))
+    return event
+
+
+def vtimezone(tzid: str, first: date, last: date) -> Timezone:
+    """Build a VTIMEZONE for tzid valid from first to last, one observance per onset."""
+    timezone = Timezone.from_tzinfo(ZoneInfo(tzid), tzid, first_date=first, last_date=last)
+    timezone.pop("COMMENT", None)
+    observances: list[Observance] = [*timezone.standard, *timezone.daylight]
+    timezone.subcomponents = sorted(
+        (single for observance in observances for single in _split_rdates(observance)),
+        key=lambda observance: observance.DTSTART,
+    )
+    return timezone
+
+
+def _split_rdates(observance: Observance) -> list[Observance]:
+    """One copy per onset: ical.js reads one value per RDATE and dateutil none, so avoid RDATE."""
+    onsets = [observance.DTSTART, *(start for start, _ in observance.rdates)]
+    singles = []
+    for onset in onsets:
+        single = observance.copy()
+        del single.rdates
+        single.DTSTART = onset
+        singles.append(single)
+    return singles
+
+
+def _prepend_timezones(calendar: Calendar) -> None:
+    tzids = sorted(calendar.get_missing_tzids())
+    if not tzids:
+        return
+    first, last = _covered_years(calendar.events)
+    calendar.subcomponents[:0] = [vtimezone(tzid, first, last) for tzid in tzids]
+
+
+def _covered_years(events: list[Event]) -> tuple[date, date]:
+    """Whole local years spanning every event, so VTIMEZONEs only change with the items."""
+    years = [moment.year for event in events for moment in (event.start, event.end)]
+    return date(min(years), 1, 1), date(max(years) + 1, 1, 1)
+
+
+def _unambiguous(moment: datetime | date) -> datetime | date:
+    """Pin local times that a DST change skips or repeats to UTC, where parsers cannot disagree."""
+    if not isinstance(moment, datetime):
+        return moment
+    if moment.replace(fold=1 - moment.fold).utcoffset() != moment.utcoffset():
+        return moment.astimezone(UTC)
+    return moment
+
+
+def _sort_key(item: FeedItem) -> tuple[datetime, str]:
+    start = item.start
+    if not isinstance(start, datetime):
+        start = datetime.combine(start, time(), tzinfo=UTC)
+    return start.astimezone(UTC), item.uid

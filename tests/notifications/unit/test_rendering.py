@@ -1,0 +1,140 @@
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from jinja2 import UndefinedError
+
+from services.notifications.adapters.rendering import KINDS, render_email
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
+BASE = {
+    "recipient_name": "Anna Müller",
+    "event_title": "Smart Mobility Cluster Matchmaking 2025",
+    "event_start": datetime(2025, 5, 14, 9, 30, tzinfo=BRUSSELS),
+    "manage_url": "https://clusterxchange.eu/registrations/r-81f2?token=ab&lang=en",
+    "feed_url": "webcal://clusterxchange.eu/feeds/p-3c9d.ics",
+}
+EXTRA = {
+    "registration_waitlisted": {"position": 4},
+    "registration_rejected": {"reason": "The workshop is reserved for cluster managers."},
+    "event_cancelled": {"reason": "The venue is unavailable."},
+    "visit_joined": {
+        "visit_title": "Port of Antwerp-Bruges",
+        "visit_start": datetime(2025, 5, 15, 13, 0, tzinfo=BRUSSELS),
+        "visit_location": "Zaha Hadidplein 1, Antwerpen",
+    },
+    "visit_rescheduled": {
+        "visit_title": "Port of Antwerp-Bruges",
+        "old_start": datetime(2025, 5, 15, 13, 0, tzinfo=BRUSSELS),
+        "new_start": datetime(2025, 5, 15, 14, 30, tzinfo=BRUSSELS),
+        "old_location": "Zaha Hadidplein 1, Antwerpen",
+        "new_location": "Havenhuis, Antwerpen",
+    },
+    "visit_cancelled": {
+        "visit_title": "Port of Antwerp-Bruges",
+        "visit_start": datetime(2025, 5, 15, 13, 0, tzinfo=BRUSSELS),
+        "reason": None,
+    },
+    "reminder_visit": {
+        "visit_title": "Port of Antwerp-Bruges",
+        "visit_start": datetime(2025, 5, 15, 13, 0, tzinfo=BRUSSELS),
+        "visit_location": "Zaha Hadidplein 1, Antwerpen",
+    },
+    "reminder_event": {"event_location": "Square Brussels, Mont des Arts"},
+}
+
+
+def context(kind: str, **overrides: object) -> dict[str, object]:
+    return {**BASE, **EXTRA.get(kind, {}), **overrides}
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_every_kind_renders_a_subject_a_text_and_an_html_body_in_english(kind):
+    subject, text, html = render_email(kind, "en", context(kind))
+
+    assert subject and "\n" not in subject
+    assert text.startswith("Hello Anna Müller,")
+    assert BASE["manage_url"] in text and BASE["feed_url"] in text
+    assert html.startswith("<!DOCTYPE html>") and '<html lang="en">' in html
+    assert f"<title>{subject}</title>" in html
+    assert "https://clusterxchange.eu/registrations/r-81f2?token=ab&amp;lang=en" in html
+
+
+def test_the_waiting_list_email_states_the_position():
+    subject, text, html = render_email(
+        "registration_waitlisted", "en", context("registration_waitlisted")
+    )
+
+    assert subject == "Waiting list: Smart Mobility Cluster Matchmaking 2025"
+    assert "number 4 on the waiting list" in text
+    assert "Wednesday 14 May 2025, 09:30 CEST" in text
+
+
+def test_a_reschedule_lists_old_and_new_time_and_place():
+    _, text, html = render_email("visit_rescheduled", "en", context("visit_rescheduled"))
+
+    assert "When: Thursday 15 May 2025, 13:00 CEST → Thursday 15 May 2025, 14:30 CEST" in text
+    assert "Where: Zaha Hadidplein 1, Antwerpen → Havenhuis, Antwerpen" in text
+    assert html.count("<li>") == 2
+
+
+def test_a_reschedule_lists_only_what_changed():
+    unchanged_place = context("visit_rescheduled", new_location="Zaha Hadidplein 1, Antwerpen")
+
+    _, text, html = render_email("visit_rescheduled", "en", unchanged_place)
+
+    assert "When:" in text and "Where:" not in text
+    assert html.count("<li>") == 1
+
+
+@pytest.mark.parametrize("language", ["de", "de-AT", "de_DE"])
+def test_german_is_used_when_requested_and_available(language):
+    subject, text, html = render_email(
+        "registration_confirmed", language, context("registration_confirmed")
+    )
+
+    assert subject == "Anmeldung bestätigt: Smart Mobility Cluster Matchmaking 2025"
+    assert text.startswith("Hallo Anna Müller,")
+    assert "am 14.05.2025, 09:30 Uhr CEST ist bestätigt" in text
+    assert '<html lang="de">' in html
+
+
+def test_the_german_waiting_list_email_states_the_position():
+    subject, text, _ = render_email(
+        "registration_waitlisted", "de", context("registration_waitlisted")
+    )
+
+    assert subject.startswith("Warteliste:")
+    assert "Platz 4 der Warteliste" in text
+
+
+@pytest.mark.parametrize("language", ["de", "fr", "xx", ""])
+def test_english_is_the_fallback_when_the_language_has_no_template_for_the_kind(language):
+    subject, text, html = render_email("reminder_event", language, context("reminder_event"))
+
+    assert subject == "Reminder: Smart Mobility Cluster Matchmaking 2025"
+    assert text.startswith("Hello Anna Müller,")
+    assert '<html lang="en">' in html
+
+
+def test_html_escapes_a_malicious_name_while_text_keeps_it_verbatim():
+    evil = '<script>alert("x")</script> & Co'
+    kind = "registration_confirmed"
+
+    _, text, html = render_email(kind, "en", context(kind, recipient_name=evil, event_title=evil))
+
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; Co" in html
+    assert f"Hello {evil}," in text
+
+
+def test_a_missing_variable_is_an_error_not_a_blank():
+    incomplete = {key: value for key, value in BASE.items() if key != "event_title"}
+
+    with pytest.raises(UndefinedError, match="event_title"):
+        render_email("registration_confirmed", "en", incomplete)
+
+
+def test_an_unknown_kind_is_refused():
+    with pytest.raises(ValueError, match="newsletter"):
+        render_email("newsletter", "en", BASE)
