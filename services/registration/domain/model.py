@@ -40,8 +40,18 @@ class Status(StrEnum):
 
 ACTIVE = {Status.CONFIRMED, Status.WAITLISTED, Status.PENDING}
 # Changing these makes calendar copies stale: they bump the event's SEQUENCE.
-SCHEDULE_FIELDS = {"start", "end", "timezone", "venue_name", "venue_address", "venue_city",
-                   "venue_country", "venue_lat", "venue_lon", "status"}
+SCHEDULE_FIELDS = {
+    "start",
+    "end",
+    "timezone",
+    "venue_name",
+    "venue_address",
+    "venue_city",
+    "venue_country",
+    "venue_lat",
+    "venue_lon",
+    "status",
+}
 ERASED = "[erased]"
 
 
@@ -198,7 +208,10 @@ class Event:
     # --- participants ------------------------------------------------------------------
 
     def register(
-        self, registration_id: str, participant: Participant, tokens: tuple[str, str],
+        self,
+        registration_id: str,
+        participant: Participant,
+        tokens: tuple[str, str],
         now: datetime,
     ) -> Registration:
         """Take a seat, a place on the waiting list, or a place in the approval queue."""
@@ -215,14 +228,25 @@ class Event:
         else:
             raise EventFull("the event is full and keeps no waiting list")
         registration = Registration(
-            id=registration_id, event_id=self.id, name=participant.name.strip(),
-            email=participant.email.strip(), organisation=participant.organisation,
-            organisation_type=participant.organisation_type, country=participant.country.upper(),
-            role=participant.role, partner=participant.partner,
+            id=registration_id,
+            event_id=self.id,
+            name=participant.name.strip(),
+            email=participant.email.strip(),
+            organisation=participant.organisation,
+            organisation_type=participant.organisation_type,
+            country=participant.country.upper(),
+            role=participant.role,
+            partner=participant.partner,
             dietary_needs=participant.dietary_needs,
-            accessibility_needs=participant.accessibility_needs, language=participant.language,
-            status=status, queue_number=self.next_number, manage_token=tokens[0],
-            feed_token=tokens[1], consent_at=now, created_at=now, updated_at=now,
+            accessibility_needs=participant.accessibility_needs,
+            language=participant.language,
+            status=status,
+            queue_number=self.next_number,
+            manage_token=tokens[0],
+            feed_token=tokens[1],
+            consent_at=now,
+            created_at=now,
+            updated_at=now,
         )
         self.next_number += 1
         self.registrations.append(registration)
@@ -336,7 +360,8 @@ class Event:
 
     def confirmed_count(self, partner: str | None = None) -> int:
         return sum(
-            1 for r in self.registrations
+            1
+            for r in self.registrations
             if r.status == Status.CONFIRMED and (partner is None or r.partner == partner)
         )
 
@@ -350,7 +375,8 @@ class Event:
         """Seats still held back for partners whose quota is not yet released."""
         return sum(
             max(q.seats - self.confirmed_count(q.partner), 0)
-            for q in self.quotas if now < q.release_at
+            for q in self.quotas
+            if now < q.release_at
         )
 
     def has_seat_for(self, partner: str | None, now: datetime) -> bool:

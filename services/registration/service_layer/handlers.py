@@ -25,13 +25,27 @@ def create_event(cmd: CreateEvent, uow: RegistrationUnitOfWork, clock: Clock) ->
     now = clock()
     venue = cmd.venue
     event = Event(
-        id=str(uuid.uuid4()), title=cmd.title, kind=cmd.kind, description=cmd.description,
-        venue_name=venue.name, venue_address=venue.address, venue_city=venue.city,
-        venue_country=venue.country.upper(), venue_lat=venue.lat, venue_lon=venue.lon,
-        timezone=cmd.timezone, start=cmd.start, end=cmd.end, capacity=cmd.capacity,
-        registration_opens=cmd.registration_opens, registration_closes=cmd.registration_closes,
-        waitlist_enabled=cmd.waitlist_enabled, approval_required=cmd.approval_required,
-        created_at=now, updated_at=now, quotas=[_quota(q) for q in cmd.quotas],
+        id=str(uuid.uuid4()),
+        title=cmd.title,
+        kind=cmd.kind,
+        description=cmd.description,
+        venue_name=venue.name,
+        venue_address=venue.address,
+        venue_city=venue.city,
+        venue_country=venue.country.upper(),
+        venue_lat=venue.lat,
+        venue_lon=venue.lon,
+        timezone=cmd.timezone,
+        start=cmd.start,
+        end=cmd.end,
+        capacity=cmd.capacity,
+        registration_opens=cmd.registration_opens,
+        registration_closes=cmd.registration_closes,
+        waitlist_enabled=cmd.waitlist_enabled,
+        approval_required=cmd.approval_required,
+        created_at=now,
+        updated_at=now,
+        quotas=[_quota(q) for q in cmd.quotas],
     )
     event.validate()
     with uow:
@@ -79,7 +93,9 @@ def cancel_event(
     return event
 
 
-def register(cmd: Register, uow: RegistrationUnitOfWork, clock: Clock) -> tuple[Event, Registration]:
+def register(
+    cmd: Register, uow: RegistrationUnitOfWork, clock: Clock
+) -> tuple[Event, Registration]:
     if not cmd.consent:
         raise InvalidEvent("consent to the privacy notice is required to register")
     with uow:

@@ -10,7 +10,6 @@ from alembic import op
 
 import shared.database
 
-
 revision = "4cea79e03e54"
 down_revision = None
 branch_labels = None

@@ -1,0 +1,222 @@
+"""HTTP resources of the registration service (/api/v1)."""
+
+from __future__ import annotations
+
+from flask import Response, current_app
+from flask_smorest import Blueprint
+
+from services.registration.domain.commands import CreateEvent, Participant, Quota, Register, Venue
+from services.registration.entrypoints import schemas as s
+from services.registration.service_layer import handlers, views
+from shared.calendar_links import subscription_links
+from shared.web import current_organiser, organiser_required
+
+events_blp = Blueprint("events", __name__, url_prefix="/api/v1", description="Events")
+participants_blp = Blueprint(
+    "participants", __name__, url_prefix="/api/v1", description="Registration and self-service"
+)
+roster_blp = Blueprint("roster", __name__, url_prefix="/api/v1", description="Organiser roster")
+ORGANISER = [{"organiser": []}]
+
+
+def _app():
+    return current_app.extensions["container"]
+
+
+def _event_out(event):
+    app = _app()
+    return views.event_view(event, app.urls, app.clock())
+
+
+def _quotas(raw) -> tuple[Quota, ...]:
+    return tuple(Quota(**q) for q in raw)
+
+
+@events_blp.get("/events")
+@events_blp.response(200, s.EventOutSchema(many=True))
+def list_events():
+    """Published events (organisers also see drafts and cancelled ones)."""
+    app = _app()
+    with app.infrastructure.session_factory() as session:
+        found = views.list_events(session, include_unpublished=current_organiser() is not None)
+        return [_event_out(e) for e in found]
+
+
+@events_blp.post("/events")
+@events_blp.doc(security=ORGANISER)
+@organiser_required
+@events_blp.arguments(s.EventInSchema)
+@events_blp.response(201, s.EventOutSchema)
+def create_event(data):
+    """Create a draft event."""
+    app = _app()
+    command = CreateEvent(
+        **{k: v for k, v in data.items() if k not in {"venue", "quotas"}},
+        venue=Venue(**data["venue"]),
+        quotas=_quotas(data["quotas"]),
+    )
+    return _event_out(handlers.create_event(command, app.uow(), app.clock))
+
+
+@events_blp.get("/events/<event_id>")
+@events_blp.response(200, s.EventOutSchema)
+def get_event(event_id):
+    """One event; drafts only for organisers."""
+    app = _app()
+    with app.infrastructure.session_factory() as session:
+        event = views.get_event(session, event_id, current_organiser() is not None)
+        return _event_out(event)
+
+
+@events_blp.patch("/events/<event_id>")
+@events_blp.doc(security=ORGANISER)
+@organiser_required
+@events_blp.arguments(s.EventPatchSchema)
+@events_blp.response(200, s.EventOutSchema)
+def update_event(data, event_id):
+    """Edit an event; a larger capacity promotes from the waiting list at once."""
+    app = _app()
+    if "venue" in data:
+        data["venue"] = Venue(**data["venue"])
+    if "quotas" in data:
+        data["quotas"] = _quotas(data["quotas"])
+    return _event_out(handlers.update_event(event_id, data, app.uow(), app.clock))
+
+
+@events_blp.post("/events/<event_id>/publish")
+@events_blp.doc(security=ORGANISER)
+@organiser_required
+@events_blp.response(200, s.EventOutSchema)
+def publish_event(event_id):
+    """Open a draft for registration."""
+    app = _app()
+    return _event_out(handlers.publish_event(event_id, app.uow(), app.clock))
+
+
+@events_blp.post("/events/<event_id>/cancel")
+@events_blp.doc(security=ORGANISER)
+@organiser_required
+@events_blp.arguments(s.CancelSchema, required=False)
+@events_blp.response(200, s.EventOutSchema)
+def cancel_event(data, event_id):
+    """Cancel the event and every registration in it."""
+    app = _app()
+    return _event_out(handlers.cancel_event(event_id, data.get("reason"), app.uow(), app.clock))
+
+
+@participants_blp.post("/events/<event_id>/registrations")
+@participants_blp.arguments(s.RegistrationInSchema)
+@participants_blp.response(201, s.RegistrationCreatedSchema)
+def register(data, event_id):
+    """Register for an event: a seat, the waiting list, or pending approval."""
+    app = _app()
+    consent = data.pop("consent")
+    command = Register(event_id=event_id, participant=Participant(**data), consent=consent)
+    event, registration = handlers.register(command, app.uow(), app.clock)
+    return {
+        "id": registration.id,
+        "event_id": event.id,
+        "status": registration.status,
+        "waitlist_position": event.waitlist_position(registration),
+        "manage_url": app.urls.manage(registration.manage_token),
+        "feed": subscription_links(app.urls.feed(registration.feed_token)),
+    }
+
+
+def _own(token: str) -> dict:
+    with _app().infrastructure.session_factory() as session:
+        return views.registration_view(*views.by_token(session, token))
+
+
+@participants_blp.get("/manage/<token>")
+@participants_blp.response(200, s.OwnRegistrationSchema)
+def view_own(token):
+    """Your registration, by the private link you received."""
+    return _own(token)
+
+
+@participants_blp.patch("/manage/<token>")
+@participants_blp.arguments(s.NeedsSchema)
+@participants_blp.response(200, s.OwnRegistrationSchema)
+def update_own_needs(data, token):
+    """Update your dietary and accessibility needs."""
+    app = _app()
+    handlers.update_needs_by_token(token, data, app.uow(), app.clock)
+    return _own(token)
+
+
+@participants_blp.post("/manage/<token>/cancel")
+@participants_blp.response(200, s.OwnRegistrationSchema)
+def cancel_own(token):
+    """Cancel your registration; your seat goes to the next person waiting."""
+    app = _app()
+    handlers.cancel_by_token(token, app.uow(), app.clock)
+    return _own(token)
+
+
+@participants_blp.post("/manage/<token>/erase")
+@participants_blp.response(204)
+def erase_own(token):
+    """Erase your personal data here and in the other services; the link stops working."""
+    app = _app()
+    handlers.erase_by_token(token, app.uow(), app.clock)
+
+
+@roster_blp.get("/events/<event_id>/registrations")
+@roster_blp.doc(security=ORGANISER)
+@organiser_required
+@roster_blp.arguments(s.RosterQuerySchema, location="query")
+@roster_blp.response(200, s.OwnRegistrationSchema(many=True))
+def roster(query, event_id):
+    """The roster, filtered by status, country and role; ``format=csv`` for a spreadsheet."""
+    app = _app()
+    with app.infrastructure.session_factory() as session:
+        rows = views.roster(views.get_event(session, event_id, True), query)
+    if query["format"] == "csv":
+        return Response(
+            views.roster_csv(rows),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="roster-{event_id}.csv"'},
+        )
+    return rows
+
+
+@roster_blp.get("/events/<event_id>/report")
+@roster_blp.doc(security=ORGANISER)
+@organiser_required
+@roster_blp.response(200, s.ReportSchema)
+def report(event_id):
+    """Participant counts for EU programme reporting."""
+    app = _app()
+    with app.infrastructure.session_factory() as session:
+        return views.report(views.get_event(session, event_id, True))
+
+
+def _organiser_action(name: str, summary: str, schema=None):
+    """Register POST /registrations/<id>/<name> calling handlers.<name> (with a reason)."""
+
+    def view(*args, registration_id):
+        app = _app()
+        extra = (args[0].get("reason"),) if schema else ()
+        registration = getattr(handlers, name)(registration_id, *extra, app.uow(), app.clock)
+        with app.infrastructure.session_factory() as session:
+            event = views.get_event(session, registration.event_id, True)
+            return views.registration_view(event, event.registration(registration.id))
+
+    view.__name__ = view.__qualname__ = f"{name}_registration"
+    view.__doc__ = summary
+    decorated = roster_blp.response(200, s.OwnRegistrationSchema)(view)
+    if schema:
+        decorated = roster_blp.arguments(schema, required=False)(decorated)
+    decorated = organiser_required(decorated)
+    decorated = roster_blp.doc(security=ORGANISER)(decorated)
+    roster_blp.post(f"/registrations/<registration_id>/{name.replace('_registration', '')}")(
+        decorated
+    )
+
+
+_organiser_action("approve", "Approve a pending registration (seat or waiting list).")
+_organiser_action("reject", "Reject a pending registration.", s.RejectSchema)
+_organiser_action("promote", "Move a waitlisted person to a free seat by hand.")
+_organiser_action("cancel_registration", "Cancel a registration; the next in line moves up.")
+_organiser_action("erase", "Erase a participant's personal data everywhere.")

@@ -1,0 +1,37 @@
+"""The registration service's Flask app (gunicorn: ``...flask_app:create_app()``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+
+from flask import Flask
+
+from services.registration.bootstrap import bootstrap
+from services.registration.domain import errors
+from services.registration.entrypoints.api import events_blp, participants_blp, roster_blp
+from shared.app_factory import create_service_app
+from shared.infrastructure import utc_now
+
+DOMAIN_ERRORS = {
+    errors.NotFound: 404,
+    errors.InvalidEvent: 422,
+    errors.EventNotOpen: 409,
+    errors.EventFull: 409,
+    errors.AlreadyRegistered: 409,
+    errors.InvalidTransition: 409,
+}
+
+
+def create_app(
+    env: Mapping[str, str] | None = None, clock: Callable[[], datetime] = utc_now
+) -> Flask:
+    """Build the app from the environment (or the given mapping)."""
+    container = bootstrap(env, clock)
+    return create_service_app(
+        container.infrastructure,
+        "Registration API",
+        [events_blp, participants_blp, roster_blp],
+        DOMAIN_ERRORS,
+        container,
+    )

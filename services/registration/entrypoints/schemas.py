@@ -1,0 +1,186 @@
+"""Request and response schemas of the registration API."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from marshmallow import Schema, ValidationError, fields, validate, validates
+
+EVENT_KINDS = [
+    "joint_learning_workshop",
+    "awareness_workshop",
+    "cross_cluster_learning",
+    "twinning_meeting",
+    "other",
+]
+ORGANISATION_TYPES = [
+    "cluster_organisation",
+    "sme",
+    "large_enterprise",
+    "research",
+    "university",
+    "public_authority",
+    "other",
+]
+ROLES = ["cluster_manager", "sme", "research", "public_authority", "investor", "other"]
+STATUSES = ["confirmed", "waitlisted", "pending", "cancelled", "rejected"]
+
+Text = fields.String
+Country = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z]{2}$"))
+
+
+class VenueSchema(Schema):
+    name = Text(required=True, validate=validate.Length(min=1, max=200))
+    address = Text(required=True, validate=validate.Length(min=1, max=300))
+    city = Text(required=True, validate=validate.Length(min=1, max=100))
+    country = Country
+    lat = fields.Float(load_default=None, allow_none=True, validate=validate.Range(-90, 90))
+    lon = fields.Float(load_default=None, allow_none=True, validate=validate.Range(-180, 180))
+
+
+class QuotaSchema(Schema):
+    partner = Text(required=True, validate=validate.Length(min=1, max=200))
+    seats = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    release_at = fields.AwareDateTime(required=True)
+
+
+class EventInSchema(Schema):
+    """An event as an organiser creates it; datetimes must carry an offset."""
+
+    title = Text(required=True, validate=validate.Length(min=1, max=200))
+    kind = Text(required=True, validate=validate.OneOf(EVENT_KINDS))
+    description = Text(load_default="", validate=validate.Length(max=10000))
+    venue = fields.Nested(VenueSchema, required=True)
+    timezone = Text(required=True)
+    start = fields.AwareDateTime(required=True)
+    end = fields.AwareDateTime(required=True)
+    capacity = fields.Integer(required=True, strict=True, validate=validate.Range(1, 100000))
+    registration_opens = fields.AwareDateTime(load_default=None, allow_none=True)
+    registration_closes = fields.AwareDateTime(load_default=None, allow_none=True)
+    waitlist_enabled = fields.Boolean(load_default=True)
+    approval_required = fields.Boolean(load_default=False)
+    quotas = fields.List(fields.Nested(QuotaSchema), load_default=list)
+
+    @validates("timezone")
+    def _known_timezone(self, value: str, **_kwargs) -> None:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValidationError(f"unknown IANA timezone {value!r}") from exc
+
+
+class EventPatchSchema(EventInSchema):
+    """Any subset of the event's fields (defaults are not applied to absent ones)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(partial=True, **kwargs)
+
+
+class CancelSchema(Schema):
+    reason = Text(load_default=None, allow_none=True, validate=validate.Length(max=1000))
+
+
+class SeatsSchema(Schema):
+    capacity = fields.Integer()
+    confirmed = fields.Integer()
+    waitlisted = fields.Integer()
+    pending = fields.Integer()
+    seats_left = fields.Integer()
+
+
+class LinksSchema(Schema):
+    https = Text()
+    webcal = Text()
+    google = Text()
+
+
+class EventOutSchema(EventInSchema):
+    id = Text()
+    status = Text()
+    sequence = fields.Integer()
+    seats = fields.Nested(SeatsSchema)
+    feed = fields.Nested(LinksSchema)
+    created_at = fields.AwareDateTime()
+    updated_at = fields.AwareDateTime()
+
+
+class RegistrationInSchema(Schema):
+    """What a participant fills in; consent to the privacy notice is required."""
+
+    name = Text(required=True, validate=validate.Length(min=1, max=200))
+    email = fields.Email(required=True, validate=validate.Length(max=320))
+    organisation = Text(required=True, validate=validate.Length(min=1, max=200))
+    organisation_type = Text(required=True, validate=validate.OneOf(ORGANISATION_TYPES))
+    country = Country
+    role = Text(required=True, validate=validate.OneOf(ROLES))
+    partner = Text(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    dietary_needs = Text(load_default=None, allow_none=True, validate=validate.Length(max=1000))
+    accessibility_needs = Text(
+        load_default=None, allow_none=True, validate=validate.Length(max=1000)
+    )
+    language = Text(load_default="en", validate=validate.Regexp(r"^[a-z]{2}(-[A-Z]{2})?$"))
+    consent = fields.Boolean(required=True)
+
+    @validates("consent")
+    def _consented(self, value: bool, **_kwargs) -> None:
+        if value is not True:
+            raise ValidationError("consent to the privacy notice is required to register")
+
+
+class NeedsSchema(Schema):
+    dietary_needs = Text(allow_none=True, validate=validate.Length(max=1000))
+    accessibility_needs = Text(allow_none=True, validate=validate.Length(max=1000))
+
+
+class OwnRegistrationSchema(Schema):
+    """A registration as its owner (manage link) or an organiser sees it."""
+
+    id = Text()
+    event_id = Text()
+    event_title = Text()
+    status = Text()
+    waitlist_position = fields.Integer(allow_none=True)
+    name = Text()
+    email = Text()
+    organisation = Text()
+    organisation_type = Text()
+    country = Text()
+    role = Text()
+    partner = Text(allow_none=True)
+    dietary_needs = Text(allow_none=True)
+    accessibility_needs = Text(allow_none=True)
+    language = Text()
+    created_at = fields.AwareDateTime()
+    updated_at = fields.AwareDateTime()
+    erased = fields.Boolean()
+
+
+class RegistrationCreatedSchema(Schema):
+    id = Text()
+    event_id = Text()
+    status = Text()
+    waitlist_position = fields.Integer(allow_none=True)
+    manage_url = Text()
+    feed = fields.Nested(LinksSchema)
+
+
+class RosterQuerySchema(Schema):
+    status = Text(validate=validate.OneOf(STATUSES))
+    country = Text(validate=validate.Regexp(r"^[A-Za-z]{2}$"))
+    role = Text(validate=validate.OneOf(ROLES))
+    format = Text(load_default="json", validate=validate.OneOf(["json", "csv"]))
+
+
+class RejectSchema(Schema):
+    reason = Text(load_default=None, allow_none=True, validate=validate.Length(max=1000))
+
+
+class ReportSchema(Schema):
+    event_id = Text()
+    title = Text()
+    participants = fields.Integer()
+    sme_count = fields.Integer()
+    by_country = fields.Dict(keys=Text(), values=fields.Integer())
+    by_role = fields.Dict(keys=Text(), values=fields.Integer())
+    by_organisation_type = fields.Dict(keys=Text(), values=fields.Integer())
+    by_status = fields.Dict(keys=Text(), values=fields.Integer())

@@ -1,0 +1,161 @@
+"""Read-side queries: plain dicts for the API, no aggregate methods that change state."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from services.registration.domain.errors import NotFound
+from services.registration.domain.model import Event, EventStatus, Registration, Status
+from services.registration.service_layer.messages import PublicUrls
+from shared.calendar_links import subscription_links
+
+ROSTER_COLUMNS = [
+    "id",
+    "status",
+    "waitlist_position",
+    "name",
+    "email",
+    "organisation",
+    "organisation_type",
+    "country",
+    "role",
+    "partner",
+    "dietary_needs",
+    "accessibility_needs",
+    "language",
+    "created_at",
+]
+
+
+def event_view(event: Event, urls: PublicUrls, now: datetime) -> dict[str, Any]:
+    """An event with its seat counts and the links to subscribe to its feed."""
+    counts = Counter(r.status for r in event.registrations)
+    return {
+        **{
+            k: getattr(event, k)
+            for k in (
+                "id",
+                "title",
+                "kind",
+                "description",
+                "timezone",
+                "start",
+                "end",
+                "capacity",
+                "registration_opens",
+                "registration_closes",
+                "waitlist_enabled",
+                "approval_required",
+                "status",
+                "sequence",
+                "created_at",
+                "updated_at",
+            )
+        },
+        "venue": {
+            "name": event.venue_name,
+            "address": event.venue_address,
+            "city": event.venue_city,
+            "country": event.venue_country,
+            "lat": event.venue_lat,
+            "lon": event.venue_lon,
+        },
+        "quotas": [
+            {"partner": q.partner, "seats": q.seats, "release_at": q.release_at}
+            for q in event.quotas
+        ],
+        "seats": {
+            "capacity": event.capacity,
+            "confirmed": counts[Status.CONFIRMED],
+            "waitlisted": counts[Status.WAITLISTED],
+            "pending": counts[Status.PENDING],
+            "seats_left": event.seats_left(now),
+        },
+        "feed": subscription_links(f"{urls.scheduling}/feeds/events/{event.id}.ics"),
+    }
+
+
+def list_events(session: Session, include_unpublished: bool) -> list[Event]:
+    query = select(Event).order_by(Event.start)
+    if not include_unpublished:
+        query = query.where(Event.status == EventStatus.PUBLISHED)
+    return list(session.scalars(query))
+
+
+def get_event(session: Session, event_id: str, include_unpublished: bool) -> Event:
+    event = session.get(Event, event_id)
+    if event is None or (event.status == EventStatus.DRAFT and not include_unpublished):
+        raise NotFound(f"no event {event_id}")
+    return event
+
+
+def registration_view(event: Event, registration: Registration) -> dict[str, Any]:
+    """A registration as its owner or an organiser sees it (personal data included)."""
+    return {
+        **{c: getattr(registration, c) for c in ROSTER_COLUMNS if c != "waitlist_position"},
+        "event_id": event.id,
+        "event_title": event.title,
+        "waitlist_position": event.waitlist_position(registration),
+        "updated_at": registration.updated_at,
+        "erased": registration.erased_at is not None,
+    }
+
+
+def by_token(session: Session, token: str) -> tuple[Event, Registration]:
+    registration = session.scalars(
+        select(Registration).where(Registration.manage_token == token)
+    ).first()
+    if registration is None:
+        raise NotFound("unknown or revoked link")
+    return session.get(Event, registration.event_id), registration
+
+
+def roster(event: Event, filters: dict[str, str]) -> list[dict[str, Any]]:
+    """The event's registrations in queue order, filtered by status, country and role."""
+    rows = []
+    for registration in event.registrations:
+        if filters.get("status") and registration.status != filters["status"]:
+            continue
+        if filters.get("country") and registration.country != filters["country"].upper():
+            continue
+        if filters.get("role") and registration.role != filters["role"]:
+            continue
+        rows.append(registration_view(event, registration))
+    return rows
+
+
+def _safe_cell(value: Any) -> str:
+    """Neutralise spreadsheet formulas in user-supplied text (CSV injection)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
+
+
+def roster_csv(rows: list[dict[str, Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(ROSTER_COLUMNS)
+    for row in rows:
+        writer.writerow([_safe_cell(row[column]) for column in ROSTER_COLUMNS])
+    return buffer.getvalue()
+
+
+def report(event: Event) -> dict[str, Any]:
+    """Counts for EU programme reports: participants are the confirmed registrations."""
+    confirmed = [r for r in event.registrations if r.status == Status.CONFIRMED]
+    return {
+        "event_id": event.id,
+        "title": event.title,
+        "participants": len(confirmed),
+        "sme_count": sum(1 for r in confirmed if r.organisation_type == "sme"),
+        "by_country": dict(Counter(r.country for r in confirmed)),
+        "by_role": dict(Counter(r.role for r in confirmed)),
+        "by_organisation_type": dict(Counter(r.organisation_type for r in confirmed)),
+        "by_status": dict(Counter(r.status for r in event.registrations)),
+    }

@@ -1,0 +1,86 @@
+"""200 people register at once for 40 seats: exactly 40 seats, 160 on the list, in order."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from services.registration.adapters.orm import outbox
+from services.registration.bootstrap import bootstrap
+from services.registration.domain.commands import CreateEvent, Participant, Register, Venue
+from services.registration.service_layer import handlers
+
+SEATS, PEOPLE = 40, 200
+
+
+def _event(app):
+    start = datetime(2030, 5, 1, 9, tzinfo=UTC)
+    command = CreateEvent(
+        title="Contended workshop",
+        kind="joint_learning_workshop",
+        description="",
+        venue=Venue("Hall", "Street 1", "Ghent", "BE"),
+        timezone="Europe/Brussels",
+        start=start,
+        end=start + timedelta(hours=8),
+        capacity=SEATS,
+    )
+    event = handlers.create_event(command, app.uow(), app.clock)
+    handlers.publish_event(event.id, app.uow(), app.clock)
+    return event.id
+
+
+def _register_all(app, event_id) -> list:
+    def one(n: int):
+        participant = Participant(f"P{n}", f"p{n}@example.org", "Org", "sme", "BE", "sme")
+        return handlers.register(
+            Register(event_id, participant, consent=True), app.uow(), app.clock
+        )[1]
+
+    with ThreadPoolExecutor(max_workers=32) as pool:
+        return list(pool.map(one, range(PEOPLE)))
+
+
+def _assert_no_overbooking(app, event_id) -> None:
+    with app.infrastructure.session_factory() as session:
+        from services.registration.service_layer.views import get_event
+
+        event = get_event(session, event_id, True)
+        confirmed = [r for r in event.registrations if r.status == "confirmed"]
+        waitlist = event.waitlist()
+        assert len(confirmed) == SEATS
+        assert len(waitlist) == PEOPLE - SEATS
+        assert [event.waitlist_position(r) for r in waitlist] == list(range(1, PEOPLE - SEATS + 1))
+        # the queue order is the order in which seats were decided: every confirmed
+        # registration came before every waitlisted one
+        assert max(r.queue_number for r in confirmed) < min(r.queue_number for r in waitlist)
+        numbers = sorted(r.queue_number for r in event.registrations)
+        assert numbers == list(range(1, PEOPLE + 1))
+    with app.infrastructure.engine.connect() as db:
+        counts = dict(
+            db.execute(
+                select(outbox.c.message_type, func.count()).group_by(outbox.c.message_type)
+            ).all()
+        )
+    assert counts["registration.confirmed"] == SEATS
+    assert counts["registration.waitlisted"] == PEOPLE - SEATS
+
+
+@pytest.mark.parametrize("backend", ["postgresql", "sqlite"])
+def test_concurrent_registrations_never_overbook(backend, postgres_url, tmp_path):
+    url = postgres_url if backend == "postgresql" else f"sqlite:///{tmp_path / 'reg.db'}"
+    app = bootstrap(
+        {"REGISTRATION_DATABASE_URL": url, "DATA_DIR": str(tmp_path)},
+        clock=lambda: datetime(2030, 4, 1, tzinfo=UTC),
+        migrate=True,
+    )
+    try:
+        event_id = _event(app)
+        results = _register_all(app, event_id)
+        assert sum(r.status == "confirmed" for r in results) == SEATS
+        _assert_no_overbooking(app, event_id)
+    finally:
+        app.infrastructure.engine.dispose()
