@@ -6,7 +6,7 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from functools import partial
-from typing import Any
+from typing import Any, NamedTuple
 
 from kombu import Connection, Message, Producer
 from kombu.mixins import ConsumerMixin
@@ -28,8 +28,22 @@ ORIGIN_HEADER = "x-cx-origin-queue"
 REASON_HEADER = "x-cx-dead-reason"
 
 
+class Delivery(NamedTuple):
+    """A received, valid message waiting to be applied."""
+
+    group: str
+    envelope: Envelope
+    handler: Handler
+    message: Message
+
+
 class Worker(ConsumerMixin):
-    """Consumes a service's handler queues; one transaction per message, acked after commit."""
+    """Consumes a service's handler queues; acks only after the effects committed.
+
+    Messages already waiting are applied in small batches (up to the prefetch) in one
+    transaction, which amortises the commit; if a batch fails, its messages are applied one
+    by one so only the failing one goes to the retry tier.
+    """
 
     def __init__(
         self,
@@ -47,15 +61,17 @@ class Worker(ConsumerMixin):
         self.handlers = handlers
         self.settings = settings
         self._producer: Producer | None = None
+        self._batch: list[Delivery] = []
+        self._live: Connection = connection
 
-    def on_connection_revived(self) -> None:
-        """(Re)declare everything on a fresh connection; drop the stale producer."""
-        self.topology.declare(self.connection)
+    def on_consume_ready(self, connection: Connection, channel, consumers, **kwargs) -> None:
+        """Remember the live connection (the mixin works on a clone) for reads and republishing."""
+        self._live = connection
         self._producer = None
 
     def get_consumers(self, Consumer, channel):  # noqa: N803 - kombu's signature
         """One consumer per handler group, JSON only, with a bounded prefetch."""
-        self.topology.declare(self.connection)
+        self.topology.declare(channel)
         return [
             Consumer(
                 queues=[self.topology.handler_queue(sub)],
@@ -68,41 +84,77 @@ class Worker(ConsumerMixin):
         ]
 
     def on_message(self, group: str, body: Any, message: Message) -> None:
-        """Handle one delivery: dead-letter the unreadable, retry the failing, ack the done."""
+        """Validate a delivery and queue it for the next batch; dead-letter the unreadable."""
         try:
             envelope = messages.load(body)
         except InvalidMessage as exc:
             log.error("rejecting unprocessable message", extra={"group": group, "error": str(exc)})
             self._forward(message, group, dead=True, reason=str(exc))
             return
-        with correlation_scope(envelope.correlation_id):
-            handler = self.handlers.get(group, {}).get(envelope.type)
-            if handler is None:
-                log.info("no handler; acknowledged", extra={"message_type": envelope.type})
-                message.ack()
-                return
+        handler = self.handlers.get(group, {}).get(envelope.type)
+        if handler is None:
+            log.info("no handler; acknowledged", extra={"message_type": envelope.type})
+            message.ack()
+            return
+        self._batch.append(Delivery(group, envelope, handler, message))
+
+    def on_iteration(self) -> None:
+        """Between reads: take what else is already waiting (up to the prefetch), then flush."""
+        try:
+            while self._batch and len(self._batch) < self.settings.prefetch:
+                self._live.drain_events(timeout=0)
+        except (TimeoutError, BlockingIOError):
+            pass
+        self.flush()
+
+    def flush(self) -> None:
+        """Apply the batch in one transaction and ack it; on failure, one message at a time."""
+        batch, self._batch = self._batch, []
+        if not batch:
+            return
+        try:
+            self.process(batch)
+        except Exception:  # noqa: BLE001 - isolate the failing message below
+            log.info("batch failed; retrying its messages one by one", exc_info=True)
+            for delivery in batch:
+                self._process_alone(delivery)
+            return
+        for delivery in batch:
+            delivery.message.ack()
+
+    def _process_alone(self, delivery: Delivery) -> None:
+        with correlation_scope(delivery.envelope.correlation_id):
             try:
-                self.process(group, envelope, handler)
+                self.process([delivery])
             except Exception as exc:  # noqa: BLE001 - any failure goes to the retry tier
                 log.warning(
                     "handler failed",
                     exc_info=True,
-                    extra={"message_type": envelope.type, "message_id": envelope.message_id},
+                    extra={
+                        "message_type": delivery.envelope.type,
+                        "message_id": delivery.envelope.message_id,
+                    },
                 )
-                self._retry_or_dead_letter(message, group, exc)
+                self._retry_or_dead_letter(delivery.message, delivery.group, exc)
                 return
-            message.ack()
+        delivery.message.ack()
 
-    def process(self, group: str, envelope: Envelope, handler: Handler) -> None:
-        """Apply the handler once: the inbox mark commits with the effect, or neither does."""
+    def process(self, batch: list[Delivery]) -> None:
+        """Apply each message once: inbox marks commit with the effects, or nothing does."""
         with self.uow_factory() as uow:
-            if uow.already_handled(envelope.message_id, group):
-                log.info("duplicate ignored", extra={"message_id": envelope.message_id})
-                return
-            handler(envelope, uow)
-            uow.mark_handled(envelope, group)
+            seen = uow.handled_among([(d.envelope.message_id, d.group) for d in batch])
+            handled = []
+            for group, envelope, handler, _message in batch:
+                if (envelope.message_id, group) in seen:
+                    log.info("duplicate ignored", extra={"message_id": envelope.message_id})
+                    continue
+                seen.add((envelope.message_id, group))
+                with correlation_scope(envelope.correlation_id):
+                    handler(envelope, uow)
+                    log.info("handled", extra={"message_type": envelope.type, "group": group})
+                handled.append((envelope, group))
+            uow.mark_handled(handled)
             uow.commit()
-        log.info("handled", extra={"message_type": envelope.type, "group": group})
 
     def _retry_or_dead_letter(self, message: Message, group: str, exc: Exception) -> None:
         attempts = int((message.headers or {}).get(ATTEMPTS_HEADER, 0)) + 1
@@ -143,5 +195,5 @@ class Worker(ConsumerMixin):
 
     def _get_producer(self) -> Producer:
         if self._producer is None:
-            self._producer = Producer(self.connection.channel())
+            self._producer = Producer(self._live.channel())
         return self._producer

@@ -58,7 +58,7 @@ class OutboxRelay:
     def _get_producer(self) -> Producer:
         if self._producer is None:
             self.connection.ensure_connection(**RETRY_POLICY)
-            self.topology.declare(self.connection)
+            self.topology.declare(self.connection.default_channel)
             self._producer = Producer(self.connection.channel(), on_return=self._on_return)
         return self._producer
 
@@ -90,7 +90,6 @@ class OutboxRelay:
 
     def relay_once(self) -> int:
         """Publish one batch of pending rows; returns how many were confirmed."""
-        sent = 0
         self._get_producer()  # connect (with retries) before taking any row lock
         with self.engine.begin() as db:
             rows = db.execute(
@@ -100,6 +99,7 @@ class OutboxRelay:
                 .limit(self.batch_size)
                 .with_for_update(skip_locked=True)
             ).all()
+            sent_ids = []
             for row in rows:
                 try:
                     self._publish(row)
@@ -109,12 +109,14 @@ class OutboxRelay:
                 except Exception as exc:  # noqa: BLE001 - recorded on the row, retried later
                     self._record_failure(db, row, exc)
                     break  # keep order: later rows wait for this one
+                sent_ids.append(row.id)
+            if sent_ids:
                 db.execute(
                     update(self.outbox)
-                    .where(self.outbox.c.id == row.id)
-                    .values(sent_at=datetime.now(UTC), attempts=row.attempts + 1)
+                    .where(self.outbox.c.id.in_(sent_ids))
+                    .values(sent_at=datetime.now(UTC), attempts=self.outbox.c.attempts + 1)
                 )
-                sent += 1
+            sent = len(sent_ids)
         return sent
 
     def _record_failure(self, db, row, exc: Exception, park: bool = False) -> None:

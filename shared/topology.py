@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kombu import Connection, Exchange, Queue, binding
+from kombu import Exchange, Queue, binding
 
 from shared.config import BrokerSettings
 
@@ -108,9 +108,8 @@ class Topology:
             entities += self.queues_of(service)
         return entities
 
-    def declare(self, connection: Connection) -> None:
+    def declare(self, channel) -> None:
         """Declare the whole topology; idempotent, run by every process that touches the broker."""
-        channel = connection.default_channel
         for entity in self.all_entities():
             entity(channel).declare()
 

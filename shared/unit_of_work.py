@@ -69,24 +69,33 @@ class OutboxUnitOfWork:
         )
         return envelope
 
-    def already_handled(self, message_id: str, handler: str) -> bool:
-        """Has this handler group already committed the effect of this message?"""
-        row = self.session.execute(
-            select(self._inbox.c.message_id).where(
-                self._inbox.c.message_id == message_id, self._inbox.c.handler == handler
+    def handled_among(self, keys: list[tuple[str, str]]) -> set[tuple[str, str]]:
+        """Which of these (message id, handler group) pairs have already had their effect."""
+        if not keys:
+            return set()
+        rows = self.session.execute(
+            select(self._inbox.c.message_id, self._inbox.c.handler).where(
+                self._inbox.c.message_id.in_({message_id for message_id, _ in keys})
             )
-        ).first()
-        return row is not None
+        )
+        return {(row.message_id, row.handler) for row in rows} & set(keys)
 
-    def mark_handled(self, envelope: Envelope, handler: str) -> None:
-        """Record the message as handled; commits with the handler's effect."""
+    def mark_handled(self, handled: list[tuple[Envelope, str]]) -> None:
+        """Record messages as handled by their group; commits with the handlers' effects."""
+        if not handled:
+            return
+        now = datetime.now(UTC)
         self.session.execute(
-            insert(self._inbox).values(
-                message_id=envelope.message_id,
-                handler=handler,
-                message_type=envelope.type,
-                processed_at=datetime.now(UTC),
-            )
+            insert(self._inbox),
+            [
+                {
+                    "message_id": envelope.message_id,
+                    "handler": group,
+                    "message_type": envelope.type,
+                    "processed_at": now,
+                }
+                for envelope, group in handled
+            ],
         )
 
     def commit(self) -> None:

@@ -129,7 +129,7 @@ def build_toy(database_url: str, amqp_url: str, namespace: str, **overrides) -> 
         ("registration",),
     )
     with connect(settings) as connection:
-        topology.declare(connection)
+        topology.declare(connection.default_channel)
     return Toy(engine, settings, topology)
 
 

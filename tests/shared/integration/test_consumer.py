@@ -73,17 +73,18 @@ def _run_in_child(toy, worker_cls) -> int:
 class DiesAfterCommit(Worker):
     """Commits the effect, then dies before it can ack."""
 
-    def process(self, group, envelope, handler):
-        super().process(group, envelope, handler)
+    def process(self, batch):
+        super().process(batch)
         os.kill(os.getpid(), signal.SIGKILL)
 
 
 class DiesBeforeCommit(Worker):
     """Applies the effect in its transaction, then dies before commit."""
 
-    def process(self, group, envelope, handler):
+    def process(self, batch):
         with self.uow_factory() as uow:
-            handler(envelope, uow)
+            for delivery in batch:
+                delivery.handler(delivery.envelope, uow)
             uow.session.flush()
             os.kill(os.getpid(), signal.SIGKILL)
 

@@ -1,0 +1,36 @@
+# The two commands of the README: `make run` (the whole platform) and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: install run demo test lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install  ## start all three services (web + worker); DEMO=1 seeds a demo workshop
+	$(PY) scripts/run_platform.py $(if $(DEMO),--demo,)
+
+demo: install  ## same as `make run DEMO=1`
+	$(PY) scripts/run_platform.py --demo
+
+test: install  ## the whole test suite against real RabbitMQ and PostgreSQL
+	$(PY) -m pytest
+
+lint: install  ## ruff, import contracts, mypy on the domain and service layers
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy services/*/domain services/*/service_layer
+
+bench: install  ## benchmarks; figures go to docs/performance.md
+	$(PY) bench/run_all.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache
