@@ -20,6 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import contextlib
+
 from kombu import Connection, Exchange, Producer, Queue  # noqa: E402
 from marshmallow import Schema, fields  # noqa: E402
 from sqlalchemy import (  # noqa: E402  # noqa: E402
@@ -80,10 +82,8 @@ def raw_kombu(n: int, ns: str) -> float:
             conn.Consumer(queue, accept=["json"], prefetch_count=16, callbacks=[on_message]),
         ):
             while not done.is_set():
-                try:
+                with contextlib.suppress(TimeoutError):
                     conn.drain_events(timeout=1)
-                except TimeoutError:
-                    pass
 
     def on_message(body, message) -> None:
         nonlocal received

@@ -1,4 +1,4 @@
-"""Why an email could not be delivered, split by whether retrying can help."""
+"""Why an email could not be delivered, split by whether retrying can help; and use-case errors."""
 
 
 class DeliveryError(Exception):
@@ -16,3 +16,15 @@ class TemporaryDeliveryError(DeliveryError):
 
 class PermanentDeliveryError(DeliveryError):
     """The relay rejected the message for good (5xx); retrying will not help."""
+
+
+class NotFound(Exception):
+    """No such notification."""
+
+
+class NotResendable(Exception):
+    """The notification cannot be sent again (its recipient was erased)."""
+
+
+class NotYetKnown(Exception):
+    """A message refers to a registration or event not seen yet; retrying later will find it."""
