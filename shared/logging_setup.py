@@ -21,9 +21,21 @@ class _CorrelationFilter(logging.Filter):
         return True
 
 
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever sys.stderr is now (it may be swapped after start-up, as tests do)."""
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value) -> None:
+        pass
+
+
 def configure_logging(service: str, level: str = "INFO") -> None:
     """Send JSON lines to stderr: time, level, service, logger, message, correlation id, extras."""
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _StderrHandler()
     handler.addFilter(_CorrelationFilter(service))
     handler.setFormatter(
         JsonFormatter(

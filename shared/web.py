@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from functools import wraps
@@ -13,6 +14,7 @@ from shared.correlation import _correlation_id, current_correlation_id
 from shared.credentials import CredentialStore, Organiser
 from shared.problems import problem
 
+log = logging.getLogger("http")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
 
 
@@ -29,6 +31,12 @@ def init_web(app: Flask, credentials: CredentialStore, engine: Engine) -> None:
     @app.after_request
     def _echo_correlation(response: Response) -> Response:
         response.headers["X-Correlation-ID"] = _correlation_id.get() or ""
+        # the route pattern, not the path: paths carry private tokens
+        route = request.url_rule.rule if request.url_rule else "(no route)"
+        log.info(
+            "request",
+            extra={"method": request.method, "route": route, "status": response.status_code},
+        )
         return response
 
     @app.teardown_request

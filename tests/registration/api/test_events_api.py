@@ -1,5 +1,7 @@
 """Organisers create, edit, publish and cancel events over HTTP."""
 
+import json
+
 from sqlalchemy import select
 
 from services.registration.adapters.orm import outbox
@@ -133,3 +135,38 @@ def test_the_openapi_document_lists_the_endpoints(client):
     spec = client.get("/openapi.json").json
     assert "/api/v1/events/{event_id}/registrations" in spec["paths"]
     assert "organiser" in spec["components"]["securitySchemes"]
+
+
+def test_the_request_correlation_id_reaches_the_message_and_the_response(client, app, organiser):
+    headers = organiser | {"X-Correlation-ID": "req-1234"}
+    created = client.post("/api/v1/events", json=event_body(), headers=headers)
+    published = client.post(f"/api/v1/events/{created.json['id']}/publish", headers=headers)
+    assert published.headers["X-Correlation-ID"] == "req-1234"
+    engine = app.extensions["container"].infrastructure.engine
+    with engine.connect() as db:
+        body = json.loads(db.execute(select(outbox.c.body)).scalar_one())
+    assert body["correlation_id"] == "req-1234"
+
+
+def test_log_lines_are_json_with_the_correlation_id_and_no_private_token(
+    client, published_event, capfd
+):
+    event = published_event()
+    capfd.readouterr()
+    created = client.post(
+        f"/api/v1/events/{event['id']}/registrations",
+        json=__import__("tests.registration.conftest").registration.conftest.person(1),
+        headers={"X-Correlation-ID": "trace-me"},
+    ).json
+    token = created["manage_url"].rsplit("/", 1)[1]
+    client.get(f"/api/v1/manage/{token}", headers={"X-Correlation-ID": "trace-me"})
+    err = capfd.readouterr().err
+    lines = [json.loads(line) for line in err.splitlines() if line.startswith("{")]
+    requests = [line for line in lines if line["message"] == "request"]
+    assert [r["route"] for r in requests] == [
+        "/api/v1/events/<event_id>/registrations",
+        "/api/v1/manage/<token>",
+    ]
+    assert {r["correlation_id"] for r in requests} == {"trace-me"}
+    assert token not in err
+    assert "p1@example.org" not in err

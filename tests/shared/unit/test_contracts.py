@@ -1,0 +1,127 @@
+"""Every contract: a realistic payload survives publish → receive, and the README lists it."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from shared import contracts, messages
+from shared.messages import Envelope, InvalidMessage
+
+AT = datetime(2027, 4, 12, 7, 0, tzinfo=UTC)
+VENUE = {
+    "name": "Campus",
+    "address": "Rue 1",
+    "city": "Brussels",
+    "country": "BE",
+    "lat": 50.8,
+    "lon": 4.3,
+}
+EVENT = {
+    "event_id": "e1",
+    "title": "Workshop",
+    "kind": "joint_learning_workshop",
+    "description": "",
+    "venue": VENUE,
+    "timezone": "Europe/Brussels",
+    "start": AT,
+    "end": AT,
+    "status": "published",
+    "sequence": 0,
+    "updated_at": AT,
+}
+REGISTRATION = {
+    "registration_id": "r1",
+    "event": EVENT,
+    "status": "confirmed",
+    "waitlist_position": None,
+    "participant": {"name": "Ana", "email": "ana@example.org", "language": "en"},
+    "manage_url": "https://x/manage/t",
+    "feed_token": "f",
+    "feed_url": "https://x/f",
+    "reason": None,
+}
+VISIT = {
+    "visit_id": "v1",
+    "event_id": "e1",
+    "title": "Grid lab",
+    "host_organisation": "Elia",
+    "location": VENUE,
+    "meeting_point": "Lobby",
+    "timezone": "Europe/Brussels",
+    "start": AT,
+    "end": AT,
+    "capacity": 10,
+    "status": "scheduled",
+    "sequence": 1,
+    "updated_at": AT,
+}
+SAMPLES = {
+    "event.published": EVENT,
+    "event.updated": EVENT | {"changes": ["start"]},
+    "event.cancelled": EVENT | {"status": "cancelled", "reason": "flood"},
+    **{
+        f"registration.{k}": REGISTRATION
+        for k in ("confirmed", "waitlisted", "pending", "promoted", "cancelled", "rejected")
+    },
+    "participant.erased": {"registration_id": "r1", "event_id": "e1", "erased_at": AT},
+    "visit.scheduled": {"visit": VISIT},
+    "visit.updated": {
+        "visit": VISIT,
+        "changes": [{"field": "start", "old": "a", "new": "b"}],
+        "participants": ["r1"],
+    },
+    "visit.cancelled": {"visit": VISIT, "participants": ["r1"], "reason": None},
+    "visit.participant_added": {"visit": VISIT, "registration_id": "r1"},
+    "visit.participant_removed": {"visit": VISIT, "registration_id": "r1", "reason": "left"},
+}
+PRODUCTION = sorted(t for t, _v in contracts.catalogue() if not t.startswith(("test.", "bench.")))
+
+
+def test_every_production_contract_has_a_sample():
+    assert sorted(SAMPLES) == PRODUCTION
+
+
+@pytest.mark.parametrize("message_type", PRODUCTION)
+def test_a_contract_round_trips_through_json(message_type):
+    envelope = Envelope(type=message_type, payload=SAMPLES[message_type], producer="test")
+    wire = json.loads(json.dumps(messages.dump(envelope)))
+    received = messages.load(wire)
+    assert received.message_id == envelope.message_id
+    assert received.payload == messages.load(wire).payload
+    for key, value in SAMPLES[message_type].items():
+        assert received.payload[key] == value
+
+
+@pytest.mark.parametrize("message_type", PRODUCTION)
+def test_the_readme_catalogue_documents_the_contract(message_type):
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text()
+    assert f"`{message_type}`" in readme
+
+
+def test_a_payload_missing_a_required_field_is_refused_on_publish():
+    payload = dict(SAMPLES["participant.erased"])
+    del payload["event_id"]
+    with pytest.raises(InvalidMessage, match="event_id"):
+        messages.dump(Envelope(type="participant.erased", payload=payload, producer="t"))
+
+
+def test_an_unknown_version_is_refused_on_receipt():
+    envelope = Envelope(
+        type="participant.erased", payload=SAMPLES["participant.erased"], producer="t"
+    )
+    wire = messages.dump(envelope) | {"version": 2}
+    with pytest.raises(InvalidMessage, match="no contract for participant.erased v2"):
+        messages.load(wire)
+
+
+def test_a_naive_timestamp_in_the_envelope_is_refused():
+    envelope = Envelope(
+        type="participant.erased", payload=SAMPLES["participant.erased"], producer="t"
+    )
+    wire = messages.dump(envelope) | {"occurred_at": "2027-01-01T10:00:00"}
+    with pytest.raises(InvalidMessage, match="bad envelope"):
+        messages.load(wire)
