@@ -14,6 +14,7 @@ from sqlalchemy import (
     Table,
     Text,
     event,
+    func,
 )
 from sqlalchemy.orm import registry, relationship
 
@@ -48,6 +49,8 @@ events = Table(
     Column("status", String(20), nullable=False),
     Column("sequence", Integer, nullable=False),
     Column("next_number", Integer, nullable=False),
+    Column("confirmed_count", Integer, nullable=False),
+    Column("waitlisted_count", Integer, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
 )
@@ -60,6 +63,7 @@ quotas = Table(
     Column("partner", String(200), nullable=False),
     Column("seats", Integer, nullable=False),
     Column("release_at", UtcDateTime, nullable=False),
+    Column("confirmed", Integer, nullable=False),
 )
 
 registrations = Table(
@@ -86,7 +90,23 @@ registrations = Table(
     Column("updated_at", UtcDateTime, nullable=False),
     Column("erased_at", UtcDateTime, nullable=True),
 )
-Index("ix_registrations_event_status", registrations.c.event_id, registrations.c.status)
+Index(
+    "ix_registrations_event_status_queue",
+    registrations.c.event_id,
+    registrations.c.status,
+    registrations.c.queue_number,
+)
+ACTIVE_EMAIL_INDEX = "uq_registrations_active_email"
+_active = registrations.c.status.in_(["confirmed", "waitlisted", "pending"])
+# One active registration per email and event, enforced by the database as well.
+Index(
+    ACTIVE_EMAIL_INDEX,
+    registrations.c.event_id,
+    func.lower(registrations.c.email),
+    unique=True,
+    postgresql_where=_active,
+    sqlite_where=_active,
+)
 
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
@@ -106,9 +126,6 @@ def start_mappers() -> None:
         events,
         properties={
             "quotas": relationship(PartnerQuota, cascade="all, delete-orphan", lazy="selectin"),
-            "registrations": relationship(
-                Registration, order_by=registrations.c.queue_number, lazy="selectin"
-            ),
         },
     )
     _mapped = True

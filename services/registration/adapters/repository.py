@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, joinedload
 
 from services.registration.adapters.orm import events, quotas, registrations
 from services.registration.domain.errors import NotFound
-from services.registration.domain.model import Event
+from services.registration.domain.model import ACTIVE, Event, Registration, Status
 
 
 class EventRepository:
-    """Events and their registrations, in one session."""
+    """Events, and the registrations a decision about one of them needs."""
 
     def __init__(self, session: Session):
         self.session = session
@@ -25,33 +25,87 @@ class EventRepository:
 
     def get(self, event_id: str, lock: bool = True) -> Event:
         """The event, locked FOR UPDATE (no-op on SQLite, whose writers are serialised)."""
-        query = select(Event).where(Event.id == event_id)
+        query = select(Event).where(Event.id == event_id).options(joinedload(Event.quotas))
         if lock:
-            query = query.with_for_update()
-        event = self.session.scalars(query).first()
+            query = query.with_for_update(of=events)
+        event = self.session.scalars(query).unique().first()
         if event is None:
             raise NotFound(f"no event {event_id}")
         self.seen.add(event)
         return event
 
-    def event_id_for_token(self, manage_token: str) -> tuple[str, str]:
-        """(event id, registration id) of a manage token, or NotFound."""
-        row = self.session.execute(
-            select(registrations.c.event_id, registrations.c.id).where(
-                registrations.c.manage_token == manage_token
-            )
-        ).first()
-        if row is None:
-            raise NotFound("unknown or revoked link")
-        return row.event_id, row.id
+    def add_registration(self, registration: Registration) -> None:
+        self.session.add(registration)
 
-    def event_id_for_registration(self, registration_id: str) -> str:
-        row = self.session.execute(
-            select(registrations.c.event_id).where(registrations.c.id == registration_id)
-        ).first()
-        if row is None:
+    def registration(self, registration_id: str) -> Registration:
+        found = self.session.get(Registration, registration_id)
+        if found is None:
             raise NotFound("no such registration")
-        return row.event_id
+        return found
+
+    def by_manage_token(self, token: str) -> Registration:
+        found = self.session.scalars(
+            select(Registration).where(Registration.manage_token == token)
+        ).first()
+        if found is None:
+            raise NotFound("unknown or revoked link")
+        return found
+
+    def has_active_email(self, event_id: str, email: str) -> bool:
+        """Does someone with this email (any case) hold an active registration?"""
+        return (
+            self.session.execute(
+                select(registrations.c.id).where(
+                    registrations.c.event_id == event_id,
+                    func.lower(registrations.c.email) == email.strip().lower(),
+                    registrations.c.status.in_([str(s) for s in ACTIVE]),
+                )
+            ).first()
+            is not None
+        )
+
+    def _with_status(self, event_id: str, statuses: set[Status]) -> list[Registration]:
+        return list(
+            self.session.scalars(
+                select(Registration)
+                .where(
+                    Registration.event_id == event_id,
+                    Registration.status.in_([str(s) for s in statuses]),
+                )
+                .order_by(Registration.queue_number)
+            )
+        )
+
+    def waitlist(self, event_id: str) -> list[Registration]:
+        """Waitlisted registrations in queue order."""
+        return self._with_status(event_id, {Status.WAITLISTED})
+
+    def active(self, event_id: str) -> list[Registration]:
+        return self._with_status(event_id, ACTIVE)
+
+    def waitlist_position(self, registration: Registration) -> int | None:
+        if registration.status != Status.WAITLISTED:
+            return None
+        ahead = self.session.execute(
+            select(func.count()).where(
+                registrations.c.event_id == registration.event_id,
+                registrations.c.status == Status.WAITLISTED,
+                registrations.c.queue_number < registration.queue_number,
+            )
+        ).scalar_one()
+        return ahead + 1
+
+    def confirmed_by_partner(self, event_id: str) -> dict[str, int]:
+        rows = self.session.execute(
+            select(registrations.c.partner, func.count())
+            .where(
+                registrations.c.event_id == event_id,
+                registrations.c.status == Status.CONFIRMED,
+                registrations.c.partner.is_not(None),
+            )
+            .group_by(registrations.c.partner)
+        )
+        return {partner: count for partner, count in rows}
 
     def with_released_quotas(self, now: datetime) -> list[Event]:
         """Published events with a released partner quota and someone on the waiting list."""
@@ -62,7 +116,7 @@ class EventRepository:
             .where(
                 events.c.status == "published",
                 quotas.c.release_at <= now,
-                registrations.c.status == "waitlisted",
+                registrations.c.status == Status.WAITLISTED,
             )
             .distinct()
         ).all()

@@ -30,11 +30,12 @@ class EventCancelled:
 @dataclass(frozen=True)
 class RegistrationChanged:
     """A registration reached a status; ``kind`` is confirmed, waitlisted, pending, promoted,
-    cancelled or rejected."""
+    cancelled or rejected; ``position`` is the waiting-list place of a waitlisted one."""
 
     kind: str
     registration: Registration
     reason: str | None = None
+    position: int | None = None
 
 
 @dataclass(frozen=True)

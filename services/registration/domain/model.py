@@ -1,11 +1,15 @@
 """The event aggregate: capacity, quotas, waiting list and the life of each registration.
 
 Every seat decision happens inside one ``Event`` while the service layer holds that event's
-row lock, which is what keeps concurrent registrations from overbooking.
+row lock, which is what keeps concurrent registrations from overbooking. The event keeps seat
+counters (overall and per partner quota) so a decision never needs every registration in
+memory; the registrations a decision touches, such as the waiting list in queue order when a
+seat frees up, are handed in by the service layer.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -57,11 +61,12 @@ ERASED = "[erased]"
 
 @dataclass(eq=False)
 class PartnerQuota:
-    """Seats held for one partner cluster until release_at."""
+    """Seats held for one partner cluster until release_at; ``confirmed`` counts its seats."""
 
     partner: str
     seats: int
     release_at: datetime
+    confirmed: int = 0
 
 
 @dataclass(eq=False)
@@ -93,10 +98,6 @@ class Registration:
     def active(self) -> bool:
         return self.status in ACTIVE
 
-    def _set(self, status: Status, now: datetime) -> None:
-        self.status = status
-        self.updated_at = now
-
 
 @dataclass(eq=False)
 class Event:
@@ -125,8 +126,9 @@ class Event:
     status: str = EventStatus.DRAFT
     sequence: int = 0
     next_number: int = 1
+    confirmed_count: int = 0
+    waitlisted_count: int = 0
     quotas: list[PartnerQuota] = field(default_factory=list)
-    registrations: list[Registration] = field(default_factory=list)
     events: list[Any] = field(default_factory=list)
 
     # --- organiser actions -------------------------------------------------------------
@@ -150,9 +152,9 @@ class Event:
             raise InvalidEvent("partner quotas add up to more seats than the capacity")
         if len({q.partner for q in self.quotas}) != len(self.quotas):
             raise InvalidEvent("each partner may hold only one quota")
-        if self.confirmed_count() > self.capacity:
+        if self.confirmed_count > self.capacity:
             raise InvalidEvent(
-                f"capacity {self.capacity} is below the {self.confirmed_count()} confirmed "
+                f"capacity {self.capacity} is below the {self.confirmed_count} confirmed "
                 "registrations; cancel some first"
             )
 
@@ -163,7 +165,9 @@ class Event:
         self._touched(now, bump=False)
         self.events.append(ev.EventPublished(self))
 
-    def update(self, changes: dict[str, Any], now: datetime) -> None:
+    def update(
+        self, changes: dict[str, Any], now: datetime, waitlist: Iterable[Registration] = ()
+    ) -> None:
         """Apply an organiser's edit; seats freed by a larger capacity go to the waiting list."""
         if self.status == EventStatus.CANCELLED:
             raise InvalidTransition("a cancelled event cannot be edited")
@@ -176,17 +180,28 @@ class Event:
         self._touched(now, bump=bool(SCHEDULE_FIELDS & set(changed)))
         if self.status == EventStatus.PUBLISHED:
             self.events.append(ev.EventUpdated(self, changed))
-            self.fill_free_seats(now)
+            self.fill_free_seats(now, waitlist)
 
-    def replace_quotas(self, quotas: list[PartnerQuota], now: datetime) -> None:
+    def replace_quotas(
+        self,
+        quotas: list[PartnerQuota],
+        confirmed_by_partner: dict[str, int],
+        now: datetime,
+        waitlist: Iterable[Registration] = (),
+    ) -> None:
+        """Swap the partner quotas; their counters start from the partners' current seats."""
+        for quota in quotas:
+            quota.confirmed = confirmed_by_partner.get(quota.partner, 0)
         self.quotas[:] = quotas
         self.validate()
         self._touched(now, bump=False)
         if self.status == EventStatus.PUBLISHED:
             self.events.append(ev.EventUpdated(self, ("quotas",)))
-            self.fill_free_seats(now)
+            self.fill_free_seats(now, waitlist)
 
-    def cancel(self, now: datetime, reason: str | None = None) -> None:
+    def cancel(
+        self, now: datetime, active: Iterable[Registration], reason: str | None = None
+    ) -> None:
         """Cancel the event and every active registration, one message per person."""
         if self.status == EventStatus.CANCELLED:
             raise InvalidTransition("the event is already cancelled")
@@ -195,10 +210,10 @@ class Event:
         self._touched(now, bump=True)
         if was_published:
             self.events.append(ev.EventCancelled(self, reason))
-        for registration in self.registrations:
+        for registration in active:
             if registration.active:
-                registration._set(Status.CANCELLED, now)
-                self.events.append(ev.RegistrationChanged("cancelled", registration, "event"))
+                self._set(registration, Status.CANCELLED, now)
+                self._changed("cancelled", registration, "event")
 
     def _touched(self, now: datetime, bump: bool) -> None:
         self.updated_at = now
@@ -213,11 +228,11 @@ class Event:
         participant: Participant,
         tokens: tuple[str, str],
         now: datetime,
+        already_registered: bool,
     ) -> Registration:
         """Take a seat, a place on the waiting list, or a place in the approval queue."""
         self._require_open(now)
-        email_key = participant.email.strip().lower()
-        if any(r.active and r.email.lower() == email_key for r in self.registrations):
+        if already_registered:
             raise AlreadyRegistered("this email is already registered for the event")
         if self.approval_required:
             status = Status.PENDING
@@ -240,17 +255,17 @@ class Event:
             dietary_needs=participant.dietary_needs,
             accessibility_needs=participant.accessibility_needs,
             language=participant.language,
-            status=status,
-            queue_number=self.next_number,
+            status=Status.PENDING,
+            queue_number=0,
             manage_token=tokens[0],
             feed_token=tokens[1],
             consent_at=now,
             created_at=now,
             updated_at=now,
         )
-        self.next_number += 1
-        self.registrations.append(registration)
-        self.events.append(ev.RegistrationChanged(str(status), registration))
+        self._set(registration, status, now)  # joining the waiting list numbers it
+        registration.queue_number = registration.queue_number or self._take_number()
+        self._changed(str(status), registration)
         return registration
 
     def _require_open(self, now: datetime) -> None:
@@ -262,24 +277,60 @@ class Event:
         if now >= closes:
             raise EventNotOpen("registration has closed")
 
-    def registration(self, registration_id: str) -> Registration:
-        for registration in self.registrations:
-            if registration.id == registration_id:
-                return registration
-        raise NotFound("no such registration")
-
-    def cancel_registration(self, registration_id: str, now: datetime) -> Registration:
-        """Withdraw a registration; a freed seat goes to the waiting list at once."""
-        registration = self.registration(registration_id)
-        if not registration.active:
-            raise InvalidTransition(f"the registration is already {registration.status}")
-        registration._set(Status.CANCELLED, now)
-        self.events.append(ev.RegistrationChanged("cancelled", registration, "participant"))
-        self.fill_free_seats(now)
+    def _own(self, registration: Registration) -> Registration:
+        if registration.event_id != self.id:
+            raise NotFound("no such registration for this event")
         return registration
 
-    def update_needs(self, registration_id: str, needs: dict[str, str | None], now: datetime):
-        registration = self.registration(registration_id)
+    def _set(self, registration: Registration, status: Status, now: datetime) -> None:
+        """Change a registration's status and keep the seat and waiting-list counters true.
+
+        Joining the waiting list takes a fresh queue number, so the list is ordered by the
+        time people joined it and a newcomer's position is the list's length.
+        """
+        quota = self._quota_of(registration.partner)
+        if registration.status == Status.CONFIRMED:
+            self.confirmed_count -= 1
+            if quota:
+                quota.confirmed -= 1
+        elif registration.status == Status.WAITLISTED:
+            self.waitlisted_count -= 1
+        if status == Status.CONFIRMED:
+            self.confirmed_count += 1
+            if quota:
+                quota.confirmed += 1
+        elif status == Status.WAITLISTED:
+            self.waitlisted_count += 1
+            registration.queue_number = self._take_number()
+        registration.status = status
+        registration.updated_at = now
+
+    def _take_number(self) -> int:
+        self.next_number += 1
+        return self.next_number - 1
+
+    def _changed(self, kind: str, registration: Registration, reason: str | None = None):
+        position = self.waitlisted_count if kind == Status.WAITLISTED else None
+        self.events.append(ev.RegistrationChanged(kind, registration, reason, position))
+
+    def cancel_registration(
+        self, registration: Registration, now: datetime, waitlist: Iterable[Registration] = ()
+    ) -> Registration:
+        """Withdraw a registration; a freed seat goes to the waiting list at once."""
+        self._own(registration)
+        if not registration.active:
+            raise InvalidTransition(f"the registration is already {registration.status}")
+        was_confirmed = registration.status == Status.CONFIRMED
+        self._set(registration, Status.CANCELLED, now)
+        self._changed("cancelled", registration, "participant")
+        if was_confirmed:
+            self.fill_free_seats(now, waitlist)
+        return registration
+
+    def update_needs(
+        self, registration: Registration, needs: dict[str, str | None], now: datetime
+    ) -> Registration:
+        self._own(registration)
         if registration.erased_at:
             raise InvalidTransition("the registration was erased")
         for key in ("dietary_needs", "accessibility_needs"):
@@ -288,116 +339,94 @@ class Event:
         registration.updated_at = now
         return registration
 
-    def approve(self, registration_id: str, now: datetime) -> Registration:
+    def approve(self, registration: Registration, now: datetime) -> Registration:
         """Approve a pending registration: a seat if one is free, else the waiting list."""
-        registration = self._pending(registration_id)
+        self._pending(registration)
         if self.has_seat_for(registration.partner, now):
-            registration._set(Status.CONFIRMED, now)
+            self._set(registration, Status.CONFIRMED, now)
         elif self.waitlist_enabled:
-            registration._set(Status.WAITLISTED, now)
+            self._set(registration, Status.WAITLISTED, now)
         else:
             raise EventFull("no seat is free and the event keeps no waiting list")
-        self.events.append(ev.RegistrationChanged(str(registration.status), registration))
+        self._changed(str(registration.status), registration)
         return registration
 
-    def reject(self, registration_id: str, now: datetime, reason: str | None) -> Registration:
-        registration = self._pending(registration_id)
-        registration._set(Status.REJECTED, now)
-        self.events.append(ev.RegistrationChanged("rejected", registration, reason))
+    def reject(self, registration: Registration, now: datetime, reason: str | None):
+        self._pending(registration)
+        self._set(registration, Status.REJECTED, now)
+        self._changed("rejected", registration, reason)
         return registration
 
-    def _pending(self, registration_id: str) -> Registration:
-        registration = self.registration(registration_id)
+    def _pending(self, registration: Registration) -> None:
+        self._own(registration)
         if registration.status != Status.PENDING:
             raise InvalidTransition(f"the registration is {registration.status}, not pending")
-        return registration
 
-    def promote(self, registration_id: str, now: datetime) -> Registration:
+    def promote(self, registration: Registration, now: datetime) -> Registration:
         """Move one waitlisted person to a free seat by hand, ahead of the queue."""
-        registration = self.registration(registration_id)
+        self._own(registration)
         if registration.status != Status.WAITLISTED:
             raise InvalidTransition(f"the registration is {registration.status}, not waitlisted")
-        if self.confirmed_count() >= self.capacity:
+        if self.confirmed_count >= self.capacity:
             raise EventFull("no seat is free; raise the capacity first")
         self._confirm_from_waitlist(registration, now)
         return registration
 
-    def fill_free_seats(self, now: datetime) -> list[Registration]:
+    def fill_free_seats(self, now: datetime, waitlist: Iterable[Registration]) -> list:
         """Promote waitlisted people in queue order while seats (or their quota) allow."""
         promoted = []
-        for registration in self.waitlist():
-            if self.confirmed_count() >= self.capacity:
+        for registration in waitlist:
+            if self.confirmed_count >= self.capacity:
                 break
-            if self.has_seat_for(registration.partner, now):
-                self._confirm_from_waitlist(registration, now)
+            if registration.status == Status.WAITLISTED and self.has_seat_for(
+                registration.partner, now
+            ):
+                self._confirm_from_waitlist(self._own(registration), now)
                 promoted.append(registration)
         return promoted
 
     def _confirm_from_waitlist(self, registration: Registration, now: datetime) -> None:
-        registration._set(Status.CONFIRMED, now)
-        self.events.append(ev.RegistrationChanged("promoted", registration))
+        self._set(registration, Status.CONFIRMED, now)
+        self._changed("promoted", registration)
 
-    def erase(self, registration_id: str, now: datetime) -> Registration:
+    def erase(
+        self, registration: Registration, now: datetime, waitlist: Iterable[Registration] = ()
+    ) -> Registration:
         """Forget the person: anonymise the row, free the seat, tell the other services."""
-        registration = self.registration(registration_id)
+        self._own(registration)
         if registration.erased_at:
             return registration
-        was_active = registration.active
+        was_confirmed = registration.status == Status.CONFIRMED
+        if registration.active:
+            self._set(registration, Status.CANCELLED, now)
         for key in ("name", "organisation"):
             setattr(registration, key, ERASED)
         registration.email = f"erased-{registration.id}@invalid"
         registration.dietary_needs = registration.accessibility_needs = None
         registration.partner = None
         registration.erased_at = now
-        if was_active:
-            registration._set(Status.CANCELLED, now)
         self.events.append(ev.ParticipantErased(registration.id, self.id, now))
-        if was_active:
-            self.fill_free_seats(now)
+        if was_confirmed:
+            self.fill_free_seats(now, waitlist)
         return registration
 
     # --- seat accounting ---------------------------------------------------------------
 
-    def confirmed_count(self, partner: str | None = None) -> int:
-        return sum(
-            1
-            for r in self.registrations
-            if r.status == Status.CONFIRMED and (partner is None or r.partner == partner)
-        )
-
-    def _held_quota(self, partner: str | None, now: datetime) -> PartnerQuota | None:
-        for quota in self.quotas:
-            if quota.partner == partner and now < quota.release_at:
-                return quota
-        return None
+    def _quota_of(self, partner: str | None) -> PartnerQuota | None:
+        return next((q for q in self.quotas if partner and q.partner == partner), None)
 
     def reserved_seats(self, now: datetime) -> int:
         """Seats still held back for partners whose quota is not yet released."""
-        return sum(
-            max(q.seats - self.confirmed_count(q.partner), 0)
-            for q in self.quotas
-            if now < q.release_at
-        )
+        return sum(max(q.seats - q.confirmed, 0) for q in self.quotas if now < q.release_at)
 
     def has_seat_for(self, partner: str | None, now: datetime) -> bool:
-        if self.confirmed_count() >= self.capacity:
+        if self.confirmed_count >= self.capacity:
             return False
-        quota = self._held_quota(partner, now)
-        if quota and self.confirmed_count(partner) < quota.seats:
+        quota = self._quota_of(partner)
+        if quota and now < quota.release_at and quota.confirmed < quota.seats:
             return True
-        return self.capacity - self.confirmed_count() - self.reserved_seats(now) > 0
+        return self.seats_left(now) > 0
 
     def seats_left(self, now: datetime) -> int:
-        """Seats anyone without a quota could still take."""
-        return max(self.capacity - self.confirmed_count() - self.reserved_seats(now), 0)
-
-    def waitlist(self) -> list[Registration]:
-        return sorted(
-            (r for r in self.registrations if r.status == Status.WAITLISTED),
-            key=lambda r: r.queue_number,
-        )
-
-    def waitlist_position(self, registration: Registration) -> int | None:
-        if registration.status != Status.WAITLISTED:
-            return None
-        return self.waitlist().index(registration) + 1
+        """Seats anyone without a held quota could still take."""
+        return max(self.capacity - self.confirmed_count - self.reserved_seats(now), 0)

@@ -23,9 +23,12 @@ def _app():
     return current_app.extensions["container"]
 
 
-def _event_out(event):
+def _event_out(event, session=None):
     app = _app()
-    return views.event_view(event, app.urls, app.clock())
+    if session is None:
+        with app.infrastructure.session_factory() as own_session:
+            return views.event_view(own_session, event, app.urls, app.clock())
+    return views.event_view(session, event, app.urls, app.clock())
 
 
 def _quotas(raw) -> tuple[Quota, ...]:
@@ -39,7 +42,7 @@ def list_events():
     app = _app()
     with app.infrastructure.session_factory() as session:
         found = views.list_events(session, include_unpublished=current_organiser() is not None)
-        return [_event_out(e) for e in found]
+        return [_event_out(e, session) for e in found]
 
 
 @events_blp.post("/events")
@@ -65,7 +68,7 @@ def get_event(event_id):
     app = _app()
     with app.infrastructure.session_factory() as session:
         event = views.get_event(session, event_id, current_organiser() is not None)
-        return _event_out(event)
+        return _event_out(event, session)
 
 
 @events_blp.patch("/events/<event_id>")
@@ -112,12 +115,12 @@ def register(data, event_id):
     app = _app()
     consent = data.pop("consent")
     command = Register(event_id=event_id, participant=Participant(**data), consent=consent)
-    event, registration = handlers.register(command, app.uow(), app.clock)
+    event, registration, position = handlers.register(command, app.uow(), app.clock)
     return {
         "id": registration.id,
         "event_id": event.id,
         "status": registration.status,
-        "waitlist_position": event.waitlist_position(registration),
+        "waitlist_position": position,
         "manage_url": app.urls.manage(registration.manage_token),
         "feed": subscription_links(app.urls.feed(registration.feed_token)),
     }
@@ -125,7 +128,7 @@ def register(data, event_id):
 
 def _own(token: str) -> dict:
     with _app().infrastructure.session_factory() as session:
-        return views.registration_view(*views.by_token(session, token))
+        return views.by_token(session, token)
 
 
 @participants_blp.get("/manage/<token>")
@@ -171,7 +174,7 @@ def roster(query, event_id):
     """The roster, filtered by status, country and role; ``format=csv`` for a spreadsheet."""
     app = _app()
     with app.infrastructure.session_factory() as session:
-        rows = views.roster(views.get_event(session, event_id, True), query)
+        rows = views.roster(session, views.get_event(session, event_id, True), query)
     if query["format"] == "csv":
         return Response(
             views.roster_csv(rows),
@@ -189,7 +192,7 @@ def report(event_id):
     """Participant counts for EU programme reporting."""
     app = _app()
     with app.infrastructure.session_factory() as session:
-        return views.report(views.get_event(session, event_id, True))
+        return views.report(session, views.get_event(session, event_id, True))
 
 
 def _organiser_action(name: str, summary: str, schema=None):
@@ -200,8 +203,7 @@ def _organiser_action(name: str, summary: str, schema=None):
         extra = (args[0].get("reason"),) if schema else ()
         registration = getattr(handlers, name)(registration_id, *extra, app.uow(), app.clock)
         with app.infrastructure.session_factory() as session:
-            event = views.get_event(session, registration.event_id, True)
-            return views.registration_view(event, event.registration(registration.id))
+            return views.own_registration(session, registration)
 
     view.__name__ = view.__qualname__ = f"{name}_registration"
     view.__doc__ = summary

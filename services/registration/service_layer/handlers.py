@@ -68,9 +68,15 @@ def update_event(
             venue = changes.pop("venue")
             changes |= {f"venue_{key}": value for key, value in vars(venue).items()}
             changes["venue_country"] = changes["venue_country"].upper()
-        event.update(changes, clock())
+        waitlist = uow.events.waitlist(event_id)
+        event.update(changes, clock(), waitlist)
         if quotas is not None:
-            event.replace_quotas([_quota(q) for q in quotas], clock())
+            event.replace_quotas(
+                [_quota(q) for q in quotas],
+                uow.events.confirmed_by_partner(event_id),
+                clock(),
+                waitlist,
+            )
         uow.commit()
     return event
 
@@ -88,87 +94,113 @@ def cancel_event(
 ) -> Event:
     with uow:
         event = uow.events.get(event_id)
-        event.cancel(clock(), reason)
+        event.cancel(clock(), uow.events.active(event_id), reason)
         uow.commit()
     return event
 
 
 def register(
     cmd: Register, uow: RegistrationUnitOfWork, clock: Clock
-) -> tuple[Event, Registration]:
+) -> tuple[Event, Registration, int | None]:
+    """Register someone; returns the event, the registration and its waiting-list position."""
     if not cmd.consent:
         raise InvalidEvent("consent to the privacy notice is required to register")
     with uow:
+        # checked before taking the lock; a race between the check and the insert is caught
+        # by the unique index on active emails
+        taken = uow.events.has_active_email(cmd.event_id, cmd.participant.email)
         event = uow.events.get(cmd.event_id)
         registration = event.register(
-            str(uuid.uuid4()), cmd.participant, (new_token(), new_token()), clock()
+            str(uuid.uuid4()), cmd.participant, (new_token(), new_token()), clock(), taken
         )
+        position = event.waitlisted_count if registration.status == "waitlisted" else None
+        uow.events.add_registration(registration)
         uow.commit()
-    return event, registration
+    return event, registration, position
 
 
-def _by_token(uow: RegistrationUnitOfWork, token: str) -> tuple[Event, str]:
-    event_id, registration_id = uow.events.event_id_for_token(token)
-    return uow.events.get(event_id), registration_id
+def _locked(uow: RegistrationUnitOfWork, registration: Registration) -> Event:
+    """The registration's event, locked; then the registration re-read under that lock."""
+    event = uow.events.get(registration.event_id)
+    uow.session.refresh(registration)
+    return event
+
+
+def _apply(
+    uow: RegistrationUnitOfWork,
+    find: Callable[[], Registration],
+    action: Callable[[Event, Registration, list[Registration]], Any],
+) -> Registration:
+    with uow:
+        registration = find()
+        event = _locked(uow, registration)
+        action(event, registration, uow.events.waitlist(event.id))
+        uow.commit()
+    return registration
 
 
 def cancel_by_token(token: str, uow: RegistrationUnitOfWork, clock: Clock) -> Registration:
-    with uow:
-        event, registration_id = _by_token(uow, token)
-        registration = event.cancel_registration(registration_id, clock())
-        uow.commit()
-    return registration
+    return _apply(
+        uow,
+        lambda: uow.events.by_manage_token(token),
+        lambda event, r, waitlist: event.cancel_registration(r, clock(), waitlist),
+    )
 
 
 def update_needs_by_token(
     token: str, needs: dict[str, str | None], uow: RegistrationUnitOfWork, clock: Clock
 ) -> Registration:
-    with uow:
-        event, registration_id = _by_token(uow, token)
-        registration = event.update_needs(registration_id, needs, clock())
-        uow.commit()
-    return registration
+    return _apply(
+        uow,
+        lambda: uow.events.by_manage_token(token),
+        lambda event, r, _waitlist: event.update_needs(r, needs, clock()),
+    )
 
 
-def erase_by_token(token: str, uow: RegistrationUnitOfWork, clock: Clock) -> None:
-    with uow:
-        event, registration_id = _by_token(uow, token)
-        event.erase(registration_id, clock())
-        uow.commit()
+def erase_by_token(token: str, uow: RegistrationUnitOfWork, clock: Clock) -> Registration:
+    return _apply(
+        uow,
+        lambda: uow.events.by_manage_token(token),
+        lambda event, r, waitlist: event.erase(r, clock(), waitlist),
+    )
 
 
-def _organiser_action(
-    action: str, registration_id: str, uow: RegistrationUnitOfWork, clock: Clock, *args
-) -> Registration:
-    with uow:
-        event = uow.events.get(uow.events.event_id_for_registration(registration_id))
-        result = getattr(event, action)(registration_id, clock(), *args)
-        uow.commit()
-    return result
+def _by_id(uow: RegistrationUnitOfWork, registration_id: str) -> Callable[[], Registration]:
+    return lambda: uow.events.registration(registration_id)
 
 
 def approve(registration_id: str, uow: RegistrationUnitOfWork, clock: Clock) -> Registration:
-    return _organiser_action("approve", registration_id, uow, clock)
+    return _apply(uow, _by_id(uow, registration_id), lambda event, r, _w: event.approve(r, clock()))
 
 
 def reject(
     registration_id: str, reason: str | None, uow: RegistrationUnitOfWork, clock: Clock
 ) -> Registration:
-    return _organiser_action("reject", registration_id, uow, clock, reason)
+    return _apply(
+        uow, _by_id(uow, registration_id), lambda event, r, _w: event.reject(r, clock(), reason)
+    )
 
 
 def promote(registration_id: str, uow: RegistrationUnitOfWork, clock: Clock) -> Registration:
-    return _organiser_action("promote", registration_id, uow, clock)
+    return _apply(uow, _by_id(uow, registration_id), lambda event, r, _w: event.promote(r, clock()))
 
 
 def cancel_registration(
     registration_id: str, uow: RegistrationUnitOfWork, clock: Clock
 ) -> Registration:
-    return _organiser_action("cancel_registration", registration_id, uow, clock)
+    return _apply(
+        uow,
+        _by_id(uow, registration_id),
+        lambda event, r, waitlist: event.cancel_registration(r, clock(), waitlist),
+    )
 
 
 def erase(registration_id: str, uow: RegistrationUnitOfWork, clock: Clock) -> Registration:
-    return _organiser_action("erase", registration_id, uow, clock)
+    return _apply(
+        uow,
+        _by_id(uow, registration_id),
+        lambda event, r, waitlist: event.erase(r, clock(), waitlist),
+    )
 
 
 def release_quotas(uow: RegistrationUnitOfWork, clock: Clock) -> int:
@@ -177,6 +209,6 @@ def release_quotas(uow: RegistrationUnitOfWork, clock: Clock) -> int:
     promoted = 0
     with uow:
         for event in uow.events.with_released_quotas(now):
-            promoted += len(event.fill_free_seats(now))
+            promoted += len(event.fill_free_seats(now, uow.events.waitlist(event.id)))
         uow.commit()
     return promoted

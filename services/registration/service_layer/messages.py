@@ -46,12 +46,14 @@ def event_snapshot(event: Event) -> dict[str, Any]:
     }
 
 
-def _registration(event: Event, registration: Registration, urls: PublicUrls, reason) -> dict:
+def _registration(
+    event: Event, registration: Registration, urls: PublicUrls, reason, position: int | None
+) -> dict:
     return {
         "registration_id": registration.id,
         "event": event_snapshot(event),
         "status": registration.status,
-        "waitlist_position": event.waitlist_position(registration),
+        "waitlist_position": position,
         "participant": {
             "name": registration.name,
             "email": registration.email,
@@ -73,8 +75,10 @@ def to_message(event: Event, domain_event: Any, urls: PublicUrls) -> tuple[str, 
             return "event.updated", event_snapshot(event) | {"changes": list(changes)}
         case ev.EventCancelled(reason=reason):
             return "event.cancelled", event_snapshot(event) | {"reason": reason}
-        case ev.RegistrationChanged(kind=kind, registration=registration, reason=reason):
-            return f"registration.{kind}", _registration(event, registration, urls, reason)
+        case ev.RegistrationChanged(kind, registration, reason, position):
+            return f"registration.{kind}", _registration(
+                event, registration, urls, reason, position
+            )
         case ev.ParticipantErased(registration_id=rid, event_id=eid, erased_at=at):
             return "participant.erased", {"registration_id": rid, "event_id": eid, "erased_at": at}
     raise TypeError(f"no message for {domain_event!r}")

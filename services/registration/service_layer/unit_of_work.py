@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from services.registration.adapters.orm import inbox, outbox
+from services.registration.adapters.orm import ACTIVE_EMAIL_INDEX, inbox, outbox
 from services.registration.adapters.repository import EventRepository
+from services.registration.domain.errors import AlreadyRegistered
 from services.registration.service_layer.messages import PublicUrls, to_message
 from shared.unit_of_work import OutboxUnitOfWork
 
@@ -23,6 +25,15 @@ class RegistrationUnitOfWork(OutboxUnitOfWork):
 
     def _start(self, session: Session) -> None:
         self.events = EventRepository(session)
+
+    def commit(self) -> None:
+        """Commit; a race on the same email that the index caught is reported as a duplicate."""
+        try:
+            super().commit()
+        except IntegrityError as exc:
+            if ACTIVE_EMAIL_INDEX in str(exc.orig):
+                raise AlreadyRegistered("this email is already registered for the event") from exc
+            raise
 
     def _collect_messages(self) -> list[tuple[str, dict[str, Any]]]:
         collected = []

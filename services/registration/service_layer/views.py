@@ -8,9 +8,10 @@ from collections import Counter
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from services.registration.adapters.repository import EventRepository
 from services.registration.domain.errors import NotFound
 from services.registration.domain.model import Event, EventStatus, Registration, Status
 from services.registration.service_layer.messages import PublicUrls
@@ -34,9 +35,18 @@ ROSTER_COLUMNS = [
 ]
 
 
-def event_view(event: Event, urls: PublicUrls, now: datetime) -> dict[str, Any]:
+def status_counts(session: Session, event_id: str) -> Counter:
+    rows = session.execute(
+        select(Registration.status, func.count())
+        .where(Registration.event_id == event_id)
+        .group_by(Registration.status)
+    )
+    return Counter(dict(rows.all()))
+
+
+def event_view(session: Session, event: Event, urls: PublicUrls, now: datetime) -> dict:
     """An event with its seat counts and the links to subscribe to its feed."""
-    counts = Counter(r.status for r in event.registrations)
+    counts = status_counts(session, event.id)
     return {
         **{
             k: getattr(event, k)
@@ -73,7 +83,7 @@ def event_view(event: Event, urls: PublicUrls, now: datetime) -> dict[str, Any]:
         ],
         "seats": {
             "capacity": event.capacity,
-            "confirmed": counts[Status.CONFIRMED],
+            "confirmed": event.confirmed_count,
             "waitlisted": counts[Status.WAITLISTED],
             "pending": counts[Status.PENDING],
             "seats_left": event.seats_left(now),
@@ -96,38 +106,50 @@ def get_event(session: Session, event_id: str, include_unpublished: bool) -> Eve
     return event
 
 
-def registration_view(event: Event, registration: Registration) -> dict[str, Any]:
+def registration_view(
+    event: Event, registration: Registration, position: int | None
+) -> dict[str, Any]:
     """A registration as its owner or an organiser sees it (personal data included)."""
     return {
         **{c: getattr(registration, c) for c in ROSTER_COLUMNS if c != "waitlist_position"},
         "event_id": event.id,
         "event_title": event.title,
-        "waitlist_position": event.waitlist_position(registration),
+        "waitlist_position": position,
         "updated_at": registration.updated_at,
         "erased": registration.erased_at is not None,
     }
 
 
-def by_token(session: Session, token: str) -> tuple[Event, Registration]:
-    registration = session.scalars(
-        select(Registration).where(Registration.manage_token == token)
-    ).first()
-    if registration is None:
-        raise NotFound("unknown or revoked link")
-    return session.get(Event, registration.event_id), registration
+def own_registration(session: Session, registration: Registration) -> dict[str, Any]:
+    """The view of one registration, with its current waiting-list position."""
+    repository = EventRepository(session)
+    event = repository.get(registration.event_id, lock=False)
+    return registration_view(event, registration, repository.waitlist_position(registration))
 
 
-def roster(event: Event, filters: dict[str, str]) -> list[dict[str, Any]]:
+def by_token(session: Session, token: str) -> dict[str, Any]:
+    return own_registration(session, EventRepository(session).by_manage_token(token))
+
+
+def roster(session: Session, event: Event, filters: dict[str, str]) -> list[dict[str, Any]]:
     """The event's registrations in queue order, filtered by status, country and role."""
+    query = (
+        select(Registration)
+        .where(Registration.event_id == event.id)
+        .order_by(Registration.queue_number)
+    )
+    everyone = list(session.scalars(query))
+    waiting = [r.id for r in everyone if r.status == Status.WAITLISTED]
+    positions = {registration_id: n for n, registration_id in enumerate(waiting, start=1)}
     rows = []
-    for registration in event.registrations:
+    for registration in everyone:
         if filters.get("status") and registration.status != filters["status"]:
             continue
         if filters.get("country") and registration.country != filters["country"].upper():
             continue
         if filters.get("role") and registration.role != filters["role"]:
             continue
-        rows.append(registration_view(event, registration))
+        rows.append(registration_view(event, registration, positions.get(registration.id)))
     return rows
 
 
@@ -146,9 +168,10 @@ def roster_csv(rows: list[dict[str, Any]]) -> str:
     return buffer.getvalue()
 
 
-def report(event: Event) -> dict[str, Any]:
+def report(session: Session, event: Event) -> dict[str, Any]:
     """Counts for EU programme reports: participants are the confirmed registrations."""
-    confirmed = [r for r in event.registrations if r.status == Status.CONFIRMED]
+    everyone = list(session.scalars(select(Registration).where(Registration.event_id == event.id)))
+    confirmed = [r for r in everyone if r.status == Status.CONFIRMED]
     return {
         "event_id": event.id,
         "title": event.title,
@@ -157,5 +180,5 @@ def report(event: Event) -> dict[str, Any]:
         "by_country": dict(Counter(r.country for r in confirmed)),
         "by_role": dict(Counter(r.role for r in confirmed)),
         "by_organisation_type": dict(Counter(r.organisation_type for r in confirmed)),
-        "by_status": dict(Counter(r.status for r in event.registrations)),
+        "by_status": dict(Counter(r.status for r in everyone)),
     }

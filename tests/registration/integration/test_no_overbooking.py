@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from services.registration.adapters.orm import outbox
 from services.registration.bootstrap import bootstrap
 from services.registration.domain.commands import CreateEvent, Participant, Register, Venue
+from services.registration.domain.model import Registration
 from services.registration.service_layer import handlers
 
 SEATS, PEOPLE = 40, 200
@@ -45,19 +46,19 @@ def _register_all(app, event_id) -> list:
 
 
 def _assert_no_overbooking(app, event_id) -> None:
-    with app.infrastructure.session_factory() as session:
-        from services.registration.service_layer.views import get_event
-
-        event = get_event(session, event_id, True)
-        confirmed = [r for r in event.registrations if r.status == "confirmed"]
-        waitlist = event.waitlist()
-        assert len(confirmed) == SEATS
+    with app.uow() as uow:
+        event = uow.events.get(event_id, lock=False)
+        everyone = uow.session.scalars(select(Registration)).all()
+        confirmed = [r for r in everyone if r.status == "confirmed"]
+        waitlist = uow.events.waitlist(event_id)
+        assert len(confirmed) == SEATS == event.confirmed_count
         assert len(waitlist) == PEOPLE - SEATS
-        assert [event.waitlist_position(r) for r in waitlist] == list(range(1, PEOPLE - SEATS + 1))
+        positions = [uow.events.waitlist_position(r) for r in waitlist]
+        assert positions == list(range(1, PEOPLE - SEATS + 1))
         # the queue order is the order in which seats were decided: every confirmed
         # registration came before every waitlisted one
         assert max(r.queue_number for r in confirmed) < min(r.queue_number for r in waitlist)
-        numbers = sorted(r.queue_number for r in event.registrations)
+        numbers = sorted(r.queue_number for r in everyone)
         assert numbers == list(range(1, PEOPLE + 1))
     with app.infrastructure.engine.connect() as db:
         counts = dict(
@@ -82,5 +83,34 @@ def test_concurrent_registrations_never_overbook(backend, postgres_url, tmp_path
         results = _register_all(app, event_id)
         assert sum(r.status == "confirmed" for r in results) == SEATS
         _assert_no_overbooking(app, event_id)
+    finally:
+        app.infrastructure.engine.dispose()
+
+
+@pytest.mark.parametrize("backend", ["postgresql", "sqlite"])
+def test_the_same_email_racing_itself_gets_one_registration(backend, postgres_url, tmp_path):
+    from services.registration.domain.errors import AlreadyRegistered
+
+    url = postgres_url if backend == "postgresql" else f"sqlite:///{tmp_path / 'reg.db'}"
+    app = bootstrap(
+        {"REGISTRATION_DATABASE_URL": url, "DATA_DIR": str(tmp_path)},
+        clock=lambda: datetime(2030, 4, 1, tzinfo=UTC),
+        migrate=True,
+    )
+    try:
+        event_id = _event(app)
+        participant = Participant("Twin", "Twin@Example.org", "Org", "sme", "BE", "sme")
+
+        def attempt(_n: int) -> str:
+            try:
+                handlers.register(Register(event_id, participant, True), app.uow(), app.clock)
+            except AlreadyRegistered:
+                return "conflict"
+            return "registered"
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            outcomes = list(pool.map(attempt, range(16)))
+        assert outcomes.count("registered") == 1
+        assert outcomes.count("conflict") == 15
     finally:
         app.infrastructure.engine.dispose()
