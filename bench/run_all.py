@@ -1,0 +1,51 @@
+"""Run every benchmark in one go and write their figures to docs/performance.md."""
+
+from __future__ import annotations
+
+import os
+import platform
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCHMARKS = [
+    ("Backbone: raw kombu vs outbox → relay → consumer (#2)", "backbone_throughput.py"),
+    ("Registration on one contended event vs bare Flask insert (#3)", "registration_throughput.py"),
+    ("Feeds: conditional GET and render times (#4)", "scheduling_feeds.py"),
+    ("Notifications: registration → SMTP latency (#5)", "notifications_latency.py"),
+]
+
+
+def main() -> int:
+    sections, failed = [], 0
+    for title, script in BENCHMARKS:
+        print(f"== {title}", flush=True)
+        result = subprocess.run(
+            [sys.executable, str(ROOT / "bench" / script)],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env={**os.environ, "LOG_LEVEL": "WARNING"},
+        )
+        lines = [line for line in result.stdout.splitlines() if not line.startswith("{")]
+        print("\n".join(lines), flush=True)
+        if result.returncode != 0:
+            failed += 1
+            lines.append(f"FAILED (exit {result.returncode}): {result.stderr.strip()[-500:]}")
+        sections.append(f"## {title}\n\n`bench/{script}`\n\n```\n" + "\n".join(lines) + "\n```\n")
+    header = (
+        "# Performance\n\nFigures from `make bench` on "
+        f"{datetime.now(UTC):%Y-%m-%d} ({os.cpu_count()} cores, {platform.machine()}, "
+        f"Python {platform.python_version()}). Each benchmark measures its baseline in the same "
+        "run and prints the ratio; the machine is shared and noisy, so compare ratios, not "
+        "absolute rates.\n\n"
+    )
+    (ROOT / "docs").mkdir(exist_ok=True)
+    (ROOT / "docs" / "performance.md").write_text(header + "\n".join(sections))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
