@@ -43,6 +43,6 @@ def create_service_app(
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
     register_problem_handlers(app, domain_errors)
-    init_web(app, infrastructure.credentials, infrastructure.engine)
+    init_web(app, infrastructure.credentials, infrastructure.engine, infrastructure.settings.broker)
     app.extensions["container"] = container
     return app

@@ -10,6 +10,8 @@ from functools import wraps
 from flask import Flask, Response, current_app, g, jsonify, request
 from sqlalchemy import Engine, text
 
+from shared.broker import connect
+from shared.config import BrokerSettings
 from shared.correlation import _correlation_id, current_correlation_id
 from shared.credentials import CredentialStore, Organiser
 from shared.problems import problem
@@ -18,7 +20,9 @@ log = logging.getLogger("http")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
 
 
-def init_web(app: Flask, credentials: CredentialStore, engine: Engine) -> None:
+def init_web(
+    app: Flask, credentials: CredentialStore, engine: Engine, broker: BrokerSettings
+) -> None:
     """Install correlation ids, the credential store and /healthz + /readyz on an app."""
     app.extensions["credentials"] = credentials
 
@@ -56,7 +60,19 @@ def init_web(app: Flask, credentials: CredentialStore, engine: Engine) -> None:
                 db.execute(text("SELECT 1"))
         except Exception:  # noqa: BLE001 - any failure means not ready
             return problem(503, "The database is not reachable.")
+        if not broker_reachable(broker):
+            return problem(503, "The message broker is not reachable.")
         return jsonify(status="ready")
+
+
+def broker_reachable(settings: BrokerSettings) -> bool:
+    """Can we open a connection to the broker right now (briefly, no retries)?"""
+    try:
+        with connect(settings) as connection:
+            connection.ensure_connection(max_retries=1, timeout=2)
+    except Exception:  # noqa: BLE001 - any failure means unreachable
+        return False
+    return True
 
 
 def bearer_token() -> str | None:

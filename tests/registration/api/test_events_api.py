@@ -170,3 +170,18 @@ def test_log_lines_are_json_with_the_correlation_id_and_no_private_token(
     assert {r["correlation_id"] for r in requests} == {"trace-me"}
     assert token not in err
     assert "p1@example.org" not in err
+
+
+def test_health_and_readiness_probes_check_the_database_and_the_broker(client):
+    assert client.get("/healthz").json == {"status": "ok"}
+    assert client.get("/readyz").json == {"status": "ready"}
+
+
+def test_readiness_fails_clearly_when_the_broker_is_unreachable(env, clock):
+    from services.registration.entrypoints.flask_app import create_app
+
+    app = create_app(env | {"AMQP_URL": "amqp://guest:guest@127.0.0.1:1//"}, clock)
+    response = app.test_client().get("/readyz")
+    assert response.status_code == 503
+    assert response.json["detail"] == "The message broker is not reachable."
+    app.extensions["container"].infrastructure.engine.dispose()
