@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,7 +16,7 @@ def _flag(value: str | None, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def data_dir(env: dict[str, str] | None = None) -> Path:
+def data_dir(env: Mapping[str, str] | None = None) -> Path:
     """Where the embedded default keeps its SQLite files and broker folder."""
     env = os.environ if env is None else env
     return Path(env.get("DATA_DIR", "var")).resolve()
@@ -37,6 +38,7 @@ class BrokerSettings:
     confirm_timeout: float = 10.0
     max_attempts: int = 5
     retry_base_delay: float = 1.0
+    relay_idle_seconds: float = 0.05
     data_dir: Path = field(default_factory=lambda: Path("var"))
 
     @property
@@ -73,14 +75,14 @@ class ServiceSettings:
     log_level: str = "INFO"
 
 
-def public_url_for(service: str, env: dict[str, str]) -> str:
+def public_url_for(service: str, env: Mapping[str, str]) -> str:
     """Base URL at which a service is reachable by people and calendar apps."""
     defaults = {"registration": 8001, "scheduling": 8002, "notifications": 8003}
     key = f"{service.upper()}_PUBLIC_URL"
     return env.get(key, f"http://127.0.0.1:{defaults[service]}").rstrip("/")
 
 
-def broker_settings(env: dict[str, str] | None = None) -> BrokerSettings:
+def broker_settings(env: Mapping[str, str] | None = None) -> BrokerSettings:
     """Broker settings from AMQP_URL and friends; the embedded transport when unset."""
     env = os.environ if env is None else env
     directory = data_dir(env)
@@ -93,11 +95,12 @@ def broker_settings(env: dict[str, str] | None = None) -> BrokerSettings:
         confirm_timeout=float(env.get("BROKER_CONFIRM_TIMEOUT", "10")),
         max_attempts=int(env.get("MESSAGE_MAX_ATTEMPTS", "5")),
         retry_base_delay=float(env.get("MESSAGE_RETRY_BASE_DELAY", "1.0")),
+        relay_idle_seconds=float(env.get("OUTBOX_RELAY_IDLE_SECONDS", "0.05")),
         data_dir=directory,
     )
 
 
-def service_settings(service: str, env: dict[str, str] | None = None) -> ServiceSettings:
+def service_settings(service: str, env: Mapping[str, str] | None = None) -> ServiceSettings:
     """Settings of one service; SQLite under DATA_DIR unless <SERVICE>_DATABASE_URL is set."""
     env = os.environ if env is None else env
     if service not in SERVICES:

@@ -59,7 +59,9 @@ class OutboxRelay:
         if self._producer is None:
             self.connection.ensure_connection(**RETRY_POLICY)
             self.topology.declare(self.connection.default_channel)
-            self._producer = Producer(self.connection.channel(), on_return=self._on_return)
+            # the file transport cannot return messages; mandatory is only used on AMQP
+            on_return = None if self.settings.embedded else self._on_return
+            self._producer = Producer(self.connection.channel(), on_return=on_return)
         return self._producer
 
     def _reset(self) -> None:
@@ -148,8 +150,9 @@ class OutboxRelay:
                 .where(self.outbox.c.sent_at.is_(None), self.outbox.c.failed_at.is_(None))
             ).scalar_one()
 
-    def run(self, idle_sleep: float = 0.2) -> None:
+    def run(self, idle_sleep: float | None = None) -> None:
         """Relay until stop() is called; sleep briefly when there is nothing to send."""
+        idle_sleep = self.settings.relay_idle_seconds if idle_sleep is None else idle_sleep
         while not self._stopping.is_set():
             try:
                 sent = self.relay_once()

@@ -19,6 +19,21 @@ from shared.unit_of_work import OutboxUnitOfWork
 log = logging.getLogger(__name__)
 
 
+def build_worker(
+    service: str,
+    settings: BrokerSettings,
+    engine: Engine,
+    outbox: Table,
+    uow_factory: Callable[[], OutboxUnitOfWork],
+    handlers: Mapping[str, Mapping[str, Handler]],
+) -> tuple[OutboxRelay, Worker]:
+    """The relay and the consumer of a service, wired but not started (tests run them too)."""
+    topology = platform_topology(settings)
+    relay = OutboxRelay(engine, outbox, connect(settings), topology, settings)
+    worker = Worker(connect(settings), topology, service, uow_factory, handlers, settings)
+    return relay, worker
+
+
 def run_worker(
     service: str,
     settings: BrokerSettings,
@@ -29,10 +44,8 @@ def run_worker(
     extra_loops: tuple[Callable[[threading.Event], None], ...] = (),
 ) -> None:
     """Relay and consume until SIGTERM/SIGINT, then finish the message in hand and exit."""
-    topology = platform_topology(settings)
     log.info("worker starting", extra={"service": service, "broker": describe(settings)})
-    relay = OutboxRelay(engine, outbox, connect(settings), topology, settings)
-    worker = Worker(connect(settings), topology, service, uow_factory, handlers, settings)
+    relay, worker = build_worker(service, settings, engine, outbox, uow_factory, handlers)
     stopping = threading.Event()
 
     def shutdown(signum, _frame) -> None:
@@ -50,7 +63,7 @@ def run_worker(
     ]
     for thread in threads:
         thread.start()
-    if any(sub.service == service for sub in topology.subscriptions):
+    if any(sub.service == service for sub in worker.topology.subscriptions):
         worker.run()
     else:
         stopping.wait()
