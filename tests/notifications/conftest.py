@@ -1,4 +1,5 @@
-"""Notification test fixtures: sample invitations and emails, and a real SMTP server (aiosmtpd)."""
+"""Notification test fixtures: sample invitations and emails, a real SMTP server (aiosmtpd),
+and the service itself on a fresh PostgreSQL database, mailing that server."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
+from services.notifications.bootstrap import bootstrap
 from services.notifications.domain.model import Invitation, OutgoingEmail
+from shared.infrastructure import utc_now
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 REPLIES = {"temp": "451 4.3.0 try later", "perm": "550 5.1.1 mailbox unavailable"}
@@ -135,3 +138,33 @@ def outgoing_email(invitation: Invitation) -> OutgoingEmail:
         message_id_key="visit_joined:visit-0042:anna.mueller@example.eu:0",
         invitation=invitation,
     )
+
+
+@pytest.fixture
+def service_env(postgres_url, smtp_server, tmp_path) -> dict[str, str]:
+    """The service's environment: fresh PostgreSQL, the test SMTP server, fast retries."""
+    return {
+        "NOTIFICATIONS_DATABASE_URL": postgres_url,
+        "DATA_DIR": str(tmp_path),
+        "SMTP_HOST": smtp_server.host,
+        "SMTP_PORT": str(smtp_server.port),
+        "SMTP_SECURITY": "none",
+        "MAIL_FROM": "workshops@cx.example.eu",
+        "EMAIL_RETRY_BASE_SECONDS": "0.05",
+        "REMINDER_LEAD_TIMES": "24h,2h",
+    }
+
+
+@pytest.fixture
+def make_service(service_env):
+    """Build the service (schema migrated) with a clock and env overrides; disposed afterwards."""
+    built = []
+
+    def make(clock=utc_now, **overrides: str):
+        app = bootstrap(service_env | overrides, clock, migrate=not built)
+        built.append(app)
+        return app
+
+    yield make
+    for app in built:
+        app.infrastructure.engine.dispose()

@@ -18,10 +18,12 @@ KINDS: frozenset[str] = frozenset(
         "registration_promoted",
         "registration_rejected",
         "registration_cancelled",
+        "event_rescheduled",
         "event_cancelled",
         "visit_joined",
         "visit_rescheduled",
         "visit_cancelled",
+        "visit_left",
         "reminder_visit",
         "reminder_event",
     }

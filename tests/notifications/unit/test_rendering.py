@@ -30,6 +30,16 @@ EXTRA = {
         "old_location": "Zaha Hadidplein 1, Antwerpen",
         "new_location": "Havenhuis, Antwerpen",
     },
+    "visit_left": {
+        "visit_title": "Port of Antwerp-Bruges",
+        "visit_start": datetime(2025, 5, 15, 13, 0, tzinfo=BRUSSELS),
+    },
+    "event_rescheduled": {
+        "old_start": datetime(2025, 5, 14, 9, 30, tzinfo=BRUSSELS),
+        "new_start": datetime(2025, 5, 14, 10, 30, tzinfo=BRUSSELS),
+        "old_location": "Square Brussels, Mont des Arts",
+        "new_location": "Square Brussels, Mont des Arts",
+    },
     "visit_cancelled": {
         "visit_title": "Port of Antwerp-Bruges",
         "visit_start": datetime(2025, 5, 15, 13, 0, tzinfo=BRUSSELS),
@@ -76,6 +86,13 @@ def test_a_reschedule_lists_old_and_new_time_and_place():
     assert "When: Thursday 15 May 2025, 13:00 CEST → Thursday 15 May 2025, 14:30 CEST" in text
     assert "Where: Zaha Hadidplein 1, Antwerpen → Havenhuis, Antwerpen" in text
     assert html.count("<li>") == 2
+
+
+def test_a_moved_workshop_says_when_it_now_starts():
+    _, text, _ = render_email("event_rescheduled", "en", context("event_rescheduled"))
+
+    assert "When: Wednesday 14 May 2025, 09:30 CEST → Wednesday 14 May 2025, 10:30 CEST" in text
+    assert "Where:" not in text
 
 
 def test_a_reschedule_lists_only_what_changed():

@@ -1,0 +1,32 @@
+"""The notifications service's Flask app (gunicorn: ``...flask_app:create_app()``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+
+from flask import Flask
+
+from services.notifications.bootstrap import bootstrap
+from services.notifications.domain import errors
+from services.notifications.domain.ports import Mailer
+from services.notifications.entrypoints.api import notifications_blp
+from shared.app_factory import create_service_app
+from shared.infrastructure import utc_now
+
+DOMAIN_ERRORS = {
+    errors.NotFound: 404,
+    errors.NotResendable: 409,
+}
+
+
+def create_app(
+    env: Mapping[str, str] | None = None,
+    clock: Callable[[], datetime] | None = None,
+    mailer: Mailer | None = None,
+) -> Flask:
+    """Build the app from the environment (or the given mapping)."""
+    container = bootstrap(env, clock or utc_now, mailer)
+    return create_service_app(
+        container.infrastructure, "Notifications API", [notifications_blp], DOMAIN_ERRORS, container
+    )

@@ -1,0 +1,48 @@
+"""Request and response schemas of the notifications API."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from services.notifications.domain.notification import DELIVERY_STATUSES
+
+
+class NotificationQuerySchema(Schema):
+    """Filters of the delivery log."""
+
+    recipient = fields.Email(validate=validate.Length(max=320))
+    event_id = fields.String(validate=validate.Length(min=1, max=64))
+    status = fields.String(validate=validate.OneOf(DELIVERY_STATUSES))
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+
+
+class RecipientSchema(Schema):
+    email = fields.String()
+    name = fields.String()
+
+
+class CalendarSchema(Schema):
+    method = fields.String()
+    uid = fields.String()
+    sequence = fields.Integer()
+
+
+class NotificationSchema(Schema):
+    """One email: what, to whom, and how its delivery went."""
+
+    id = fields.String()
+    kind = fields.String()
+    status = fields.String()
+    attempts = fields.Integer()
+    last_error = fields.String(allow_none=True)
+    recipient = fields.Nested(RecipientSchema)
+    registration_id = fields.String()
+    event_id = fields.String(allow_none=True)
+    source_message_id = fields.String()
+    resend_of = fields.String(allow_none=True)
+    calendar = fields.Nested(CalendarSchema, allow_none=True)
+    created_at = fields.AwareDateTime()
+    next_attempt_at = fields.AwareDateTime(allow_none=True)
+    sent_at = fields.AwareDateTime(allow_none=True)
+    erased = fields.Boolean()

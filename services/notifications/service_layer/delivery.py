@@ -1,0 +1,99 @@
+"""Send queued emails, one locked row and one transaction each; and resend on request.
+
+Each email is claimed with ``FOR UPDATE SKIP LOCKED``, handed to the relay and marked in the
+same transaction, so concurrent senders never take the same row. If the process dies after the
+relay accepted an email but before the commit, the row is still queued and is sent again with
+the same Message-ID (derived from the notification id): that edge is at-least-once; everything
+else is exactly once.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+
+from services.notifications.domain.errors import (
+    NotFound,
+    PermanentDeliveryError,
+    TemporaryDeliveryError,
+)
+from services.notifications.domain.notification import Notification, RetryPolicy
+from services.notifications.service_layer.notify import Clock
+from services.notifications.service_layer.unit_of_work import NotificationsUnitOfWork
+
+log = logging.getLogger(__name__)
+
+Send = Callable[[Notification], None]
+"""Render a notification and hand it to the relay, or raise a DeliveryError."""
+
+UNREACHABLE = "unreachable"
+
+
+def deliver_due(
+    uow_factory: Callable[[], NotificationsUnitOfWork],
+    send: Send,
+    clock: Clock,
+    retry: RetryPolicy,
+    limit: int = 500,
+) -> int:
+    """Send due emails until none is due or the relay is unreachable; count those sent."""
+    sent = 0
+    for _ in range(limit):
+        outcome = deliver_next(uow_factory(), send, clock, retry)
+        if outcome in (None, UNREACHABLE):
+            break
+        sent += outcome == "sent"
+    return sent
+
+
+def deliver_next(
+    uow: NotificationsUnitOfWork, send: Send, clock: Clock, retry: RetryPolicy
+) -> str | None:
+    """Attempt the next due email; its outcome ("sent", "deferred", "failed", UNREACHABLE)."""
+    with uow:
+        notification = uow.notifications.claim_due(clock())
+        if notification is None:
+            return None
+        outcome = _attempt(notification, send, clock, retry)
+        uow.commit()
+    return outcome
+
+
+def _attempt(notification: Notification, send: Send, clock: Clock, retry: RetryPolicy) -> str:
+    facts = {"notification_id": notification.id, "kind": notification.kind}
+    try:
+        send(notification)
+    except TemporaryDeliveryError as exc:
+        notification.refused_for_now(exc.reply, clock(), retry)
+        gave_up = notification.status == "failed"
+        log.log(
+            logging.ERROR if gave_up else logging.WARNING,
+            "email given up" if gave_up else "email deferred",
+            extra=facts | {"code": exc.code, "attempts": notification.attempts},
+        )
+        return UNREACHABLE if exc.code is None else "deferred"
+    except PermanentDeliveryError as exc:
+        notification.refused_for_good(exc.reply, clock())
+        log.error("email refused", extra=facts | {"code": exc.code})
+        return "failed"
+    except Exception as exc:  # noqa: BLE001 - a bug building this email must not stop the others
+        notification.refused_for_good(f"{type(exc).__name__}: {exc}", clock())
+        log.exception("email could not be built", extra=facts)
+        return "failed"
+    notification.delivered(clock())
+    log.info("email sent", extra=facts)
+    return "sent"
+
+
+def resend(notification_id: str, uow: NotificationsUnitOfWork, clock: Clock) -> Notification:
+    """Queue a notification again: due now if still queued, else as a copy with a new id."""
+    with uow:
+        original = uow.notifications.get(notification_id)
+        if original is None:
+            raise NotFound(f"no notification {notification_id}")
+        again = original.resend(str(uuid.uuid4()), clock())
+        if again is not original:
+            uow.notifications.add(again)
+        uow.commit()
+    return again

@@ -1,0 +1,135 @@
+"""Consumers of registration's messages: remember what changed and queue the emails it calls for.
+
+Handlers run inside the Worker's unit of work (committed with the inbox mark); they never send.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from services.notifications.domain.readmodel import EventSnapshot, Recipient
+from services.notifications.service_layer import notify, payloads, reminders, visits
+from services.notifications.service_layer.notify import Policy
+from services.notifications.service_layer.unit_of_work import NotificationsUnitOfWork
+from shared.consumer import Handler
+from shared.messages import Envelope
+
+UOW = NotificationsUnitOfWork
+
+
+def _remember(envelope: Envelope, uow: UOW) -> tuple[Recipient, EventSnapshot] | None:
+    """Store the person and the workshop of a registration.* message; None if they were erased."""
+    data = envelope.payload["event"]
+    event = uow.readmodel.save_snapshot(
+        payloads.event_snapshot(data), uow.readmodel.event(data["event_id"])
+    )
+    person = uow.readmodel.save_recipient(payloads.recipient(envelope.payload))
+    return None if person.erased_at is not None else (person, event)
+
+
+def seat_taken(envelope: Envelope, uow: UOW, policy: Policy) -> None:
+    """registration.confirmed / promoted: the news, a REQUEST for the workshop, reminders."""
+    if (remembered := _remember(envelope, uow)) is None:
+        return
+    person, event = remembered
+    calendar = notify.invite(uow, person, event, envelope.occurred_at)
+    kind, context = envelope.type.replace(".", "_"), notify.event_context(event)
+    notify.queue(uow, envelope.message_id, person, kind, context, policy.clock(), calendar)
+    reminders.sync(uow, person.registration_id, "event", event.event_id, event.start, policy)
+
+
+def no_seat(envelope: Envelope, uow: UOW, policy: Policy) -> None:
+    """registration.waitlisted / pending / rejected: the news, and no calendar part at all."""
+    if (remembered := _remember(envelope, uow)) is None:
+        return
+    person, event = remembered
+    context = notify.event_context(event) | {
+        "position": envelope.payload["waitlist_position"],
+        "reason": envelope.payload["reason"],
+    }
+    kind = envelope.type.replace(".", "_")
+    notify.queue(uow, envelope.message_id, person, kind, context, policy.clock())
+
+
+def registration_cancelled(envelope: Envelope, uow: UOW, policy: Policy) -> None:
+    """registration.cancelled: the news (the event's, if cancelled) and a CANCEL if invited."""
+    if (remembered := _remember(envelope, uow)) is None:
+        return
+    person, event = remembered
+    by_event = envelope.payload["reason"] == "event"
+    kind = "event_cancelled" if by_event else "registration_cancelled"
+    context = notify.event_context(event) | {"reason": event.cancel_reason if by_event else None}
+    calendar = notify.withdraw(uow, person, event, envelope.occurred_at, only_if_invited=True)
+    notify.queue(uow, envelope.message_id, person, kind, context, policy.clock(), calendar)
+    uow.reminders.drop(registration_id=person.registration_id)
+
+
+def event_published(envelope: Envelope, uow: UOW, policy: Policy) -> None:
+    """event.published: remember the workshop."""
+    snapshot = payloads.event_snapshot(envelope.payload)
+    uow.readmodel.save_snapshot(snapshot, uow.readmodel.event(snapshot.event_id))
+
+
+def event_updated(envelope: Envelope, uow: UOW, policy: Policy) -> None:
+    """event.updated: move reminders; a new time or place means a new REQUEST for every seat."""
+    incoming, now = payloads.event_snapshot(envelope.payload), policy.clock()
+    known = uow.readmodel.event(incoming.event_id)
+    if known is not None and not incoming.newer_than(known):
+        return
+    change = notify.moved(known, incoming)
+    event = uow.readmodel.save_snapshot(incoming, known)
+    for person in uow.readmodel.confirmed(event.event_id):
+        reminders.sync(uow, person.registration_id, "event", event.event_id, event.start, policy)
+        if change is not None:
+            calendar = notify.invite(uow, person, event, envelope.occurred_at)
+            context = notify.event_context(event) | change
+            notify.queue(
+                uow, envelope.message_id, person, "event_rescheduled", context, now, calendar
+            )
+
+
+def event_cancelled(envelope: Envelope, uow: UOW, policy: Policy) -> None:
+    """event.cancelled: remember why, stop reminders; each registration.cancelled tells people."""
+    snapshot = payloads.event_snapshot(envelope.payload, envelope.payload["reason"])
+    event = uow.readmodel.save_snapshot(snapshot, uow.readmodel.event(snapshot.event_id))
+    event.cancel_reason = envelope.payload["reason"]
+    uow.reminders.drop(kind="event", target_id=event.event_id)
+
+
+def participant_erased(envelope: Envelope, uow: UOW, policy: Policy) -> None:
+    """participant.erased: anonymise what we hold, drop pending emails and reminders."""
+    registration_id, now = envelope.payload["registration_id"], policy.clock()
+    person = uow.readmodel.recipient(registration_id)
+    if person is None:  # erased before we heard of them: remember only that they are gone
+        event_id = envelope.payload["event_id"]
+        uow.readmodel.save_recipient(Recipient.forgotten(registration_id, event_id, now))
+    else:
+        uids = [happening.uid for happening in uow.readmodel.happenings_of(person.event_id)]
+        uow.readmodel.forget_calendar(person.email, uids)
+        person.erase(now)
+    for notification in uow.notifications.of_registration(registration_id):
+        if notification.status == "queued":
+            uow.notifications.delete(notification)
+        else:
+            notification.erase(now)
+    uow.reminders.drop(registration_id=registration_id)
+
+
+def consumer_handlers(policy: Policy) -> dict[str, dict[str, Handler]]:
+    """The Worker's table: handler group → message type → handler(envelope, uow)."""
+    registrations = {
+        "registration.confirmed": seat_taken,
+        "registration.promoted": seat_taken,
+        "registration.waitlisted": no_seat,
+        "registration.pending": no_seat,
+        "registration.rejected": no_seat,
+        "registration.cancelled": registration_cancelled,
+        "event.published": event_published,
+        "event.updated": event_updated,
+        "event.cancelled": event_cancelled,
+        "participant.erased": participant_erased,
+    }
+    return {
+        "registrations": {key: partial(fn, policy=policy) for key, fn in registrations.items()},
+        "visits": {key: partial(fn, policy=policy) for key, fn in visits.HANDLERS.items()},
+    }

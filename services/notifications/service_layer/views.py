@@ -1,0 +1,59 @@
+"""Read-side queries of the delivery log: plain dicts for the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from services.notifications.adapters.orm import notifications
+from services.notifications.domain.errors import NotFound
+from services.notifications.domain.notification import Notification
+
+
+def notification_view(notification: Notification) -> dict[str, Any]:
+    """One delivery-log entry (personal data: for organisers only)."""
+    calendar = notification.calendar
+    return {
+        "id": notification.id,
+        "kind": notification.kind,
+        "status": notification.status,
+        "attempts": notification.attempts,
+        "last_error": notification.last_error,
+        "recipient": {"email": notification.recipient_email, "name": notification.recipient_name},
+        "registration_id": notification.registration_id,
+        "event_id": notification.event_id,
+        "source_message_id": notification.source_message_id,
+        "resend_of": notification.resend_of,
+        "calendar": None
+        if calendar is None
+        else {"method": calendar.method, "uid": calendar.uid, "sequence": calendar.sequence},
+        "created_at": notification.created_at,
+        "next_attempt_at": notification.next_attempt_at,
+        "sent_at": notification.sent_at,
+        "erased": notification.erased_at is not None,
+    }
+
+
+def list_notifications(session: Session, query: dict[str, Any]) -> list[dict[str, Any]]:
+    """Newest first, filtered by recipient email (any case), event and status."""
+    statement = select(Notification)
+    if query.get("recipient"):
+        statement = statement.where(
+            func.lower(notifications.c.recipient_email) == query["recipient"].lower()
+        )
+    if query.get("event_id"):
+        statement = statement.where(notifications.c.event_id == query["event_id"])
+    if query.get("status"):
+        statement = statement.where(notifications.c.status == query["status"])
+    statement = statement.order_by(notifications.c.created_at.desc(), notifications.c.id)
+    found = session.scalars(statement.limit(query["limit"]).offset(query["offset"]))
+    return [notification_view(notification) for notification in found]
+
+
+def get_notification(session: Session, notification_id: str) -> dict[str, Any]:
+    notification = session.get(Notification, notification_id)
+    if notification is None:
+        raise NotFound(f"no notification {notification_id}")
+    return notification_view(notification)
