@@ -25,7 +25,8 @@ class EventRepository:
 
     def get(self, event_id: str, lock: bool = True) -> Event:
         """The event, locked FOR UPDATE (no-op on SQLite, whose writers are serialised)."""
-        query = select(Event).where(Event.id == event_id).options(joinedload(Event.quotas))
+        quotas_of_event = joinedload(Event.quotas)  # type: ignore[arg-type]  # mapped imperatively
+        query = select(Event).where(events.c.id == event_id).options(quotas_of_event)
         if lock:
             query = query.with_for_update(of=events)
         event = self.session.scalars(query).unique().first()
@@ -45,7 +46,7 @@ class EventRepository:
 
     def by_manage_token(self, token: str) -> Registration:
         found = self.session.scalars(
-            select(Registration).where(Registration.manage_token == token)
+            select(Registration).where(registrations.c.manage_token == token)
         ).first()
         if found is None:
             raise NotFound("unknown or revoked link")
@@ -69,10 +70,10 @@ class EventRepository:
             self.session.scalars(
                 select(Registration)
                 .where(
-                    Registration.event_id == event_id,
-                    Registration.status.in_([str(s) for s in statuses]),
+                    registrations.c.event_id == event_id,
+                    registrations.c.status.in_([str(s) for s in statuses]),
                 )
-                .order_by(Registration.queue_number)
+                .order_by(registrations.c.queue_number)
             )
         )
 

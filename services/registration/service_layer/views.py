@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from services.registration.adapters.orm import events, registrations
 from services.registration.adapters.repository import EventRepository
 from services.registration.domain.errors import NotFound
 from services.registration.domain.model import Event, EventStatus, Registration, Status
@@ -37,9 +38,9 @@ ROSTER_COLUMNS = [
 
 def status_counts(session: Session, event_id: str) -> Counter:
     rows = session.execute(
-        select(Registration.status, func.count())
-        .where(Registration.event_id == event_id)
-        .group_by(Registration.status)
+        select(registrations.c.status, func.count())
+        .where(registrations.c.event_id == event_id)
+        .group_by(registrations.c.status)
     )
     return Counter(dict(rows.all()))
 
@@ -93,9 +94,9 @@ def event_view(session: Session, event: Event, urls: PublicUrls, now: datetime) 
 
 
 def list_events(session: Session, include_unpublished: bool) -> list[Event]:
-    query = select(Event).order_by(Event.start)
+    query = select(Event).order_by(events.c.start)
     if not include_unpublished:
-        query = query.where(Event.status == EventStatus.PUBLISHED)
+        query = query.where(events.c.status == EventStatus.PUBLISHED)
     return list(session.scalars(query))
 
 
@@ -135,8 +136,8 @@ def roster(session: Session, event: Event, filters: dict[str, str]) -> list[dict
     """The event's registrations in queue order, filtered by status, country and role."""
     query = (
         select(Registration)
-        .where(Registration.event_id == event.id)
-        .order_by(Registration.queue_number)
+        .where(registrations.c.event_id == event.id)
+        .order_by(registrations.c.queue_number)
     )
     everyone = list(session.scalars(query))
     waiting = [r.id for r in everyone if r.status == Status.WAITLISTED]
@@ -170,7 +171,9 @@ def roster_csv(rows: list[dict[str, Any]]) -> str:
 
 def report(session: Session, event: Event) -> dict[str, Any]:
     """Counts for EU programme reports: participants are the confirmed registrations."""
-    everyone = list(session.scalars(select(Registration).where(Registration.event_id == event.id)))
+    everyone = list(
+        session.scalars(select(Registration).where(registrations.c.event_id == event.id))
+    )
     confirmed = [r for r in everyone if r.status == Status.CONFIRMED]
     return {
         "event_id": event.id,
