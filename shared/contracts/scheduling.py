@@ -15,7 +15,7 @@ class VisitSnapshotSchema(Schema):
     host_organisation = fields.String(required=True)
     location = fields.Nested(VenueSchema, required=True)
     meeting_point = fields.String(load_default=None, allow_none=True)
-    requirements = fields.List(fields.String(), load_default=list)
+    requirements = fields.List(fields.String())
     timezone = fields.String(required=True)
     start = fields.AwareDateTime(required=True)
     end = fields.AwareDateTime(required=True)

@@ -19,17 +19,31 @@ from icalendar import (
 from services.scheduling.domain.feed_items import FeedItem, FeedMeta
 
 PRODID = "-//ClusterXchange//Logistics Platform//EN"
+END = b"END:VCALENDAR\r\n"
 
 Observance = TimezoneStandard | TimezoneDaylight
 
 
 def render_feed(meta: FeedMeta, items: Iterable[FeedItem]) -> bytes:
-    """Render the feed; the same meta and items always give the same bytes."""
-    calendar = feed_calendar(meta)
+    """Render the feed; the same meta and items always give the same bytes.
+
+    Each VEVENT is serialised as soon as it is built, so memory and time grow linearly with
+    the number of items; the VTIMEZONEs of the zones used then go before them.
+    """
+    tzids: set[str] = set()
+    years: list[int] = []
+    events: list[bytes] = []
     for item in sorted(items, key=_sort_key):
-        calendar.add_component(feed_event(item))
-    _prepend_timezones(calendar)
-    return calendar.to_ical()
+        event = feed_event(item)
+        tzids.update(event[name].params.get("TZID") or "UTC" for name in ("DTSTART", "DTEND"))
+        years += [event.start.year, event.end.year]
+        events.append(event.to_ical())
+    calendar = feed_calendar(meta)
+    if tzids - {"UTC"}:
+        first, last = date(min(years), 1, 1), date(max(years) + 1, 1, 1)
+        calendar.subcomponents = [vtimezone(tzid, first, last) for tzid in sorted(tzids - {"UTC"})]
+    head = calendar.to_ical()
+    return head[: -len(END)] + b"".join(events) + END
 
 
 def feed_calendar(meta: FeedMeta) -> Calendar:
@@ -99,20 +113,6 @@ def _split_rdates(observance: Observance) -> list[Observance]:
         single.DTSTART = onset
         singles.append(single)
     return singles
-
-
-def _prepend_timezones(calendar: Calendar) -> None:
-    tzids = sorted(calendar.get_missing_tzids())
-    if not tzids:
-        return
-    first, last = _covered_years(calendar.events)
-    calendar.subcomponents[:0] = [vtimezone(tzid, first, last) for tzid in tzids]
-
-
-def _covered_years(events: list[Event]) -> tuple[date, date]:
-    """Whole local years spanning every event, so VTIMEZONEs only change with the items."""
-    years = [moment.year for event in events for moment in (event.start, event.end)]
-    return date(min(years), 1, 1), date(max(years) + 1, 1, 1)
 
 
 def _unambiguous(moment: datetime | date) -> datetime | date:

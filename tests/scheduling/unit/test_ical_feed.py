@@ -1,10 +1,8 @@
 """The iCalendar feed renderer, checked byte by byte and through icalendar, vobject and ical.js."""
 
 import itertools
-import json
 import os
 import pickle
-import shutil
 import subprocess
 import sys
 from dataclasses import replace
@@ -20,7 +18,6 @@ from services.scheduling.adapters.ical import PRODID, render_feed
 from services.scheduling.domain.feed_items import FeedItem, FeedMeta
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
-JS_DIR = REPO_ROOT / "tests" / "scheduling" / "js"
 BRUSSELS = ZoneInfo("Europe/Brussels")
 TOKYO = ZoneInfo("Asia/Tokyo")
 CHANGED = datetime(2026, 2, 1, 9, 0, tzinfo=UTC)
@@ -88,32 +85,6 @@ DST_ITEMS = (
     ),
     item("visit-summer-2028", start=brussels(2028, 7, 4, 10), end=brussels(2028, 7, 4, 12)),
 )
-
-
-@pytest.fixture(scope="module")
-def ical_js():
-    """Run Mozilla ical.js on a feed and return what it parsed."""
-    if shutil.which("node") is None:
-        reason = "node is not installed; the ical.js cross-check needs Node.js 20+"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    if not (JS_DIR / "node_modules" / "ical.js" / "package.json").exists():
-        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=JS_DIR, check=True)
-
-    def parse(feed: bytes) -> dict:
-        done = subprocess.run(
-            ["node", "parse_ics.mjs"], cwd=JS_DIR, input=feed, capture_output=True, check=True
-        )
-        return json.loads(done.stdout)
-
-    return parse
-
-
-@pytest.fixture
-def fresh_vobject_tzids(monkeypatch):
-    """Empty vobject's process-wide TZID registry, which keeps the first VTIMEZONE it ever saw."""
-    monkeypatch.setattr(vobject.icalendar, "__tzidMap", {"UTC": vobject.icalendar.utc})
 
 
 def test_feed_uses_crlf_line_endings_and_the_fixed_calendar_header():

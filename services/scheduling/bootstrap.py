@@ -1,0 +1,74 @@
+"""Composition root of the scheduling service: nothing connects at import time."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from services.scheduling.adapters.orm import start_mappers
+from services.scheduling.domain.policy import Policy
+from services.scheduling.service_layer.feeds import FeedSettings
+from services.scheduling.service_layer.unit_of_work import SchedulingUnitOfWork
+from shared.infrastructure import Infrastructure, build_infrastructure, utc_now
+from shared.topology import platform_topology
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+@dataclass
+class Scheduling:
+    """Everything the entrypoints need, wired once."""
+
+    infrastructure: Infrastructure
+    policy: Policy
+    feeds: FeedSettings
+    feed_cache_seconds: float
+
+    @property
+    def clock(self) -> Callable[[], datetime]:
+        return self.infrastructure.clock
+
+    def uow(self) -> SchedulingUnitOfWork:
+        exchange = platform_topology(self.infrastructure.settings.broker).events_exchange(
+            "scheduling"
+        )
+        return SchedulingUnitOfWork(self.infrastructure.session_factory, exchange.name)
+
+
+def _number(env: Mapping[str, str], name: str, default: float) -> float:
+    """A non-negative number from the environment, refused loudly when malformed."""
+    raw = env.get(name) or str(default)
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a number, not {raw!r}") from None
+    if value < 0:
+        raise ValueError(f"{name} must not be negative")
+    return value
+
+
+def bootstrap(
+    env: Mapping[str, str] | None = None,
+    clock: Callable[[], datetime] = utc_now,
+    migrate: bool = False,
+) -> Scheduling:
+    """Build the service from the environment (or the given mapping)."""
+    env = dict(os.environ if env is None else env)
+    start_mappers()
+    infrastructure = build_infrastructure("scheduling", env, clock)
+    if migrate:
+        infrastructure.migrate(MIGRATIONS)
+    policy = Policy(
+        travel_buffer=timedelta(minutes=_number(env, "VISIT_TRAVEL_BUFFER_MINUTES", 30)),
+        event_margin=timedelta(hours=_number(env, "VISIT_EVENT_MARGIN_HOURS", 0)),
+    )
+    feeds = FeedSettings(
+        public_url=infrastructure.settings.public_base_url,
+        retention=timedelta(days=_number(env, "FEED_CANCELLED_RETENTION_DAYS", 30)),
+        refresh=timedelta(minutes=max(_number(env, "FEED_REFRESH_MINUTES", 60), 1)),
+    )
+    cache_seconds = _number(env, "FEED_CACHE_SECONDS", 5)
+    return Scheduling(infrastructure, policy, feeds, cache_seconds)

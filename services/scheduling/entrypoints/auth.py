@@ -1,0 +1,58 @@
+"""Who acts for a registration: an organiser (bearer credential) or the participant themselves.
+
+Scheduling never sees registration's manage token, so a participant proves who they are with
+the private token of their calendar feed, sent as ``X-Participant-Token``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import abort, current_app, request
+
+from services.scheduling.domain.errors import Forbidden
+from services.scheduling.service_layer import views
+from shared.web import current_organiser
+
+PARTICIPANT_HEADER = "X-Participant-Token"
+ORGANISER: list[dict[str, list[str]]] = [{"organiser": []}]
+PARTICIPANT_OR_ORGANISER = {
+    "security": ORGANISER + [{}],
+    "parameters": [
+        {
+            "in": "header",
+            "name": PARTICIPANT_HEADER,
+            "required": False,
+            "schema": {"type": "string"},
+            "description": "A participant's feed token, when no organiser credential is sent.",
+        }
+    ],
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The registration a request acts for, and whether an organiser does it."""
+
+    registration_id: str
+    organiser: bool
+
+
+def acting_for(registration_id: str | None) -> Actor:
+    """An organiser must name the registration; a participant may only act for their own."""
+    if current_organiser() is not None:
+        if not registration_id:
+            abort(422, description="registration_id is required when an organiser acts")
+        return Actor(registration_id, organiser=True)
+    token = request.headers.get(PARTICIPANT_HEADER)
+    with current_app.extensions["container"].infrastructure.session_factory() as session:
+        registration = views.registration_for_token(session, token)
+    if registration is None:
+        abort(
+            401,
+            description=f"An organiser credential (Authorization: Bearer ...) or your "
+            f"participant token ({PARTICIPANT_HEADER}) is required.",
+        )
+    if registration_id and registration_id != registration.id:
+        raise Forbidden("a participant may only act for their own registration")
+    return Actor(registration.id, organiser=False)

@@ -1,0 +1,98 @@
+"""The iCalendar feeds: public per event, private per participant and per host (by token)."""
+
+from __future__ import annotations
+
+from flask import Response, current_app, request
+from flask_smorest import Blueprint
+
+from services.scheduling.adapters.ical import render_feed
+from services.scheduling.entrypoints.feed_cache import CachedFeed, FeedCache
+from services.scheduling.service_layer import feeds
+from shared.problems import problem
+
+feeds_blp = Blueprint(
+    "feeds", __name__, url_prefix="/feeds", description="iCalendar subscription feeds"
+)
+PUBLIC = {"Cache-Control": "max-age=300, public"}
+PRIVATE = {
+    "Cache-Control": "max-age=300, private",
+    "X-Robots-Tag": "noindex",
+    "Referrer-Policy": "no-referrer",
+}
+CALENDAR = {200: {"description": "The calendar", "content": {"text/calendar": {}}}}
+
+
+class FeedResponse(Response):
+    """Keeps Last-Modified on a 304 (werkzeug drops it), so clients keep both validators."""
+
+    def get_wsgi_headers(self, environ):
+        headers = super().get_wsgi_headers(environ)
+        if self.status_code == 304 and "Last-Modified" in self.headers:
+            headers["Last-Modified"] = self.headers["Last-Modified"]
+        return headers
+
+
+@feeds_blp.route("/events/<event_id>.ics", methods=["GET"])
+@feeds_blp.doc(responses=CALENDAR)
+def event_feed(event_id):
+    """The workshop and its visits; public, no personal data."""
+    return _serve(feeds.EVENT, event_id, private=False)
+
+
+@feeds_blp.route("/participants/<token>.ics", methods=["GET"])
+@feeds_blp.doc(responses=CALENDAR)
+def participant_feed(token):
+    """A participant's workshop and the visits they joined (private link)."""
+    return _serve(feeds.PARTICIPANT, token, private=True)
+
+
+@feeds_blp.route("/hosts/<token>.ics", methods=["GET"])
+@feeds_blp.doc(responses=CALENDAR)
+def host_feed(token):
+    """The visits a host receives, with group sizes (private link)."""
+    return _serve(feeds.HOST, token, private=True)
+
+
+def _serve(kind: str, key: str, private: bool) -> Response:
+    cache: FeedCache = current_app.extensions["feed_cache"]
+    entry = cache.fresh((kind, key)) or _current(cache, kind, key)
+    if entry is None:
+        return problem(404, "No such feed: the link is unknown or was revoked.")
+    headers = entry.headers | (PRIVATE if private else PUBLIC)
+    if _not_modified(entry):
+        return FeedResponse(status=304, headers=headers)
+    return FeedResponse(entry.body, headers=headers, mimetype="text/calendar")
+
+
+def _current(cache: FeedCache, kind: str, key: str) -> CachedFeed | None:
+    """Check the feed's version; render it again only when it changed."""
+    app = current_app.extensions["container"]
+    now = app.clock()
+    with app.infrastructure.session_factory() as session:
+        version = feeds.feed_version(session, kind, key, app.feeds, now)
+        if version is None:
+            cache.drop((kind, key))
+            return None
+        entry = cache.confirm((kind, key), version.tag)
+        if entry is not None:
+            return entry
+        feed = feeds.load_feed(session, kind, key, app.feeds, now)
+    if feed is None:
+        return None
+    body = render_feed(feed.meta, feed.items)
+    return cache.store((kind, key), version.tag, version.last_modified, body)
+
+
+def _not_modified(entry: CachedFeed) -> bool:
+    """If-None-Match decides when sent; otherwise If-Modified-Since (RFC 9110 §13.2.2)."""
+    if_none_match = request.headers.get("If-None-Match")
+    if if_none_match is not None:
+        return _matches(if_none_match, entry.headers["ETag"])
+    since = request.if_modified_since
+    return since is not None and entry.last_modified.replace(microsecond=0) <= since
+
+
+def _matches(if_none_match: str, etag: str) -> bool:
+    """Weak comparison of an If-None-Match list with our ETag, as RFC 9110 asks for GET."""
+    candidates = (tag.strip().removeprefix("W/") for tag in if_none_match.split(","))
+    return any(tag in (etag, "*") for tag in candidates)
