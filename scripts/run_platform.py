@@ -69,7 +69,7 @@ class Supervisor:
 
     def start(self, name: str) -> None:
         self.children[name] = subprocess.Popen(self.commands[name], env=self.env, cwd=ROOT)
-        log.info("started", extra={"process": name, "pid": self.children[name].pid})
+        log.info("started", extra={"child": name, "pid": self.children[name].pid})
 
     def run(self) -> None:
         for name in self.commands:
@@ -78,14 +78,15 @@ class Supervisor:
             time.sleep(0.5)
             for name, child in list(self.children.items()):
                 if child.poll() is not None and not self.stopping:
-                    log.warning("process exited; restarting", extra={"process": name})
+                    log.warning("process exited; restarting", extra={"child": name})
                     time.sleep(1)
                     self.start(name)
 
     def stop(self, *_args) -> None:
         self.stopping = True
         for child in self.children.values():
-            child.send_signal(signal.SIGTERM)
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
         for child in self.children.values():
             try:
                 child.wait(timeout=15)
@@ -117,7 +118,10 @@ def main() -> None:
         from scripts.seed_demo import seed_in_background
 
         seed_in_background(env)
-    supervisor.run()
+    try:
+        supervisor.run()
+    finally:  # never leave orphaned children behind, whatever stopped us
+        supervisor.stop()
 
 
 if __name__ == "__main__":

@@ -134,7 +134,7 @@ def seed(env: dict[str, str]) -> None:
         "feed": f"{scheduling}/feeds/events/{event['id']}.ics",
     }
     marker.write_text(json.dumps(summary, indent=2))
-    log.info("demo seeded", extra=summary)
+    log.info("demo seeded", extra={"event_id": event["id"]})  # the token goes to the console only
     print("\nDemo workshop ready:\n" + json.dumps(summary, indent=2), flush=True)
 
 
