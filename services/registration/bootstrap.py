@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from services.registration.adapters.orm import start_mappers
+from services.registration.service_layer.desk import RegistrationDesk
 from services.registration.service_layer.messages import PublicUrls
 from services.registration.service_layer.unit_of_work import RegistrationUnitOfWork
 from shared.config import public_url_for
@@ -23,6 +24,10 @@ class Registration:
 
     infrastructure: Infrastructure
     urls: PublicUrls
+    desk: RegistrationDesk = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.desk = RegistrationDesk(self.uow, self.clock)
 
     @property
     def clock(self) -> Callable[[], datetime]:

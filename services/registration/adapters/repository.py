@@ -52,17 +52,17 @@ class EventRepository:
             raise NotFound("unknown or revoked link")
         return found
 
-    def has_active_email(self, event_id: str, email: str) -> bool:
-        """Does someone with this email (any case) hold an active registration?"""
-        return (
-            self.session.execute(
-                select(registrations.c.id).where(
+    def active_emails(self, event_id: str, emails: list[str]) -> set[str]:
+        """Which of these emails (lower-cased) already hold an active registration?"""
+        wanted = {email.strip().lower() for email in emails}
+        return set(
+            self.session.scalars(
+                select(func.lower(registrations.c.email)).where(
                     registrations.c.event_id == event_id,
-                    func.lower(registrations.c.email) == email.strip().lower(),
+                    func.lower(registrations.c.email).in_(wanted),
                     registrations.c.status.in_([str(s) for s in ACTIVE]),
                 )
-            ).first()
-            is not None
+            )
         )
 
     def _with_status(self, event_id: str, statuses: set[Status]) -> list[Registration]:

@@ -115,7 +115,7 @@ def register(data, event_id):
     app = _app()
     consent = data.pop("consent")
     command = Register(event_id=event_id, participant=Participant(**data), consent=consent)
-    event, registration, position = handlers.register(command, app.uow(), app.clock)
+    event, registration, position = app.desk.register(command)
     return {
         "id": registration.id,
         "event_id": event.id,

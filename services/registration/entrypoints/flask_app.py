@@ -10,6 +10,8 @@ from flask import Flask
 from services.registration.bootstrap import bootstrap
 from services.registration.domain import errors
 from services.registration.entrypoints.api import events_blp, participants_blp, roster_blp
+from services.registration.entrypoints.organiser_pages import organiser_pages
+from services.registration.entrypoints.pages import participant_pages
 from shared.app_factory import create_service_app
 from shared.infrastructure import utc_now
 
@@ -34,4 +36,6 @@ def create_app(
         [events_blp, participants_blp, roster_blp],
         DOMAIN_ERRORS,
         container,
+        pages=[participant_pages, organiser_pages],
+        page_links={"home": "/", "organiser_home": "/organiser/"},
     )

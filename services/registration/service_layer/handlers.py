@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from services.registration.domain.commands import CreateEvent, Quota, Register
-from services.registration.domain.errors import InvalidEvent
+from services.registration.domain.errors import InvalidEvent, RegistrationError
 from services.registration.domain.model import Event, PartnerQuota, Registration
 from services.registration.service_layer.unit_of_work import RegistrationUnitOfWork
 
@@ -99,24 +99,51 @@ def cancel_event(
     return event
 
 
-def register(
-    cmd: Register, uow: RegistrationUnitOfWork, clock: Clock
-) -> tuple[Event, Registration, int | None]:
+Registered = tuple[Event, Registration, int | None]
+
+
+def register(cmd: Register, uow: RegistrationUnitOfWork, clock: Clock) -> Registered:
     """Register someone; returns the event, the registration and its waiting-list position."""
-    if not cmd.consent:
-        raise InvalidEvent("consent to the privacy notice is required to register")
+    outcome = register_batch(cmd.event_id, [cmd], uow, clock)[0]
+    if isinstance(outcome, Exception):
+        raise outcome
+    return outcome
+
+
+def register_batch(
+    event_id: str, commands: list[Register], uow: RegistrationUnitOfWork, clock: Clock
+) -> list[Registered | RegistrationError]:
+    """Register several people for one event in one transaction, in order.
+
+    Each command gets its own outcome: a registration or the domain error that refused it (a
+    refusal changes nothing, so the others go ahead). Emails are checked before the event row
+    is locked; a race with another transaction is caught by the unique index on active emails.
+    """
     with uow:
-        # checked before taking the lock; a race between the check and the insert is caught
-        # by the unique index on active emails
-        taken = uow.events.has_active_email(cmd.event_id, cmd.participant.email)
-        event = uow.events.get(cmd.event_id)
-        registration = event.register(
-            str(uuid.uuid4()), cmd.participant, (new_token(), new_token()), clock(), taken
-        )
-        position = event.waitlisted_count if registration.status == "waitlisted" else None
-        uow.events.add_registration(registration)
+        taken = uow.events.active_emails(event_id, [c.participant.email for c in commands])
+        event = uow.events.get(event_id)
+        outcomes: list[Registered | RegistrationError] = []
+        for cmd in commands:
+            email = cmd.participant.email.strip().lower()
+            try:
+                if not cmd.consent:
+                    raise InvalidEvent("consent to the privacy notice is required to register")
+                registration = event.register(
+                    str(uuid.uuid4()),
+                    cmd.participant,
+                    (new_token(), new_token()),
+                    clock(),
+                    email in taken,
+                )
+            except RegistrationError as exc:
+                outcomes.append(exc)
+                continue
+            taken.add(email)
+            uow.events.add_registration(registration)
+            waiting = registration.status == "waitlisted"
+            outcomes.append((event, registration, event.waitlisted_count if waiting else None))
         uow.commit()
-    return event, registration, position
+    return outcomes
 
 
 def _locked(uow: RegistrationUnitOfWork, registration: Registration) -> Event:

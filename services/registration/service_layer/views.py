@@ -185,3 +185,16 @@ def report(session: Session, event: Event) -> dict[str, Any]:
         "by_organisation_type": dict(Counter(r.organisation_type for r in confirmed)),
         "by_status": dict(Counter(r.status for r in everyone)),
     }
+
+
+def manage_view(session: Session, token: str, urls: PublicUrls, now: datetime) -> dict[str, Any]:
+    """What the manage page shows: the registration, its event and the personal feed links."""
+    repository = EventRepository(session)
+    registration = repository.by_manage_token(token)
+    event = repository.get(registration.event_id, lock=False)
+    return {
+        **registration_view(event, registration, repository.waitlist_position(registration)),
+        "event": event_view(session, event, urls, now),
+        "feed": subscription_links(urls.feed(registration.feed_token)),
+        "my_visits_url": f"{urls.scheduling}/my/{registration.feed_token}",
+    }

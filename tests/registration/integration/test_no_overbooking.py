@@ -114,3 +114,73 @@ def test_the_same_email_racing_itself_gets_one_registration(backend, postgres_ur
         assert outcomes.count("conflict") == 15
     finally:
         app.infrastructure.engine.dispose()
+
+
+@pytest.mark.parametrize("backend", ["postgresql", "sqlite"])
+def test_the_desk_batches_concurrent_registrations_without_overbooking(
+    backend, postgres_url, tmp_path
+):
+    from services.registration.domain.errors import AlreadyRegistered
+
+    url = postgres_url if backend == "postgresql" else f"sqlite:///{tmp_path / 'reg.db'}"
+    app = bootstrap(
+        {"REGISTRATION_DATABASE_URL": url, "DATA_DIR": str(tmp_path)},
+        clock=lambda: datetime(2030, 4, 1, tzinfo=UTC),
+        migrate=True,
+    )
+    batches = []
+    original = handlers.register_batch
+
+    def spy(event_id, commands, uow, clock):
+        batches.append(len(commands))
+        return original(event_id, commands, uow, clock)
+
+    handlers.register_batch = spy
+    try:
+        event_id = _event(app)
+
+        def one(n: int):
+            email = f"p{n % PEOPLE}@example.org"  # the last 20 repeat earlier emails
+            participant = Participant(f"P{n}", email, "Org", "sme", "BE", "sme")
+            try:
+                return app.desk.register(Register(event_id, participant, consent=True))[1]
+            except AlreadyRegistered:
+                return "duplicate"
+
+        with ThreadPoolExecutor(max_workers=32) as pool:
+            results = list(pool.map(one, range(PEOPLE + 20)))
+        assert results.count("duplicate") == 20
+        _assert_no_overbooking(app, event_id)
+        assert max(batches) > 1  # requests really were decided together
+    finally:
+        handlers.register_batch = original
+        app.infrastructure.engine.dispose()
+
+
+def test_a_refused_registration_does_not_sink_its_batch(postgres_url, tmp_path):
+    from services.registration.domain.errors import InvalidEvent
+
+    app = bootstrap(
+        {"REGISTRATION_DATABASE_URL": postgres_url, "DATA_DIR": str(tmp_path)},
+        clock=lambda: datetime(2030, 4, 1, tzinfo=UTC),
+        migrate=True,
+    )
+    try:
+        event_id = _event(app)
+        people = [
+            Participant(f"P{n}", f"p{n}@example.org", "O", "sme", "BE", "sme") for n in range(3)
+        ]
+        commands = [
+            Register(event_id, people[0], True),
+            Register(event_id, people[1], False),
+            Register(event_id, people[0], True),
+            Register(event_id, people[2], True),
+        ]
+        outcomes = handlers.register_batch(event_id, commands, app.uow(), app.clock)
+        assert isinstance(outcomes[1], InvalidEvent)
+        assert type(outcomes[2]).__name__ == "AlreadyRegistered"
+        assert [o[1].status for o in (outcomes[0], outcomes[3])] == ["confirmed", "confirmed"]
+        with app.uow() as uow:
+            assert uow.events.get(event_id, lock=False).confirmed_count == 2
+    finally:
+        app.infrastructure.engine.dispose()

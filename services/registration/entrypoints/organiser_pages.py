@@ -1,0 +1,211 @@
+"""Organiser pages: events at a glance, create and edit, approvals, roster and EU report."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
+
+from services.registration.domain import errors
+from services.registration.domain.commands import CreateEvent, Venue
+from services.registration.entrypoints import schemas as s
+from services.registration.service_layer import handlers, views
+from shared.pages import form_errors, organiser_page, page_blueprint
+
+organiser_pages = page_blueprint("organiser_pages", __name__)
+EVENT_TEXT = ("title", "kind", "description", "timezone")
+VENUE_TEXT = ("name", "address", "city", "country")
+ACTIONS = {"approve": "approved", "reject": "rejected", "promote": "promoted"}
+ACTIONS["cancel_registration"] = "cancelled"
+
+
+def _app():
+    return current_app.extensions["container"]
+
+
+def _local(value: str, timezone: str) -> str:
+    """A datetime-local field as an ISO time with the event's offset (left as is if invalid)."""
+    try:
+        naive = datetime.fromisoformat(value)
+        return naive.replace(tzinfo=ZoneInfo(timezone)).isoformat()
+    except (ValueError, KeyError):
+        return value
+
+
+def event_payload(form) -> dict:
+    """The event form as the API's EventInSchema expects it (nested venue, aware times)."""
+    data: dict = {k: form.get(k, "").strip() for k in EVENT_TEXT if form.get(k, "").strip()}
+    data["venue"] = {k: form.get(f"venue.{k}", "").strip() for k in VENUE_TEXT}
+    data["venue"] = {k: v for k, v in data["venue"].items() if v}
+    for key in ("start", "end"):
+        if form.get(key):
+            data[key] = _local(form[key], data.get("timezone", "UTC"))
+    capacity = form.get("capacity", "").strip()
+    if capacity:
+        data["capacity"] = int(capacity) if capacity.isdigit() else capacity
+    data["waitlist_enabled"] = form.get("waitlist_enabled") == "true"
+    data["approval_required"] = form.get("approval_required") == "true"
+    return data
+
+
+def form_values(event: dict) -> dict:
+    """An event view as flat form values."""
+    values = {k: event[k] for k in (*EVENT_TEXT, "capacity", "waitlist_enabled")}
+    values["approval_required"] = event["approval_required"]
+    values.update({f"venue.{k}": event["venue"][k] for k in VENUE_TEXT})
+    for key in ("start", "end"):
+        values[key] = event[key].astimezone(ZoneInfo(event["timezone"])).strftime("%Y-%m-%dT%H:%M")
+    return values
+
+
+def _event_form(event_id: str | None, values: dict, errs: dict, form_error=None, status=200):
+    page = render_template(
+        "registration/event_form.html",
+        event_id=event_id,
+        values=values,
+        errors=errs,
+        form_error=form_error,
+        kinds=s.EVENT_KINDS,
+    )
+    return page, status
+
+
+@organiser_pages.get("/organiser/")
+@organiser_page
+def events():
+    """Every event with capacity, confirmed, waitlisted and pending at a glance."""
+    app = _app()
+    with app.infrastructure.session_factory() as session:
+        found = views.list_events(session, include_unpublished=True)
+        shown = [views.event_view(session, e, app.urls, app.clock()) for e in found]
+    return render_template("registration/organiser_events.html", events=shown)
+
+
+@organiser_pages.route("/organiser/events/new", methods=["GET", "POST"])
+@organiser_page
+def create_event():
+    """Create a draft event."""
+    if request.method == "GET":
+        return _event_form(None, {"timezone": "Europe/Brussels", "waitlist_enabled": True}, {})
+    values = request.form.to_dict()
+    data, errs = form_errors(s.EventInSchema(), event_payload(request.form))
+    if errs:
+        return _event_form(None, values, errs, status=422)
+    app = _app()
+    venue = Venue(**data.pop("venue"))
+    command = CreateEvent(**{k: v for k, v in data.items() if k != "quotas"}, venue=venue)
+    try:
+        event = handlers.create_event(command, app.uow(), app.clock)
+    except errors.InvalidEvent as exc:
+        return _event_form(None, values, {}, str(exc), 422)
+    flash(f"Draft “{event.title}” created. Publish it to open registration.")
+    return redirect(url_for(".event", event_id=event.id), 303)
+
+
+@organiser_pages.route("/organiser/events/<event_id>/edit", methods=["GET", "POST"])
+@organiser_page
+def edit_event(event_id):
+    """Edit an event; a larger capacity promotes from the waiting list at once."""
+    app = _app()
+    if request.method == "GET":
+        return _event_form(event_id, form_values(_event(event_id)), {})
+    values = request.form.to_dict()
+    data, errs = form_errors(s.EventPatchSchema(), event_payload(request.form))
+    if errs:
+        return _event_form(event_id, values, errs, status=422)
+    data["venue"] = Venue(**{**_event(event_id)["venue"], **data["venue"]})
+    try:
+        handlers.update_event(event_id, data, app.uow(), app.clock)
+    except (errors.InvalidEvent, errors.InvalidTransition) as exc:
+        return _event_form(event_id, values, {}, str(exc), 422)
+    flash("Event saved.")
+    return redirect(url_for(".event", event_id=event_id), 303)
+
+
+def _event(event_id: str) -> dict:
+    app = _app()
+    with app.infrastructure.session_factory() as session:
+        event = views.get_event(session, event_id, include_unpublished=True)
+        return views.event_view(session, event, app.urls, app.clock())
+
+
+@organiser_pages.get("/organiser/events/<event_id>")
+@organiser_page
+def event(event_id):
+    """One event: actions, approval queue, roster and reporting figures."""
+    app = _app()
+    with app.infrastructure.session_factory() as session:
+        found = views.get_event(session, event_id, include_unpublished=True)
+        shown = views.event_view(session, found, app.urls, app.clock())
+        rows = views.roster(session, found, {})
+        report = views.report(session, found)
+    planner = f"{app.urls.scheduling}/organiser/events/{event_id}/visits"
+    return render_template(
+        "registration/organiser_event.html", event=shown, rows=rows, report=report, planner=planner
+    )
+
+
+@organiser_pages.post("/organiser/events/<event_id>/<action>")
+@organiser_page
+def event_action(event_id, action):
+    """Publish or cancel an event."""
+    app = _app()
+    if action == "publish":
+        handlers.publish_event(event_id, app.uow(), app.clock)
+    elif action == "cancel":
+        handlers.cancel_event(event_id, request.form.get("reason") or None, app.uow(), app.clock)
+    else:
+        return Response("unknown action", 404)
+    flash(f"Event {action}{'ed' if action == 'publish' else 'led'}.")
+    return redirect(url_for(".event", event_id=event_id), 303)
+
+
+@organiser_pages.post("/organiser/registrations/<registration_id>/<action>")
+@organiser_page
+def registration_action(registration_id, action):
+    """Approve, reject, promote or cancel one registration."""
+    if action not in ACTIONS:
+        return Response("unknown action", 404)
+    app = _app()
+    extra = (request.form.get("reason") or None,) if action == "reject" else ()
+    try:
+        done = getattr(handlers, action)(registration_id, *extra, app.uow(), app.clock)
+    except (errors.InvalidTransition, errors.EventFull) as exc:
+        flash(f"Not possible: {exc}")
+        return redirect(request.form.get("back") or url_for(".events"), 303)
+    flash(f"{done.name or 'The registration'} {ACTIONS[action]}.")
+    return redirect(url_for(".event", event_id=done.event_id), 303)
+
+
+@organiser_pages.get("/organiser/events/<event_id>/roster.csv")
+@organiser_page
+def roster_csv(event_id):
+    """The roster as a spreadsheet."""
+    with _app().infrastructure.session_factory() as session:
+        rows = views.roster(session, views.get_event(session, event_id, True), {})
+    return _csv(views.roster_csv(rows), f"roster-{event_id}.csv")
+
+
+@organiser_pages.get("/organiser/events/<event_id>/report.csv")
+@organiser_page
+def report_csv(event_id):
+    """EU reporting counts as a spreadsheet: one row per (dimension, value)."""
+    with _app().infrastructure.session_factory() as session:
+        report = views.report(session, views.get_event(session, event_id, True))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["dimension", "value", "count"])
+    writer.writerow(["total", "participants", report["participants"]])
+    writer.writerow(["total", "sme", report["sme_count"]])
+    for dimension in ("by_country", "by_role", "by_organisation_type", "by_status"):
+        for value, count in sorted(report[dimension].items()):
+            writer.writerow([dimension.removeprefix("by_"), value, count])
+    return _csv(buffer.getvalue(), f"eu-report-{event_id}.csv")
+
+
+def _csv(body: str, filename: str) -> Response:
+    disposition = f'attachment; filename="{filename}"'
+    return Response(body, mimetype="text/csv", headers={"Content-Disposition": disposition})

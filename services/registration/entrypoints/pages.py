@@ -1,0 +1,145 @@
+"""Participant pages: open workshops, the registration form, confirmation and manage page."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+
+from services.registration.domain import errors
+from services.registration.domain.commands import Participant, Register
+from services.registration.entrypoints import schemas as s
+from services.registration.service_layer import handlers, views
+from shared.pages import form_errors, page_blueprint
+
+participant_pages = page_blueprint("participant_pages", __name__)
+FORM_FIELDS = (
+    "name",
+    "email",
+    "organisation",
+    "organisation_type",
+    "country",
+    "role",
+    "partner",
+    "dietary_needs",
+    "accessibility_needs",
+)
+
+
+def _app():
+    return current_app.extensions["container"]
+
+
+def _event(event_id: str) -> dict:
+    app = _app()
+    with app.infrastructure.session_factory() as session:
+        event = views.get_event(session, event_id, include_unpublished=False)
+        return views.event_view(session, event, app.urls, app.clock())
+
+
+def _manage(token: str) -> dict:
+    app = _app()
+    with app.infrastructure.session_factory() as session:
+        return views.manage_view(session, token, app.urls, app.clock())
+
+
+@participant_pages.get("/")
+def events():
+    """Open workshops with seats left or their waiting-list state."""
+    app = _app()
+    with app.infrastructure.session_factory() as session:
+        found = views.list_events(session, include_unpublished=False)
+        shown = [views.event_view(session, e, app.urls, app.clock()) for e in found]
+    return render_template("registration/events.html", events=shown)
+
+
+def registration_form() -> dict:
+    """The form's fields as the API's RegistrationInSchema expects them."""
+    data: dict = {k: request.form.get(k, "").strip() for k in FORM_FIELDS}
+    data = {k: v for k, v in data.items() if v}  # empty: "Missing data for required field."
+    if "country" in data:
+        data["country"] = data["country"].upper()
+    data["consent"] = request.form.get("consent") == "true"
+    return data
+
+
+@participant_pages.route("/events/<event_id>/register", methods=["GET", "POST"])
+def register(event_id):
+    """The registration form; errors are shown next to their fields."""
+    event = _event(event_id)
+    values, errs, form_error, status = {}, {}, None, 200
+    if request.method == "POST":
+        values = registration_form()
+        data, errs = form_errors(s.RegistrationInSchema(), values)
+        status = 422 if errs else 200
+        if not errs:
+            app = _app()
+            consent = data.pop("consent")
+            command = Register(event_id=event_id, participant=Participant(**data), consent=consent)
+            try:
+                _, registration, _ = handlers.register(command, app.uow(), app.clock)
+            except (errors.EventNotOpen, errors.EventFull, errors.AlreadyRegistered) as exc:
+                form_error, status = str(exc), 409
+            else:
+                token = registration.manage_token
+                return redirect(url_for(".confirmation", token=token), 303)
+    page = render_template(
+        "registration/register.html",
+        event=event,
+        values=values,
+        errors=errs,
+        form_error=form_error,
+        organisation_types=s.ORGANISATION_TYPES,
+        roles=s.ROLES,
+    )
+    return page, status
+
+
+@participant_pages.get("/manage/<token>/confirmation")
+def confirmation(token):
+    """Right after registering: the status, the private manage link and calendar links."""
+    own = _manage(token)
+    manage_url = _app().urls.manage(token)
+    return render_template("registration/confirmation.html", own=own, manage_url=manage_url)
+
+
+@participant_pages.get("/manage/<token>")
+def manage(token):
+    """Your registration: needs, study visits (on scheduling), cancellation and erasure."""
+    return render_template("registration/manage.html", own=_manage(token), errors={}, token=token)
+
+
+@participant_pages.post("/manage/<token>/needs")
+def update_needs(token):
+    """Save dietary and accessibility needs."""
+    values = {k: request.form.get(k, "").strip() or None for k in s.NeedsSchema().fields}
+    data, errs = form_errors(s.NeedsSchema(), values)
+    if errs:
+        own = {**_manage(token), **values}
+        page = render_template("registration/manage.html", own=own, errors=errs, token=token)
+        return page, 422
+    app = _app()
+    handlers.update_needs_by_token(token, data, app.uow(), app.clock)
+    flash("Your needs are saved.")
+    return redirect(url_for(".manage", token=token), 303)
+
+
+@participant_pages.post("/manage/<token>/cancel")
+def cancel(token):
+    """Cancel; the seat goes to the next person waiting."""
+    app = _app()
+    handlers.cancel_by_token(token, app.uow(), app.clock)
+    flash("Your registration is cancelled.")
+    return redirect(url_for(".manage", token=token), 303)
+
+
+@participant_pages.post("/manage/<token>/erase")
+def erase(token):
+    """Erase personal data here and in the other services."""
+    app = _app()
+    handlers.erase_by_token(token, app.uow(), app.clock)
+    return redirect(url_for(".erased"), 303)
+
+
+@participant_pages.get("/erased")
+def erased():
+    """After erasure the manage link no longer works."""
+    return render_template("registration/erased.html")
