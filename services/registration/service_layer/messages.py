@@ -23,20 +23,25 @@ class PublicUrls:
         return f"{self.scheduling}/feeds/participants/{token}.ics"
 
 
+def venue(event: Event) -> dict[str, Any]:
+    """The event's venue as one nested value."""
+    return {
+        "name": event.venue_name,
+        "address": event.venue_address,
+        "city": event.venue_city,
+        "country": event.venue_country,
+        "lat": event.venue_lat,
+        "lon": event.venue_lon,
+    }
+
+
 def event_snapshot(event: Event) -> dict[str, Any]:
     return {
         "event_id": event.id,
         "title": event.title,
         "kind": event.kind,
         "description": event.description,
-        "venue": {
-            "name": event.venue_name,
-            "address": event.venue_address,
-            "city": event.venue_city,
-            "country": event.venue_country,
-            "lat": event.venue_lat,
-            "lon": event.venue_lon,
-        },
+        "venue": venue(event),
         "timezone": event.timezone,
         "start": event.start,
         "end": event.end,

@@ -15,7 +15,7 @@ from services.registration.adapters.orm import events, registrations
 from services.registration.adapters.repository import EventRepository
 from services.registration.domain.errors import NotFound
 from services.registration.domain.model import Event, EventStatus, Registration, Status
-from services.registration.service_layer.messages import PublicUrls
+from services.registration.service_layer.messages import PublicUrls, venue
 from shared.calendar_links import subscription_links
 
 ROSTER_COLUMNS = [
@@ -70,14 +70,7 @@ def event_view(session: Session, event: Event, urls: PublicUrls, now: datetime) 
                 "updated_at",
             )
         },
-        "venue": {
-            "name": event.venue_name,
-            "address": event.venue_address,
-            "city": event.venue_city,
-            "country": event.venue_country,
-            "lat": event.venue_lat,
-            "lon": event.venue_lon,
-        },
+        "venue": venue(event),
         "quotas": [
             {"partner": q.partner, "seats": q.seats, "release_at": q.release_at}
             for q in event.quotas
