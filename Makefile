@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run demo test lint bench clean
+.PHONY: install run demo test lint bench fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,9 @@ lint: install  ## ruff, import contracts, mypy on the domain and service layers
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy services/*/domain services/*/service_layer
+
+fuzz: install  ## schemathesis against every OpenAPI document, many cases per operation
+	FUZZ_EXAMPLES=300 $(PY) -m pytest tests/fuzz
 
 bench: install  ## benchmarks; figures go to docs/performance.md
 	$(PY) bench/run_all.py
