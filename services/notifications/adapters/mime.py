@@ -13,7 +13,8 @@ from services.notifications.adapters.imip import build_invitation_ics
 from services.notifications.domain.model import OutgoingEmail
 
 # 7-bit bodies (ASCII, else quoted-printable or base64) survive relays without 8BITMIME.
-_POLICY = policy.default.clone(cte_type="7bit")
+# RFC 5322 allows 998-octet lines; the default 78 folds even short subjects awkwardly.
+_POLICY = policy.default.clone(cte_type="7bit", max_line_length=998)
 
 
 def build_message(email: OutgoingEmail, sender: str, sender_name: str, domain: str) -> EmailMessage:

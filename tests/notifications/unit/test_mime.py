@@ -93,3 +93,9 @@ def test_the_date_header_is_now_and_the_mail_is_marked_automatic(outgoing_email)
 
     assert abs((datetime.now(UTC) - parsedate_to_datetime(msg["Date"])).total_seconds()) < 60
     assert msg["Auto-Submitted"] == "auto-generated"
+
+
+def test_a_long_ascii_subject_stays_on_the_subject_line(outgoing_email):
+    subject = "Registration confirmed: Smart energy clusters: joint learning workshop"
+    wire = build_message(replace(outgoing_email, subject=subject), *SENDER).as_bytes()
+    assert f"Subject: {subject}".encode() in wire
