@@ -390,12 +390,22 @@ class Event:
         self._changed("promoted", registration)
 
     def erase(
-        self, registration: Registration, now: datetime, waitlist: Iterable[Registration] = ()
+        self,
+        registration: Registration,
+        now: datetime,
+        waitlist: Iterable[Registration] = (),
+        fresh_tokens: tuple[str, str] | None = None,
     ) -> Registration:
-        """Forget the person: anonymise the row, free the seat, tell the other services."""
+        """Forget the person: anonymise the row, free the seat, tell the other services.
+
+        The private links die with the data: ``fresh_tokens`` replace the manage and feed
+        tokens, and nobody is ever told the new ones.
+        """
         self._own(registration)
         if registration.erased_at:
             return registration
+        if fresh_tokens:
+            registration.manage_token, registration.feed_token = fresh_tokens
         was_confirmed = registration.status == Status.CONFIRMED
         if registration.active:
             self._set(registration, Status.CANCELLED, now)

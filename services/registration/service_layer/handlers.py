@@ -188,7 +188,7 @@ def erase_by_token(token: str, uow: RegistrationUnitOfWork, clock: Clock) -> Reg
     return _apply(
         uow,
         lambda: uow.events.by_manage_token(token),
-        lambda event, r, waitlist: event.erase(r, clock(), waitlist),
+        lambda event, r, waitlist: event.erase(r, clock(), waitlist, (new_token(), new_token())),
     )
 
 
@@ -226,7 +226,7 @@ def erase(registration_id: str, uow: RegistrationUnitOfWork, clock: Clock) -> Re
     return _apply(
         uow,
         _by_id(uow, registration_id),
-        lambda event, r, waitlist: event.erase(r, clock(), waitlist),
+        lambda event, r, waitlist: event.erase(r, clock(), waitlist, (new_token(), new_token())),
     )
 
 

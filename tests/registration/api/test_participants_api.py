@@ -226,3 +226,12 @@ def test_roster_filters_csv_export_and_eu_report(client, organiser, published_ev
     assert report["by_role"] == {"cluster_manager": 1, "sme": 1, "research": 1}
     assert report["by_status"] == {"confirmed": 3, "waitlisted": 1}
     assert client.get(f"{base}/registrations").status_code == 401
+
+
+def test_after_erasure_the_private_link_no_longer_works(client, published_event):
+    event = published_event()
+    token = _register(client, event["id"], 1).json["manage_url"].rsplit("/", 1)[1]
+    assert client.post(f"/api/v1/manage/{token}/erase").status_code == 204
+    gone = client.get(f"/api/v1/manage/{token}")
+    assert gone.status_code == 404
+    assert gone.mimetype == "application/problem+json"
