@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
+from flask import Blueprint as PlainBlueprint
 from flask import Flask
 from flask_smorest import Api, Blueprint
 
 from shared.infrastructure import Infrastructure
 from shared.logging_setup import configure_logging
+from shared.pages import init_pages, secret_key
 from shared.problems import register_problem_handlers
 from shared.web import init_web
 
@@ -21,11 +23,18 @@ def create_service_app(
     blueprints: Iterable[Blueprint],
     domain_errors: dict[type[Exception], int],
     container: object,
+    pages: Iterable[PlainBlueprint] = (),
+    page_links: Mapping[str, str] | None = None,
 ) -> Flask:
-    """A Flask app serving the blueprints under one OpenAPI document at /openapi.json."""
+    """A Flask app serving the blueprints under one OpenAPI document at /openapi.json.
+
+    ``pages`` are plain blueprints of server-rendered pages (kept out of the OpenAPI document)
+    sharing the layout, CSRF checks and organiser login of ``shared.pages``.
+    """
     service = infrastructure.settings.service
     configure_logging(service, infrastructure.settings.log_level)
-    app = Flask(f"services.{service}")
+    app = Flask(f"services.{service}", static_folder=None)  # /static/ comes from shared.pages
+
     app.config.update(
         API_TITLE=title,
         API_VERSION="v1",
@@ -45,4 +54,11 @@ def create_service_app(
     register_problem_handlers(app, domain_errors)
     init_web(app, infrastructure.credentials, infrastructure.engine, infrastructure.settings.broker)
     app.extensions["container"] = container
+    pages = list(pages)
+    if pages:
+        settings = infrastructure.settings
+        key = secret_key(settings.secret_key, settings.organiser_credentials_file)
+        init_pages(app, service, key, page_links or {})
+        for page_blueprint in pages:
+            app.register_blueprint(page_blueprint)
     return app

@@ -73,6 +73,8 @@ class ServiceSettings:
     public_base_url: str
     organiser_credentials_file: Path
     log_level: str = "INFO"
+    secret_key: str | None = None
+    public_urls: Mapping[str, str] = field(default_factory=dict)
 
 
 def public_url_for(service: str, env: Mapping[str, str]) -> str:
@@ -118,4 +120,6 @@ def service_settings(service: str, env: Mapping[str, str] | None = None) -> Serv
         public_base_url=public_url_for(service, env),
         organiser_credentials_file=Path(credentials),
         log_level=env.get("LOG_LEVEL", "INFO"),
+        secret_key=env.get("SECRET_KEY") or None,
+        public_urls={name: public_url_for(name, env) for name in SERVICES},
     )

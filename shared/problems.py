@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from http import HTTPStatus
 
-from flask import Flask, Response, json, request
+from flask import Flask, Response, current_app, json, request
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -14,7 +14,10 @@ PROBLEM_JSON = "application/problem+json"
 
 
 def problem(status: int, detail: str, title: str | None = None, **extra) -> Response:
-    """A problem+json response with a human title and a clear detail."""
+    """A problem+json response with a human title and a clear detail (HTML on pages)."""
+    as_page = current_app.extensions.get("page_problem") if request else None
+    if as_page is not None and (page := as_page(status, detail)) is not None:
+        return page
     body = {
         "type": "about:blank",
         "title": title or HTTPStatus(status).phrase,

@@ -126,7 +126,7 @@ SUBSCRIPTIONS = (
         "registrations",
         {"registration": ("event.*", "registration.*", "participant.erased")},
     ),
-    Subscription("notifications", "visits", {"scheduling": ("visit.*",)}),
+    Subscription("notifications", "visits", {"scheduling": ("visit.*", "exchange.*")}),
 )
 PRODUCERS = ("registration", "scheduling", "notifications")
 

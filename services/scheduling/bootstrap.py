@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from services.scheduling.adapters.orm import start_mappers
+from services.scheduling.domain.exchange_rules import ExchangeRules
 from services.scheduling.domain.policy import Policy
 from services.scheduling.service_layer.feeds import FeedSettings
 from services.scheduling.service_layer.unit_of_work import SchedulingUnitOfWork
@@ -26,6 +27,7 @@ class Scheduling:
     policy: Policy
     feeds: FeedSettings
     feed_cache_seconds: float
+    exchange_rules: ExchangeRules = field(default_factory=ExchangeRules)
 
     @property
     def clock(self) -> Callable[[], datetime]:
@@ -50,6 +52,32 @@ def _number(env: Mapping[str, str], name: str, default: float) -> float:
     return value
 
 
+def _iso_date(name: str, raw: str) -> date:
+    try:
+        return date.fromisoformat(raw.strip())
+    except ValueError:
+        raise ValueError(f"{name} must be an ISO date (YYYY-MM-DD), not {raw!r}") from None
+
+
+def _date(env: Mapping[str, str], name: str) -> date | None:
+    """An ISO date from the environment, or None when unset."""
+    raw = (env.get(name) or "").strip()
+    return _iso_date(name, raw) if raw else None
+
+
+def exchange_rules(env: Mapping[str, str]) -> ExchangeRules:
+    """The exchange programme's period, public holidays and country rule."""
+    raw_holidays = (env.get("PUBLIC_HOLIDAYS") or "").split(",")
+    holidays = frozenset(_iso_date("PUBLIC_HOLIDAYS", d) for d in raw_holidays if d.strip())
+    different = (env.get("EXCHANGE_REQUIRE_DIFFERENT_COUNTRIES") or "true").strip().lower()
+    if different not in ("true", "false", "1", "0", "yes", "no"):
+        raise ValueError("EXCHANGE_REQUIRE_DIFFERENT_COUNTRIES must be true or false")
+    start, end = _date(env, "PROGRAMME_START"), _date(env, "PROGRAMME_END")
+    if start and end and end < start:
+        raise ValueError("PROGRAMME_END must not be before PROGRAMME_START")
+    return ExchangeRules(start, end, holidays, different in ("true", "1", "yes"))
+
+
 def bootstrap(
     env: Mapping[str, str] | None = None,
     clock: Callable[[], datetime] = utc_now,
@@ -71,4 +99,4 @@ def bootstrap(
         refresh=timedelta(minutes=max(_number(env, "FEED_REFRESH_MINUTES", 60), 1)),
     )
     cache_seconds = _number(env, "FEED_CACHE_SECONDS", 5)
-    return Scheduling(infrastructure, policy, feeds, cache_seconds)
+    return Scheduling(infrastructure, policy, feeds, cache_seconds, exchange_rules(env))

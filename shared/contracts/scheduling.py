@@ -74,3 +74,115 @@ class VisitParticipantRemoved(Schema):
     visit = fields.Nested(VisitSnapshotSchema, required=True)
     registration_id = fields.String(required=True)
     reason = fields.String(required=True)
+
+
+class ExchangePartySchema(Schema):
+    """A visitor's or host's organisation, without personal data."""
+
+    organisation = fields.String(required=True)
+    cluster = fields.String(required=True)
+    country = fields.String(required=True, validate=validate.Length(equal=2))
+    sector = fields.String(required=True)
+    sme = fields.Boolean(required=True)
+
+
+class AgendaItemSchema(Schema):
+    """A site visit or meeting: timed (start/end) or all-day (first/last day, inclusive)."""
+
+    item_id = fields.String(required=True)
+    title = fields.String(required=True)
+    kind = fields.String(required=True)
+    place = fields.String(required=True)
+    notes = fields.String(load_default="")
+    start = fields.AwareDateTime(load_default=None, allow_none=True)
+    end = fields.AwareDateTime(load_default=None, allow_none=True)
+    first_day = fields.Date(load_default=None, allow_none=True)
+    last_day = fields.Date(load_default=None, allow_none=True)
+    sequence = fields.Integer(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(["planned", "cancelled"]))
+
+
+class ExchangeSnapshotSchema(Schema):
+    """An exchange as it now stands, with its agenda (removed items as cancelled)."""
+
+    exchange_id = fields.String(required=True)
+    status = fields.String(
+        required=True,
+        validate=validate.OneOf(
+            ["requested", "accepted_by_host", "agreed", "completed", "cancelled", "rejected"]
+        ),
+    )
+    visitor = fields.Nested(ExchangePartySchema, required=True)
+    host = fields.Nested(ExchangePartySchema, required=True)
+    goals = fields.String(required=True)
+    first_day = fields.Date(required=True)
+    last_day = fields.Date(required=True)
+    timezone = fields.String(required=True)
+    working_days = fields.Integer(required=True)
+    attended_days = fields.Integer(load_default=None, allow_none=True)
+    sequence = fields.Integer(required=True)
+    updated_at = fields.AwareDateTime(required=True)
+    agenda = fields.List(fields.Nested(AgendaItemSchema), required=True)
+
+
+class ContactSchema(Schema):
+    name = fields.String(required=True)
+    email = fields.Email(required=True)
+
+
+class ContactsSchema(Schema):
+    """Who to email about an exchange (only in the messages that cause emails)."""
+
+    visitor = fields.Nested(ContactSchema, required=True)
+    host = fields.Nested(ContactSchema, required=True)
+
+
+class ExchangeMessage(Schema):
+    """Common body: the exchange and who acted (organiser, visitor or host)."""
+
+    exchange = fields.Nested(ExchangeSnapshotSchema, required=True)
+    actor = fields.String(required=True, validate=validate.OneOf(["organiser", "visitor", "host"]))
+
+
+@register("exchange.requested")
+class ExchangeRequested(ExchangeMessage):
+    """An organiser requested an exchange on behalf of a visitor."""
+
+
+@register("exchange.accepted")
+class ExchangeAccepted(ExchangeMessage):
+    """The host accepted the request; the agenda can now be drawn up."""
+
+
+@register("exchange.rejected")
+class ExchangeRejected(ExchangeMessage):
+    """The host turned the exchange down."""
+
+    reason = fields.String(load_default=None, allow_none=True)
+
+
+@register("exchange.agreed")
+class ExchangeAgreed(ExchangeMessage):
+    """Visitor and host both confirmed the agenda."""
+
+    contacts = fields.Nested(ContactsSchema, required=True)
+
+
+@register("exchange.itinerary_changed")
+class ExchangeItineraryChanged(ExchangeMessage):
+    """The agreed agenda changed (items' SEQUENCE raised; removed items are cancelled)."""
+
+    contacts = fields.Nested(ContactsSchema, required=True)
+
+
+@register("exchange.cancelled")
+class ExchangeCancelled(ExchangeMessage):
+    """An organiser, the visitor or the host called the exchange off."""
+
+    reason = fields.String(load_default=None, allow_none=True)
+    contacts = fields.Nested(ContactsSchema, required=True)
+
+
+@register("exchange.completed")
+class ExchangeCompleted(ExchangeMessage):
+    """The exchange took place; ``attended_days`` records the attendance."""

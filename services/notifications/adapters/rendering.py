@@ -28,13 +28,23 @@ KINDS: frozenset[str] = frozenset(
         "reminder_event",
     }
 )
+# Emails about exchanges go to visitors and hosts, who have no registration to manage.
+EXCHANGE_KINDS: frozenset[str] = frozenset(
+    {
+        "exchange_agreed",
+        "exchange_changed",
+        "exchange_cancelled",
+        "exchange_item",
+        "exchange_item_cancelled",
+    }
+)
 DEFAULT_LANGUAGE = "en"
 _DATE_FORMATS = {"en": "%A %d %B %Y, %H:%M %Z", "de": "%d.%m.%Y, %H:%M Uhr %Z"}
 
 
 def render_email(kind: str, language: str, context: Mapping[str, Any]) -> tuple[str, str, str]:
     """Render (subject, text, html) for kind in language, or in English if it has no such set."""
-    if kind not in KINDS:
+    if kind not in KINDS | EXCHANGE_KINDS:
         raise ValueError(f"unknown email kind {kind!r}")
     chosen = _available_language(kind, language)
     env = _environment()

@@ -11,6 +11,7 @@ from services.notifications.bootstrap import bootstrap
 from services.notifications.domain import errors
 from services.notifications.domain.ports import Mailer
 from services.notifications.entrypoints.api import notifications_blp
+from services.notifications.entrypoints.pages import delivery_pages
 from shared.app_factory import create_service_app
 from shared.infrastructure import utc_now
 
@@ -27,6 +28,13 @@ def create_app(
 ) -> Flask:
     """Build the app from the environment (or the given mapping)."""
     container = bootstrap(env, clock or utc_now, mailer)
+    registration = container.infrastructure.settings.public_urls["registration"]
     return create_service_app(
-        container.infrastructure, "Notifications API", [notifications_blp], DOMAIN_ERRORS, container
+        container.infrastructure,
+        "Notifications API",
+        [notifications_blp],
+        DOMAIN_ERRORS,
+        container,
+        pages=[delivery_pages],
+        page_links={"home": f"{registration}/", "organiser_home": "/organiser/notifications"},
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 from functools import partial
 
 from services.notifications.domain.readmodel import EventSnapshot, Recipient
-from services.notifications.service_layer import notify, payloads, reminders, visits
+from services.notifications.service_layer import exchanges, notify, payloads, reminders, visits
 from services.notifications.service_layer.notify import Policy
 from services.notifications.service_layer.unit_of_work import NotificationsUnitOfWork
 from shared.consumer import Handler
@@ -131,5 +131,8 @@ def consumer_handlers(policy: Policy) -> dict[str, dict[str, Handler]]:
     }
     return {
         "registrations": {key: partial(fn, policy=policy) for key, fn in registrations.items()},
-        "visits": {key: partial(fn, policy=policy) for key, fn in visits.HANDLERS.items()},
+        "visits": {
+            key: partial(fn, policy=policy)
+            for key, fn in (visits.HANDLERS | exchanges.HANDLERS).items()
+        },
     }

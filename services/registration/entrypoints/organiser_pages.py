@@ -142,9 +142,14 @@ def event(event_id):
         shown = views.event_view(session, found, app.urls, app.clock())
         rows = views.roster(session, found, {})
         report = views.report(session, found)
-    planner = f"{app.urls.scheduling}/organiser/events/{event_id}/visits"
+    notifications = app.infrastructure.settings.public_urls["notifications"]
     return render_template(
-        "registration/organiser_event.html", event=shown, rows=rows, report=report, planner=planner
+        "registration/organiser_event.html",
+        event=shown,
+        rows=rows,
+        report=report,
+        planner=f"{app.urls.scheduling}/organiser/events/{event_id}/visits",
+        delivery_log=f"{notifications}/organiser/notifications?event_id={event_id}",
     )
 
 

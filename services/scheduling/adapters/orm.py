@@ -7,6 +7,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Date,
     Float,
     ForeignKey,
     Index,
@@ -19,8 +20,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import composite, foreign, registry, relationship
 
+from services.scheduling.domain.agenda import AgendaItem
 from services.scheduling.domain.blocks import Block, Preference
 from services.scheduling.domain.commands import Location, Venue
+from services.scheduling.domain.exchanges import Exchange, Party
 from services.scheduling.domain.model import Programme
 from services.scheduling.domain.registrations import Registration
 from services.scheduling.domain.visits import Booking, Host, Visit
@@ -134,6 +137,67 @@ preferences = Table(
     Column("allocated_visit_id", String(36), nullable=True),
 )
 
+
+def _party_columns(side: str) -> list[Column]:
+    return [
+        Column(f"{side}_name", String(200), nullable=False),
+        Column(f"{side}_email", String(320), nullable=False),
+        Column(f"{side}_organisation", String(200), nullable=False),
+        Column(f"{side}_cluster", String(200), nullable=False),
+        Column(f"{side}_country", String(2), nullable=False),
+        Column(f"{side}_sector", String(100), nullable=False),
+        Column(f"{side}_sme", Boolean, nullable=False),
+    ]
+
+
+# active_visitor is the visitor's key while the exchange is active, else NULL: the unique
+# constraint makes "one active exchange per visitor" hold even under concurrent requests.
+exchanges = Table(
+    "exchanges",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    *_party_columns("visitor"),
+    *_party_columns("host"),
+    Column("goals", Text, nullable=False),
+    Column("first_day", Date, nullable=False),
+    Column("last_day", Date, nullable=False),
+    Column("timezone", String(64), nullable=False),
+    Column("working_days", Integer, nullable=False),
+    Column("visitor_token", String(64), nullable=False, unique=True),
+    Column("host_token", String(64), nullable=False, unique=True),
+    Column("status", String(20), nullable=False, index=True),
+    Column("active_visitor", String(320), nullable=True, unique=True),
+    Column("sequence", Integer, nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("visitor_confirmed_at", UtcDateTime, nullable=True),
+    Column("host_confirmed_at", UtcDateTime, nullable=True),
+    Column("attended_days", Integer, nullable=True),
+    Column("attendance_note", Text, nullable=True),
+    Column("closed_reason", Text, nullable=True),
+    Column("closed_by", String(20), nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+exchange_items = Table(
+    "exchange_items",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("exchange_id", String(36), ForeignKey("exchanges.id"), nullable=False, index=True),
+    Column("title", String(200), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("place", String(300), nullable=False),
+    Column("notes", Text, nullable=False),
+    Column("start", UtcDateTime, nullable=True),
+    Column("end", UtcDateTime, nullable=True),
+    Column("first_day", Date, nullable=True),
+    Column("last_day", Date, nullable=True),
+    Column("sequence", Integer, nullable=False),
+    Column("cancelled", Boolean, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
 
@@ -183,9 +247,26 @@ def start_mappers() -> None:
             ),
         },
     )
+    _map_exchanges()
     _mapped = True
 
 
+def _map_exchanges() -> None:
+    mapper_registry.map_imperatively(AgendaItem, exchange_items)
+    sides = {
+        side: composite(
+            Party, *(exchanges.c[f"{side}_{part}"] for part in Party.__dataclass_fields__)
+        )
+        for side in ("visitor", "host")
+    }
+    mapper_registry.map_imperatively(
+        Exchange,
+        exchanges,
+        properties={**sides, "items": _children(AgendaItem, order_by=exchange_items.c.created_at)},
+    )
+
+
 @event.listens_for(Programme, "load", propagate=True)
-def _init_events(target: Programme, _context) -> None:
+@event.listens_for(Exchange, "load", propagate=True)
+def _init_events(target: Programme | Exchange, _context) -> None:
     target.events = []

@@ -43,3 +43,11 @@ class OutsideEvent(Conflict):
 
 class InvalidTransition(Conflict):
     """The action does not fit the current state (edit a cancelled visit, close a block twice …)."""
+
+
+class Ineligible(SchedulingError):
+    """An exchange breaks an eligibility rule (length, countries, programme period)."""
+
+
+class ActiveExchangeExists(Conflict):
+    """The visitor already has an exchange that is neither finished nor called off."""

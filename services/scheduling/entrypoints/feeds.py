@@ -1,4 +1,4 @@
-"""The iCalendar feeds: public per event, private per participant and per host (by token)."""
+"""The iCalendar feeds: public per event, private per participant, host and exchange party."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from flask_smorest import Blueprint
 
 from services.scheduling.adapters.ical import render_feed
 from services.scheduling.entrypoints.feed_cache import CachedFeed, FeedCache
-from services.scheduling.service_layer import feeds
+from services.scheduling.service_layer import exchange_feeds, feeds
 from shared.problems import problem
 
 feeds_blp = Blueprint(
@@ -53,6 +53,20 @@ def host_feed(token):
     return _serve(feeds.HOST, token, private=True)
 
 
+@feeds_blp.route("/exchanges/visitor/<token>.ics", methods=["GET"])
+@feeds_blp.doc(responses=CALENDAR)
+def exchange_visitor_feed(token):
+    """An exchange visitor's itinerary (private link)."""
+    return _serve(exchange_feeds.VISITOR_FEED, token, private=True)
+
+
+@feeds_blp.route("/exchanges/host/<token>.ics", methods=["GET"])
+@feeds_blp.doc(responses=CALENDAR)
+def exchange_host_feed(token):
+    """The itinerary of an exchange a host receives (private link)."""
+    return _serve(exchange_feeds.HOST_FEED, token, private=True)
+
+
 def _serve(kind: str, key: str, private: bool) -> Response:
     cache: FeedCache = current_app.extensions["feed_cache"]
     entry = cache.fresh((kind, key)) or _current(cache, kind, key)
@@ -68,15 +82,16 @@ def _current(cache: FeedCache, kind: str, key: str) -> CachedFeed | None:
     """Check the feed's version; render it again only when it changed."""
     app = current_app.extensions["container"]
     now = app.clock()
+    source = exchange_feeds if kind in exchange_feeds.KINDS else feeds
     with app.infrastructure.session_factory() as session:
-        version = feeds.feed_version(session, kind, key, app.feeds, now)
+        version = source.feed_version(session, kind, key, app.feeds, now)
         if version is None:
             cache.drop((kind, key))
             return None
         entry = cache.confirm((kind, key), version.tag)
         if entry is not None:
             return entry
-        feed = feeds.load_feed(session, kind, key, app.feeds, now)
+        feed = source.load_feed(session, kind, key, app.feeds, now)
     if feed is None:
         return None
     body = render_feed(feed.meta, feed.items)

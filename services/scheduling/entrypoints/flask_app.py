@@ -11,8 +11,11 @@ from services.scheduling.bootstrap import bootstrap
 from services.scheduling.domain import errors
 from services.scheduling.entrypoints.api import participants_blp, visits_blp
 from services.scheduling.entrypoints.blocks import blocks_blp
+from services.scheduling.entrypoints.exchanges import exchanges_blp
 from services.scheduling.entrypoints.feed_cache import FeedCache
 from services.scheduling.entrypoints.feeds import feeds_blp
+from services.scheduling.entrypoints.pages import participant_pages
+from services.scheduling.entrypoints.planner_pages import planner_pages
 from services.scheduling.entrypoints.tokens import tokens_blp
 from shared.app_factory import create_service_app
 from shared.infrastructure import utc_now
@@ -28,6 +31,8 @@ DOMAIN_ERRORS: dict[type[Exception], int] = {
     errors.OutsideEvent: 409,
     errors.InvalidTransition: 409,
     errors.Conflict: 409,
+    errors.Ineligible: 422,
+    errors.ActiveExchangeExists: 409,
 }
 
 
@@ -39,9 +44,17 @@ def create_app(
     app = create_service_app(
         container.infrastructure,
         "Scheduling API",
-        [visits_blp, participants_blp, blocks_blp, tokens_blp, feeds_blp],
+        [visits_blp, participants_blp, blocks_blp, tokens_blp, exchanges_blp, feeds_blp],
         DOMAIN_ERRORS,
         container,
+        pages=[participant_pages, planner_pages],
+        page_links=_page_links(container.infrastructure.settings.public_urls),
     )
     app.extensions["feed_cache"] = FeedCache(container.feed_cache_seconds)
     return app
+
+
+def _page_links(public_urls: Mapping[str, str]) -> dict[str, str]:
+    """The workshop list and the organiser's event list live on registration."""
+    registration = public_urls["registration"]
+    return {"home": f"{registration}/", "organiser_home": f"{registration}/organiser/"}

@@ -47,7 +47,9 @@ def handle(uow_factory, policy):
     def apply(*envelopes) -> None:
         """Each envelope in its own batch (so a redelivery meets a committed inbox mark)."""
         for envelope in envelopes:
-            group = "visits" if envelope.type.startswith("visit.") else "registrations"
+            group = (
+                "visits" if envelope.type.startswith(("visit.", "exchange.")) else "registrations"
+            )
             worker.process([Delivery(group, envelope, table[group][envelope.type], None)])
 
     return apply

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from services.scheduling.adapters.orm import inbox, outbox, registrations
 from services.scheduling.bootstrap import bootstrap
 from services.scheduling.entrypoints.manage import main as manage
-from services.scheduling.service_layer import handlers, read_model
+from services.scheduling.service_layer import exchanges, handlers, read_model
 from shared import messages
 from shared.broker import connect
 from shared.consumer import Worker
@@ -17,6 +17,7 @@ from shared.messages import Envelope
 from shared.outbox import OutboxRelay
 from shared.topology import platform_topology
 from tests.scheduling.builders import envelope, event_payload, registration_payload, schedule
+from tests.scheduling.exchange_builders import RULES, meeting, request
 from tests.shared.toy import running
 from tests.waiting import wait_until
 
@@ -112,3 +113,26 @@ def test_the_relay_publishes_visit_messages_to_the_scheduling_exchange(service):
     assert (message.type, message.payload["visit"]["visit_id"]) == ("visit.scheduled", visit.id)
     listener.delete()
     connection.release()
+
+
+def test_every_exchange_message_is_routable_so_the_relay_parks_none(service):
+    """The platform topology binds exchange.* to notifications; none comes back unroutable."""
+    settings = service.infrastructure.settings.broker
+    exchange = exchanges.request_exchange(request(), service.uow(), service.clock, RULES)
+    exchanges.accept(exchange.id, "host", service.uow(), service.clock)
+    exchanges.add_item(exchange.id, "host", meeting(), service.uow(), service.clock)
+    exchanges.confirm(exchange.id, "visitor", service.uow(), service.clock)
+    exchanges.confirm(exchange.id, "host", service.uow(), service.clock)
+    exchanges.cancel(exchange.id, "visitor", None, service.uow(), service.clock)
+    relay = OutboxRelay(
+        service.infrastructure.engine,
+        outbox,
+        connect(settings),
+        platform_topology(settings),
+        settings,
+    )
+    with running(relay):
+        wait_until(lambda: count(service, outbox, outbox.c.sent_at.is_(None)) == 0)
+
+    assert count(service, outbox, outbox.c.failed_at.is_not(None)) == 0
+    assert count(service, outbox, outbox.c.message_type.like("exchange.%")) == 4

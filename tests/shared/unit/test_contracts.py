@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -59,6 +59,40 @@ VISIT = {
     "sequence": 1,
     "updated_at": AT,
 }
+PARTY = {"organisation": "EnerLab", "cluster": "Energy Berlin", "country": "DE", "sector": "energy"}
+EXCHANGE = {
+    "exchange_id": "x1",
+    "status": "agreed",
+    "visitor": PARTY | {"country": "PT", "sme": True},
+    "host": PARTY | {"sme": False},
+    "goals": "Learn storage",
+    "first_day": date(2027, 5, 3),
+    "last_day": date(2027, 5, 7),
+    "timezone": "Europe/Berlin",
+    "working_days": 5,
+    "attended_days": None,
+    "sequence": 1,
+    "updated_at": AT,
+    "agenda": [
+        {
+            "item_id": "i1",
+            "title": "Kick-off",
+            "kind": "meeting",
+            "place": "EnerLab",
+            "notes": "",
+            "start": AT,
+            "end": AT,
+            "first_day": None,
+            "last_day": None,
+            "sequence": 1,
+            "status": "planned",
+        }
+    ],
+}
+CONTACTS = {
+    "visitor": {"name": "Ana", "email": "ana@example.org"},
+    "host": {"name": "Jonas", "email": "jonas@example.org"},
+}
 SAMPLES = {
     "event.published": EVENT,
     "event.updated": EVENT | {"changes": ["start"]},
@@ -77,6 +111,18 @@ SAMPLES = {
     "visit.cancelled": {"visit": VISIT, "participants": ["r1"], "reason": None},
     "visit.participant_added": {"visit": VISIT, "registration_id": "r1"},
     "visit.participant_removed": {"visit": VISIT, "registration_id": "r1", "reason": "left"},
+    "exchange.requested": {"exchange": EXCHANGE, "actor": "organiser"},
+    "exchange.accepted": {"exchange": EXCHANGE, "actor": "host"},
+    "exchange.rejected": {"exchange": EXCHANGE, "actor": "host", "reason": "full"},
+    "exchange.agreed": {"exchange": EXCHANGE, "actor": "host", "contacts": CONTACTS},
+    "exchange.itinerary_changed": {"exchange": EXCHANGE, "actor": "host", "contacts": CONTACTS},
+    "exchange.cancelled": {
+        "exchange": EXCHANGE,
+        "actor": "visitor",
+        "reason": None,
+        "contacts": CONTACTS,
+    },
+    "exchange.completed": {"exchange": EXCHANGE | {"attended_days": 5}, "actor": "organiser"},
 }
 PRODUCTION = sorted(t for t, _v in contracts.catalogue() if not t.startswith(("test.", "bench.")))
 

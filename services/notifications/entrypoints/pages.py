@@ -1,0 +1,51 @@
+"""Organiser pages: the delivery log with filters and resend."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+
+from services.notifications.domain.errors import NotResendable
+from services.notifications.domain.notification import DELIVERY_STATUSES
+from services.notifications.entrypoints import schemas as s
+from services.notifications.service_layer import delivery, views
+from shared.pages import form_errors, organiser_page, page_blueprint
+
+delivery_pages = page_blueprint("delivery_pages", __name__)
+FILTERS = ("recipient", "event_id", "status")
+
+
+def _app():
+    return current_app.extensions["container"]
+
+
+@delivery_pages.get("/organiser/notifications")
+@organiser_page
+def delivery_log():
+    """Emails, newest first, filtered by recipient, event and status."""
+    values = {k: request.args[k].strip() for k in FILTERS if request.args.get(k, "").strip()}
+    query, errs = form_errors(s.NotificationQuerySchema(), values)
+    rows = []
+    if not errs:
+        with _app().infrastructure.session_factory() as session:
+            rows = views.list_notifications(session, query)
+    page = render_template(
+        "notifications/log.html",
+        rows=rows,
+        values=values,
+        errors=errs,
+        statuses=DELIVERY_STATUSES,
+    )
+    return page, 422 if errs else 200
+
+
+@delivery_pages.post("/organiser/notifications/<notification_id>/resend")
+@organiser_page
+def resend(notification_id):
+    """Send an email again."""
+    app = _app()
+    try:
+        again = delivery.resend(notification_id, app.uow(), app.clock)
+        flash(f"Resend queued ({again.id}).")
+    except NotResendable as exc:
+        flash(f"Not possible: {exc}")
+    return redirect(request.form.get("back") or url_for(".delivery_log"), 303)

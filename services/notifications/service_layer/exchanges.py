@@ -1,0 +1,136 @@
+"""Consumers of scheduling's exchange.* messages: tell visitor and host, with iMIP per item.
+
+Each of ``exchange.agreed``, ``exchange.itinerary_changed`` and ``exchange.cancelled`` gives
+both parties one summary email with the whole agenda, plus one iMIP email per timed agenda
+item: a REQUEST for a new or changed item (its SEQUENCE above the last one sent), a CANCEL for a
+removed item or a called-off exchange. All-day items appear in the summary and the feeds only.
+The other exchange.* messages carry no addresses, so nobody is emailed about them.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from services.notifications.domain.exchange_items import AgendaItemSnapshot
+from services.notifications.domain.readmodel import Recipient
+from services.notifications.service_layer import notify
+from services.notifications.service_layer.notify import Policy
+from services.notifications.service_layer.unit_of_work import NotificationsUnitOfWork
+from shared.messages import Envelope
+
+UOW = NotificationsUnitOfWork
+SUMMARY_KINDS = {
+    "exchange.agreed": "exchange_agreed",
+    "exchange.itinerary_changed": "exchange_changed",
+    "exchange.cancelled": "exchange_cancelled",
+}
+
+
+def parties(exchange: dict[str, Any], contacts: dict[str, Any], side_key: str = "") -> list:
+    """Visitor and host as recipients; the key stands where a registration id usually does."""
+    return [
+        Recipient(
+            registration_id=f"x:{exchange['exchange_id']}:{side}{side_key}",
+            event_id=exchange["exchange_id"],
+            name=contact["name"],
+            email=contact["email"],
+            language="en",
+            manage_url="",
+            feed_url="",
+            status=exchange["status"],
+        )
+        for side, contact in sorted(contacts.items())
+    ]
+
+
+def timed_items(exchange: dict[str, Any]) -> list[AgendaItemSnapshot]:
+    """The agenda items with a start and end time (all-day ones have no iMIP here)."""
+    return [
+        AgendaItemSnapshot(
+            item_id=item["item_id"],
+            title=item["title"],
+            kind=item["kind"],
+            description=item["notes"] or None,
+            location=item["place"],
+            timezone=exchange["timezone"],
+            start=item["start"],
+            end=item["end"],
+            sequence=item["sequence"],
+            updated_at=exchange["updated_at"],
+            planned=item["status"] == "planned" and exchange["status"] in ("agreed", "completed"),
+        )
+        for item in exchange["agenda"]
+        if item["start"] is not None
+    ]
+
+
+def exchange_context(exchange: dict[str, Any], reason: str | None = None) -> dict[str, Any]:
+    """What the emails say: who goes where, when, and the agenda as readable lines."""
+    visitor, host = exchange["visitor"], exchange["host"]
+    zone = ZoneInfo(exchange["timezone"])
+    return {
+        "visitor_organisation": f"{visitor['organisation']} ({visitor['country']})",
+        "host_organisation": f"{host['organisation']} ({host['country']})",
+        "first_day": _day(exchange["first_day"]),
+        "last_day": _day(exchange["last_day"]),
+        "agenda": [_line(item, zone) for item in exchange["agenda"] if item["status"] == "planned"],
+        "reason": reason,
+    }
+
+
+def exchange_news(envelope: Envelope, uow: UOW, policy: Policy) -> None:
+    """A summary to both parties, and an invitation or cancellation per timed item."""
+    exchange, contacts = envelope.payload["exchange"], envelope.payload["contacts"]
+    context = exchange_context(exchange, envelope.payload.get("reason"))
+    now, kind = policy.clock(), SUMMARY_KINDS[envelope.type]
+    for person in parties(exchange, contacts):
+        notify.queue(uow, envelope.message_id, person, kind, context, now)
+    for item in timed_items(exchange):
+        for person in parties(exchange, contacts, f":{item.item_id}"):
+            _calendar_update(envelope, uow, person, item, context, now)
+
+
+def _calendar_update(
+    envelope: Envelope,
+    uow: UOW,
+    person: Recipient,
+    item: AgendaItemSnapshot,
+    context: dict[str, Any],
+    now: datetime,
+) -> None:
+    """REQUEST a planned item the address has not seen at this SEQUENCE; CANCEL a withdrawn one."""
+    last = uow.readmodel.calendar_entry(person.email, item.uid)
+    stamp, details = envelope.occurred_at, context | {"item": _line_of(item)}
+    if item.planned and (last is None or not last.invited or item.sequence > last.sequence):
+        invitation = notify.invite(uow, person, item, stamp)
+        notify.queue(uow, envelope.message_id, person, "exchange_item", details, now, invitation)
+    elif not item.planned and last is not None and last.invited:
+        kind, cancellation = "exchange_item_cancelled", notify.withdraw(uow, person, item, stamp)
+        notify.queue(uow, envelope.message_id, person, kind, details, now, cancellation)
+
+
+def _day(value: date | str) -> str:
+    return (date.fromisoformat(value) if isinstance(value, str) else value).strftime("%d %B %Y")
+
+
+def _line(item: dict[str, Any], zone: ZoneInfo) -> str:
+    """One agenda line: when (in the host's time zone), what, where."""
+    if item["start"] is None:
+        when = f"{_day(item['first_day'])} to {_day(item['last_day'])} (all day)"
+    else:
+        when = _span(item["start"].astimezone(zone), item["end"].astimezone(zone))
+    return f"{when}: {item['title']} at {item['place']}"
+
+
+def _line_of(item: AgendaItemSnapshot) -> str:
+    when = _span(item.zoned(item.start), item.zoned(item.end))
+    return f"{when}: {item.title} at {item.location}"
+
+
+def _span(start: datetime, end: datetime) -> str:
+    return f"{start:%a %d %B %Y, %H:%M}–{end:%H:%M %Z}"
+
+
+HANDLERS = {message_type: exchange_news for message_type in SUMMARY_KINDS}

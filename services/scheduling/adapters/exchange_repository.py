@@ -1,0 +1,63 @@
+"""Loading and storing exchanges; the exchange row lock serialises its transitions."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from services.scheduling.adapters.orm import exchanges
+from services.scheduling.adapters.repository import plausible_key
+from services.scheduling.domain.errors import ActiveExchangeExists, NotFound
+from services.scheduling.domain.exchanges import Exchange
+
+TOKEN_COLUMNS = {"visitor": exchanges.c.visitor_token, "host": exchanges.c.host_token}
+
+
+class ExchangeRepository:
+    """Exchanges with their agenda items."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        self.seen: set[Exchange] = set()
+
+    def add(self, exchange: Exchange) -> None:
+        """Store a new exchange; a concurrent active one of the same visitor is refused."""
+        self.session.add(exchange)
+        self.seen.add(exchange)
+        try:
+            with self.session.begin_nested():
+                self.session.flush()
+        except IntegrityError:
+            self.seen.discard(exchange)
+            raise ActiveExchangeExists("the visitor already has an active exchange") from None
+
+    def get(self, exchange_id: str, lock: bool = True) -> Exchange:
+        """The exchange, locked FOR UPDATE (no-op on SQLite, whose writers are serialised)."""
+        query = select(Exchange).where(exchanges.c.id == exchange_id)
+        return self._one(query, lock, exchange_id if plausible_key(exchange_id) else None)
+
+    def by_token(self, party: str, token: str | None) -> Exchange | None:
+        """The exchange whose visitor or host token this is."""
+        if not plausible_key(token):
+            return None
+        return self.session.scalars(select(Exchange).where(TOKEN_COLUMNS[party] == token)).first()
+
+    def active_of(self, visitor: str) -> int:
+        """How many active exchanges the visitor (by key) has."""
+        query = select(func.count()).where(exchanges.c.active_visitor == visitor)
+        return self.session.scalar(query) or 0
+
+    def all(self) -> list[Exchange]:
+        return list(self.session.scalars(select(Exchange).order_by(exchanges.c.created_at)))
+
+    def _one(self, query, lock: bool, key: str | None) -> Exchange:
+        if key is None:
+            raise NotFound("no such exchange")
+        if lock:
+            query = query.with_for_update(of=exchanges)
+        exchange = self.session.scalars(query).first()
+        if exchange is None:
+            raise NotFound(f"no exchange {key}")
+        self.seen.add(exchange)
+        return exchange

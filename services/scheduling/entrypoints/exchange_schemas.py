@@ -1,0 +1,109 @@
+"""Request and response schemas of the exchanges API."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from services.scheduling.domain.agenda import ITEM_KINDS
+from services.scheduling.domain.exchanges import STATUSES
+from services.scheduling.entrypoints.schemas import LinksSchema, Text
+
+Name = Text(required=True, validate=validate.Length(min=1, max=200))
+
+
+class PartySchema(Schema):
+    """A visitor (the person travelling) or host (the contact person at the host)."""
+
+    name = Name
+    email = fields.Email(required=True, validate=validate.Length(max=320))
+    organisation = Name
+    cluster = Name
+    country = Text(
+        required=True,
+        validate=validate.Regexp(r"^[A-Z]{2}$", error="an ISO 3166 country code, e.g. DE"),
+    )
+    sector = Text(required=True, validate=validate.Length(min=1, max=100))
+    sme = fields.Boolean(required=True)
+
+
+class ExchangeInSchema(Schema):
+    """An exchange request; first and last day are inclusive local dates at the host."""
+
+    visitor = fields.Nested(PartySchema, required=True)
+    host = fields.Nested(PartySchema, required=True)
+    goals = Text(required=True, validate=validate.Length(min=1, max=5000))
+    first_day = fields.Date(required=True)
+    last_day = fields.Date(required=True)
+    timezone = Text(load_default="Europe/Brussels", validate=validate.Length(min=1, max=64))
+
+
+class AttendanceSchema(Schema):
+    """Attendance: working days the visitor was actually present."""
+
+    attended_days = fields.Integer(required=True, strict=True, validate=validate.Range(0, 31))
+    note = Text(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+
+
+class ItemInSchema(Schema):
+    """A timed item (start, end with offsets) or an all-day one (first_day, last_day)."""
+
+    title = Name
+    kind = Text(required=True, validate=validate.OneOf(ITEM_KINDS))
+    place = Text(required=True, validate=validate.Length(min=1, max=300))
+    notes = Text(load_default="", validate=validate.Length(max=5000))
+    start = fields.AwareDateTime(load_default=None, allow_none=True)
+    end = fields.AwareDateTime(load_default=None, allow_none=True)
+    first_day = fields.Date(load_default=None, allow_none=True)
+    last_day = fields.Date(load_default=None, allow_none=True)
+
+
+class ItemOutSchema(ItemInSchema):
+    item_id = Text()
+    sequence = fields.Integer()
+    status = Text()
+
+
+class ExchangeOutSchema(Schema):
+    """An exchange; tokens appear only in the answer to its creation."""
+
+    id = Text()
+    exchange_id = Text()
+    status = Text(validate=validate.OneOf(STATUSES))
+    visitor = fields.Nested(PartySchema)
+    host = fields.Nested(PartySchema)
+    goals = Text()
+    first_day = fields.Date()
+    last_day = fields.Date()
+    timezone = Text()
+    working_days = fields.Integer()
+    attended_days = fields.Integer(allow_none=True)
+    attendance_note = Text(allow_none=True)
+    sequence = fields.Integer()
+    agenda = fields.List(fields.Nested(ItemOutSchema))
+    visitor_confirmed_at = fields.AwareDateTime(allow_none=True)
+    host_confirmed_at = fields.AwareDateTime(allow_none=True)
+    closed_reason = Text(allow_none=True)
+    closed_by = Text(allow_none=True)
+    created_at = fields.AwareDateTime()
+    updated_at = fields.AwareDateTime()
+    visitor_feed = fields.Nested(LinksSchema)
+    host_feed = fields.Nested(LinksSchema)
+    visitor_token = Text()
+    host_token = Text()
+
+
+class KpiQuerySchema(Schema):
+    format = Text(load_default="json", validate=validate.OneOf(["json", "csv"]))
+
+
+class KpiSchema(Schema):
+    exchanges = fields.Integer()
+    by_status = fields.Dict(keys=Text(), values=fields.Integer())
+    visitor_countries = fields.Dict(keys=Text(), values=fields.Integer())
+    host_countries = fields.Dict(keys=Text(), values=fields.Integer())
+    country_pairs = fields.Dict(keys=Text(), values=fields.Integer())
+    sectors = fields.Dict(keys=Text(), values=fields.Integer())
+    sme_visitors = fields.Integer()
+    sme_hosts = fields.Integer()
+    days_abroad_planned = fields.Integer()
+    days_abroad_completed = fields.Integer()

@@ -1,0 +1,96 @@
+"""Participant pages: "my visits", reached from registration's manage page by the feed token."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+
+from services.scheduling.adapters.repository import ProgrammeRepository
+from services.scheduling.domain import errors
+from services.scheduling.service_layer import handlers, views
+from services.scheduling.service_layer.feeds import PARTICIPANT
+from shared.calendar_links import subscription_links
+from shared.pages import page_blueprint
+
+participant_pages = page_blueprint("participant_pages", __name__)
+REFUSALS = (errors.Conflict, errors.InvalidVisit, errors.Forbidden)
+
+
+def _app():
+    return current_app.extensions["container"]
+
+
+def _registration(token: str):
+    with _app().infrastructure.session_factory() as session:
+        registration = views.registration_for_token(session, token)
+    if registration is None:
+        abort(404, description="This link is unknown or no longer valid.")
+    return registration
+
+
+@participant_pages.get("/my/<token>")
+def my_visits(token):
+    """The event's study visits: join or leave them, rank parallel ones, get the feed."""
+    app = _app()
+    registration = _registration(token)
+    with app.infrastructure.session_factory() as session:
+        programme = ProgrammeRepository(session).find(registration.event_id, lock=False)
+        if programme is None:
+            abort(404, description="The programme of this workshop is not published yet.")
+        visits = views.visits(session, programme.id, app.feeds, organiser=True)
+        blocks = views.blocks(session, programme.id, organiser=True)
+    for visit in visits:
+        booked = {p["registration_id"] for p in visit.pop("participants")}
+        visit["joined"] = registration.id in booked
+    ranked = {}
+    for block in blocks:
+        mine = [p for p in block.pop("allocation") if p["registration_id"] == registration.id]
+        ranked[block["id"]] = mine[0] if mine else None
+    return render_template(
+        "scheduling/my_visits.html",
+        title=programme.title,
+        registration=registration,
+        visits=visits,
+        by_id={v["id"]: v for v in visits},
+        blocks=blocks,
+        ranked=ranked,
+        token=token,
+        feed=subscription_links(app.feeds.url(PARTICIPANT, token)),
+    )
+
+
+@participant_pages.post("/my/<token>/visits/<visit_id>/<action>")
+def join_or_leave(token, visit_id, action):
+    """Join or leave a visit; refusals (full, clash, not confirmed) are explained."""
+    app = _app()
+    registration = _registration(token)
+    try:
+        if action == "join":
+            handlers.join_visit(visit_id, registration.id, app.uow(), app.clock, app.policy, True)
+            flash("You joined the visit. It is in your calendar feed.")
+        elif action == "leave":
+            handlers.leave_visit(visit_id, registration.id, "left", app.uow(), app.clock)
+            flash("You left the visit.")
+        else:
+            abort(404)
+    except REFUSALS as exc:
+        flash(f"Not possible: {exc}")
+    return redirect(url_for(".my_visits", token=token), 303)
+
+
+@participant_pages.post("/my/<token>/blocks/<block_id>/rank")
+def rank(token, block_id):
+    """Rank a block's parallel visits (1 = most wanted); seats are allocated when it closes."""
+    app = _app()
+    registration = _registration(token)
+    chosen = [
+        (int(value), key.removeprefix("rank-"))
+        for key, value in request.form.items()
+        if key.startswith("rank-") and value.isdigit()
+    ]
+    ranking = [visit_id for _, visit_id in sorted(chosen)]
+    try:
+        handlers.rank_visits(block_id, registration.id, ranking, app.uow(), app.clock)
+        flash("Your preferences are saved.")
+    except REFUSALS as exc:
+        flash(f"Not possible: {exc}")
+    return redirect(url_for(".my_visits", token=token), 303)

@@ -1,0 +1,158 @@
+"""Organiser pages: the study-visit planner of an event (time blocks, capacity, conflicts)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from itertools import groupby
+from zoneinfo import ZoneInfo
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+
+from services.scheduling.adapters.repository import ProgrammeRepository
+from services.scheduling.domain import errors
+from services.scheduling.domain.commands import HostDetails, Location, ScheduleVisit
+from services.scheduling.entrypoints import schemas as s
+from services.scheduling.service_layer import handlers, views
+from shared.pages import form_errors, organiser_page, page_blueprint
+
+planner_pages = page_blueprint("planner_pages", __name__)
+TEXT = ("title", "description", "meeting_point")
+NESTED = {
+    "host": ("organisation", "contact_name", "contact_email"),
+    "location": ("name", "address"),
+}
+REFUSALS = (errors.Conflict, errors.InvalidVisit, errors.NotFound)
+
+
+def _app():
+    return current_app.extensions["container"]
+
+
+def visit_payload(form, timezone: str) -> dict:
+    """The visit form as the API's VisitInSchema expects it (nested host and place, aware times)."""
+    data: dict = {k: form[k].strip() for k in TEXT if form.get(k, "").strip()}
+    for group, keys in NESTED.items():
+        data[group] = {k: form.get(f"{group}.{k}", "").strip() for k in keys}
+        data[group] = {k: v for k, v in data[group].items() if v}
+    for key in ("start", "end"):
+        if form.get(key):
+            try:
+                naive = datetime.fromisoformat(form[key])
+                data[key] = naive.replace(tzinfo=ZoneInfo(timezone)).isoformat()
+            except ValueError:
+                data[key] = form[key]
+    capacity = form.get("capacity", "").strip()
+    if capacity:
+        data["capacity"] = int(capacity) if capacity.isdigit() else capacity
+    return data
+
+
+def conflicts(visits: list[dict]) -> dict[str, list[str]]:
+    """Visits whose times overlap without being the same slot: nobody can attend both."""
+    found: dict[str, list[str]] = {}
+    live = [v for v in visits if v["status"] != "cancelled"]
+    for a in live:
+        for b in live:
+            same_slot = (a["start"], a["end"]) == (b["start"], b["end"])
+            if a is not b and not same_slot and a["start"] < b["end"] and b["start"] < a["end"]:
+                found.setdefault(a["id"], []).append(b["title"])
+    return found
+
+
+def _planner(event_id: str, values: dict, errs: dict, form_error=None, status=200):
+    app = _app()
+    with app.infrastructure.session_factory() as session:
+        programme = ProgrammeRepository(session).get(event_id, lock=False)
+        visits = views.visits(session, event_id, app.feeds, organiser=True)
+        blocks = views.blocks(session, event_id, organiser=True)
+    ordered = sorted(visits, key=lambda v: (v["start"], v["end"], v["title"]))
+    slots = [
+        (slot, list(group)) for slot, group in groupby(ordered, lambda v: (v["start"], v["end"]))
+    ]
+    page = render_template(
+        "scheduling/planner.html",
+        programme=programme,
+        slots=slots,
+        conflicts=conflicts(visits),
+        blocks=blocks,
+        by_id={v["id"]: v for v in visits},
+        values=values,
+        errors=errs,
+        form_error=form_error,
+        organiser_event=f"{app.infrastructure.settings.public_urls['registration']}"
+        f"/organiser/events/{event_id}",
+    )
+    return page, status
+
+
+@planner_pages.get("/organiser/events/<event_id>/visits")
+@organiser_page
+def planner(event_id):
+    """Visits per time block with capacity bars and conflicts; forms to add visits and blocks."""
+    return _planner(event_id, {}, {})
+
+
+@planner_pages.post("/organiser/events/<event_id>/visits")
+@organiser_page
+def schedule_visit(event_id):
+    """Add a study visit (times in the event's timezone)."""
+    app = _app()
+    with app.infrastructure.session_factory() as session:
+        timezone = ProgrammeRepository(session).get(event_id, lock=False).timezone
+    values = request.form.to_dict()
+    data, errs = form_errors(s.VisitInSchema(), visit_payload(request.form, timezone))
+    if errs:
+        return _planner(event_id, values, errs, status=422)
+    data |= {"host": HostDetails(**data["host"]), "location": Location(**data["location"])}
+    data["requirements"] = tuple(data["requirements"])
+    try:
+        visit = handlers.schedule_visit(
+            ScheduleVisit(event_id=event_id, **data), app.uow(), app.clock, app.policy
+        )
+    except REFUSALS as exc:
+        return _planner(event_id, values, {}, str(exc), 409)
+    flash(f"Visit “{visit.title}” scheduled.")
+    return redirect(url_for(".planner", event_id=event_id), 303)
+
+
+@planner_pages.post("/organiser/visits/<visit_id>/cancel")
+@organiser_page
+def cancel_visit(visit_id):
+    """Cancel a visit."""
+    app = _app()
+    visit = handlers.cancel_visit(
+        visit_id, request.form.get("reason") or None, app.uow(), app.clock
+    )
+    flash(f"Visit “{visit.title}” cancelled.")
+    return redirect(url_for(".planner", event_id=visit.event_id), 303)
+
+
+@planner_pages.post("/organiser/events/<event_id>/blocks")
+@organiser_page
+def create_block(event_id):
+    """Group parallel visits into a block that participants rank."""
+    app = _app()
+    title = request.form.get("block_title", "").strip() or "Parallel visits"
+    try:
+        handlers.create_block(
+            event_id, title, request.form.getlist("visit_ids"), app.uow(), app.clock
+        )
+        flash(f"Block “{title}” opened for ranking.")
+    except REFUSALS as exc:
+        flash(f"Not possible: {exc}")
+    return redirect(url_for(".planner", event_id=event_id), 303)
+
+
+@planner_pages.post("/organiser/blocks/<block_id>/close")
+@organiser_page
+def close_block(block_id):
+    """Allocate the block's seats from the ranked preferences."""
+    app = _app()
+    try:
+        handlers.close_block(block_id, app.uow(), app.clock, app.policy)
+        flash("Seats allocated from the ranked preferences.")
+    except REFUSALS as exc:
+        flash(f"Not possible: {exc}")
+    with app.infrastructure.session_factory() as session:
+        event_id = views.block(session, block_id, organiser=False)["event_id"]
+    return redirect(url_for(".planner", event_id=event_id), 303)

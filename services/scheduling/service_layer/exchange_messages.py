@@ -1,0 +1,73 @@
+"""Translate exchange transitions into the published ``exchange.*`` contracts."""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from services.scheduling.domain.agenda import AgendaItem
+from services.scheduling.domain.exchanges import Exchange, ExchangeChanged, Party
+
+# Only the messages that notifications turns into emails carry the parties' addresses.
+WITH_CONTACTS = frozenset({"agreed", "itinerary_changed", "cancelled"})
+
+
+def party_view(party: Party) -> dict[str, Any]:
+    """A party without personal data: organisation, cluster, country, sector, SME."""
+    return {
+        "organisation": party.organisation,
+        "cluster": party.cluster,
+        "country": party.country,
+        "sector": party.sector,
+        "sme": party.sme,
+    }
+
+
+def item_view(exchange: Exchange, item: AgendaItem) -> dict[str, Any]:
+    """An agenda item; timed items in the exchange's time zone, all-day ones as dates."""
+    zone = ZoneInfo(exchange.timezone)
+    return {
+        "item_id": item.id,
+        "title": item.title,
+        "kind": item.kind,
+        "place": item.place,
+        "notes": item.notes,
+        "start": item.start.astimezone(zone) if item.start else None,
+        "end": item.end.astimezone(zone) if item.end else None,
+        "first_day": item.first_day,
+        "last_day": item.last_day,
+        "sequence": item.sequence,
+        "status": "cancelled" if item.cancelled else "planned",
+    }
+
+
+def exchange_snapshot(exchange: Exchange) -> dict[str, Any]:
+    """The exchange as consumers see it: no names, addresses or tokens."""
+    return {
+        "exchange_id": exchange.id,
+        "status": exchange.status,
+        "visitor": party_view(exchange.visitor),
+        "host": party_view(exchange.host),
+        "goals": exchange.goals,
+        "first_day": exchange.first_day,
+        "last_day": exchange.last_day,
+        "timezone": exchange.timezone,
+        "working_days": exchange.working_days,
+        "attended_days": exchange.attended_days,
+        "sequence": exchange.sequence,
+        "updated_at": exchange.updated_at,
+        "agenda": [item_view(exchange, item) for item in exchange.items],
+    }
+
+
+def exchange_message(exchange: Exchange, event: ExchangeChanged) -> tuple[str, dict[str, Any]]:
+    """(message type, payload) for one transition or itinerary change."""
+    payload: dict[str, Any] = {"exchange": exchange_snapshot(exchange), "actor": event.actor}
+    if event.what in ("cancelled", "rejected"):
+        payload["reason"] = event.reason
+    if event.what in WITH_CONTACTS:
+        payload["contacts"] = {
+            side: {"name": party.name, "email": party.email}
+            for side, party in (("visitor", exchange.visitor), ("host", exchange.host))
+        }
+    return f"exchange.{event.what}", payload

@@ -1,0 +1,93 @@
+"""Read-side shapes of exchanges: one exchange as its parties see it, and the programme's KPIs."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from services.scheduling.adapters.exchange_repository import ExchangeRepository
+from services.scheduling.domain.exchanges import (
+    ACTIVE,
+    CANCELLED,
+    ORGANISER,
+    REJECTED,
+    STATUSES,
+    Exchange,
+)
+from services.scheduling.service_layer.exchange_messages import exchange_snapshot
+from services.scheduling.service_layer.feeds import FeedSettings
+from shared.calendar_links import subscription_links
+
+VISITOR_FEED, HOST_FEED = "exchanges/visitor", "exchanges/host"
+
+
+def exchange(session: Session, exchange_id: str, feeds: FeedSettings, actor: str) -> dict:
+    return exchange_view(ExchangeRepository(session).get(exchange_id, lock=False), feeds, actor)
+
+
+def exchange_view(
+    exchange: Exchange, feeds: FeedSettings, actor: str, tokens: bool = False
+) -> dict[str, Any]:
+    """The exchange with both parties' contacts; a party sees its own feed, organisers both.
+
+    The tokens themselves appear only once, in the answer to the request that created them.
+    """
+    view = exchange_snapshot(exchange) | {
+        "id": exchange.id,
+        "visitor": vars(exchange.visitor),
+        "host": vars(exchange.host),
+        "visitor_confirmed_at": exchange.visitor_confirmed_at,
+        "host_confirmed_at": exchange.host_confirmed_at,
+        "attendance_note": exchange.attendance_note,
+        "closed_reason": exchange.closed_reason,
+        "closed_by": exchange.closed_by,
+        "created_at": exchange.created_at,
+    }
+    feed_kinds = {"visitor": VISITOR_FEED, "host": HOST_FEED}
+    for party, kind in feed_kinds.items():
+        if actor in (party, ORGANISER):
+            token = getattr(exchange, f"{party}_token")
+            view[f"{party}_feed"] = subscription_links(feeds.url(kind, token))
+            if tokens:
+                view[f"{party}_token"] = token
+    return view
+
+
+def kpis(session: Session) -> dict[str, Any]:
+    """Figures for the programme's reporting; countries, sectors and SMEs count every exchange
+    that was not rejected or cancelled; days abroad are working days."""
+    everything = ExchangeRepository(session).all()
+    going = [e for e in everything if e.status not in (CANCELLED, REJECTED)]
+    return {
+        "exchanges": len(everything),
+        "by_status": {status: sum(e.status == status for e in everything) for status in STATUSES},
+        "visitor_countries": _count(e.visitor.country for e in going),
+        "host_countries": _count(e.host.country for e in going),
+        "country_pairs": _count(f"{e.visitor.country}->{e.host.country}" for e in going),
+        "sectors": _count(e.visitor.sector for e in going),
+        "sme_visitors": sum(e.visitor.sme for e in going),
+        "sme_hosts": sum(e.host.sme for e in going),
+        "days_abroad_planned": sum(e.working_days for e in going if e.status in ACTIVE),
+        "days_abroad_completed": sum(e.attended_days or 0 for e in going),
+    }
+
+
+def kpi_csv(figures: dict[str, Any]) -> str:
+    """The KPIs as rows of (metric, key, value) for spreadsheets."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["metric", "key", "value"])
+    for metric, value in figures.items():
+        if isinstance(value, dict):
+            writer.writerows([metric, key, count] for key, count in value.items())
+        else:
+            writer.writerow([metric, "", value])
+    return out.getvalue()
+
+
+def _count(values) -> dict[str, int]:
+    return dict(sorted(Counter(values).items()))
