@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run demo test lint bench fuzz clean
+.PHONY: install run demo test lint bench fuzz chaos clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,9 @@ lint: install  ## ruff, import contracts, mypy on the domain and service layers
 
 fuzz: install  ## schemathesis against every OpenAPI document, many cases per operation
 	FUZZ_EXAMPLES=300 $(PY) -m pytest tests/fuzz
+
+chaos: install  ## a 60 s chaos run with faults; prints the accounting table (CI runs a short one)
+	$(PY) bench/chaos_run.py --seconds 60
 
 bench: install  ## benchmarks; figures go to docs/performance.md
 	$(PY) bench/run_all.py

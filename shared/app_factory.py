@@ -10,8 +10,10 @@ from flask_smorest import Api, Blueprint
 
 from shared.infrastructure import Infrastructure
 from shared.logging_setup import configure_logging
+from shared.metrics import init_metrics
 from shared.pages import init_pages, secret_key
 from shared.problems import register_problem_handlers
+from shared.ratelimit import init_rate_limit
 from shared.web import init_web
 
 SWAGGER_UI_CDN = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/"
@@ -34,6 +36,8 @@ def create_service_app(
     service = infrastructure.settings.service
     configure_logging(service, infrastructure.settings.log_level)
     app = Flask(f"services.{service}", static_folder=None)  # /static/ comes from shared.pages
+    # first, so the request timer also sees requests that a later before_request answers
+    init_metrics(app, service, infrastructure.engine, infrastructure.settings.broker)
 
     app.config.update(
         API_TITLE=title,
@@ -53,6 +57,7 @@ def create_service_app(
         api.register_blueprint(blueprint)
     register_problem_handlers(app, domain_errors)
     init_web(app, infrastructure.credentials, infrastructure.engine, infrastructure.settings.broker)
+    init_rate_limit(app, infrastructure.settings.public_write_rate_limit)
     app.extensions["container"] = container
     pages = list(pages)
     if pages:

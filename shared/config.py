@@ -24,6 +24,8 @@ def data_dir(env: Mapping[str, str] | None = None) -> Path:
 
 # The file-backed kombu transport used when no AMQP_URL is configured.
 EMBEDDED_BROKER_URL = "filesystem://"
+# Public (non-organiser) POST/PUT/PATCH/DELETE per client IP and web process; "off" disables.
+DEFAULT_PUBLIC_WRITE_RATE_LIMIT = "120/minute"
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,7 @@ class ServiceSettings:
     log_level: str = "INFO"
     secret_key: str | None = None
     public_urls: Mapping[str, str] = field(default_factory=dict)
+    public_write_rate_limit: str = DEFAULT_PUBLIC_WRITE_RATE_LIMIT
 
 
 def public_url_for(service: str, env: Mapping[str, str]) -> str:
@@ -122,4 +125,5 @@ def service_settings(service: str, env: Mapping[str, str] | None = None) -> Serv
         log_level=env.get("LOG_LEVEL", "INFO"),
         secret_key=env.get("SECRET_KEY") or None,
         public_urls={name: public_url_for(name, env) for name in SERVICES},
+        public_write_rate_limit=env.get("PUBLIC_WRITE_RATE_LIMIT", DEFAULT_PUBLIC_WRITE_RATE_LIMIT),
     )

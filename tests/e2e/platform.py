@@ -10,8 +10,10 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import socket
 import subprocess
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +32,7 @@ class Platform:
     logs: Path
     workers: dict[str, subprocess.Popen] = field(default_factory=dict)
     apps: dict = field(default_factory=dict)
+    webs: dict[str, tuple[subprocess.Popen, int]] = field(default_factory=dict)
 
     def start_worker(self, service: str) -> None:
         with open(self.logs / f"{service}-worker.log", "ab") as log:
@@ -47,7 +50,67 @@ class Platform:
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=10)
 
+    def start_web(self, service: str, port: int | None = None, workers: int = 2) -> str:
+        """Serve the service's web app with gunicorn on loopback; returns its base URL.
+
+        Pass the port of an earlier run to restart on the same address.
+        """
+        if port is None:
+            with socket.socket() as probe:
+                probe.bind(("127.0.0.1", 0))
+                port = probe.getsockname()[1]
+        with open(self.logs / f"{service}-web.log", "ab") as log:
+            process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    f"services.{service}.entrypoints.flask_app:create_app()",
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                    "--workers",
+                    str(workers),
+                    "--threads",
+                    "4",
+                    "--graceful-timeout",
+                    "10",
+                ],
+                env={
+                    "PUBLIC_WRITE_RATE_LIMIT": "off",  # all load comes from 127.0.0.1
+                    **os.environ,
+                    **self.env,
+                    "PYTHONPATH": str(ROOT),
+                },
+                cwd=ROOT,
+                stdout=log,
+                stderr=log,
+            )
+        self.webs[service] = (process, port)
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"{service} gunicorn did not start") from None
+                time.sleep(0.05)
+        return f"http://127.0.0.1:{port}"
+
+    def stop_web(self, service: str, sig: int = signal.SIGTERM) -> int:
+        """Stop the service's gunicorn (graceful on SIGTERM); returns its port for a restart."""
+        process, port = self.webs.pop(service)
+        process.send_signal(sig)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+        return port
+
     def stop(self) -> None:
+        for service in list(self.webs):
+            self.stop_web(service)
         for process in self.workers.values():
             process.send_signal(signal.SIGTERM)
         for process in self.workers.values():

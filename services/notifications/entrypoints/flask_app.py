@@ -7,6 +7,7 @@ from datetime import datetime
 
 from flask import Flask
 
+from services.notifications.adapters.metrics import EmailCollector
 from services.notifications.bootstrap import bootstrap
 from services.notifications.domain import errors
 from services.notifications.domain.ports import Mailer
@@ -14,6 +15,7 @@ from services.notifications.entrypoints.api import notifications_blp
 from services.notifications.entrypoints.pages import delivery_pages
 from shared.app_factory import create_service_app
 from shared.infrastructure import utc_now
+from shared.metrics import add_collector
 
 DOMAIN_ERRORS = {
     errors.NotFound: 404,
@@ -29,7 +31,7 @@ def create_app(
     """Build the app from the environment (or the given mapping)."""
     container = bootstrap(env, clock or utc_now, mailer)
     registration = container.infrastructure.settings.public_urls["registration"]
-    return create_service_app(
+    app = create_service_app(
         container.infrastructure,
         "Notifications API",
         [notifications_blp],
@@ -38,3 +40,5 @@ def create_app(
         pages=[delivery_pages],
         page_links={"home": f"{registration}/", "organiser_home": "/organiser/notifications"},
     )
+    add_collector(app, EmailCollector(container.infrastructure.engine))
+    return app
