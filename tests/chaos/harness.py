@@ -32,24 +32,10 @@ from sqlalchemy import create_engine, text
 
 from services.notifications.adapters.mime import message_id
 from shared.config import SERVICES
+from tests.e2e.platform import STUDY_VISIT, WORKSHOP
 
-EVENT = {
-    "title": "Chaos joint learning workshop",
-    "kind": "joint_learning_workshop",
-    "venue": {"name": "Agro Campus", "address": "Via Roma 1", "city": "Bologna", "country": "IT"},
-    "timezone": "Europe/Rome",
-    "start": "2031-06-10T09:00:00+02:00",
-    "end": "2031-06-11T17:00:00+02:00",
-    "capacity": 20,
-}
-VISIT = {
-    "title": "Biorefinery pilot plant",
-    "host": {"organisation": "BioPilot", "contact_name": "Host", "contact_email": "h@bp.example"},
-    "location": {"name": "Pilot plant", "address": "Via Industria 5, Bologna"},
-    "start": "2031-06-10T14:00:00+02:00",
-    "end": "2031-06-10T16:00:00+02:00",
-    "capacity": 10,
-}
+EVENT = WORKSHOP | {"title": "Chaos joint learning workshop", "capacity": 20}
+VISIT = STUDY_VISIT | {"capacity": 10}
 # time slots a visit is moved between (each move changes the time: one 'rescheduled' email each)
 SLOTS = [
     ("2031-06-10T10:00:00+02:00", "2031-06-10T12:00:00+02:00"),

@@ -23,6 +23,25 @@ from tests.infrastructure import fresh_database
 
 ROOT = Path(__file__).resolve().parents[2]
 
+# A workshop with one seat and a study visit during it, for the flows the tests drive.
+WORKSHOP = {
+    "title": "Bio-economy joint learning workshop",
+    "kind": "joint_learning_workshop",
+    "venue": {"name": "Agro Campus", "address": "Via Roma 1", "city": "Bologna", "country": "IT"},
+    "timezone": "Europe/Rome",
+    "start": "2031-06-10T09:00:00+02:00",
+    "end": "2031-06-11T17:00:00+02:00",
+    "capacity": 1,
+}
+STUDY_VISIT = {
+    "title": "Biorefinery pilot plant",
+    "host": {"organisation": "BioPilot", "contact_name": "Host", "contact_email": "h@bp.example"},
+    "location": {"name": "Pilot plant", "address": "Via Industria 5, Bologna"},
+    "start": "2031-06-10T14:00:00+02:00",
+    "end": "2031-06-10T16:00:00+02:00",
+    "capacity": 5,
+}
+
 
 @dataclass
 class Platform:

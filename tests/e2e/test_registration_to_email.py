@@ -7,27 +7,12 @@ from collections import Counter
 
 import pytest
 
-from tests.e2e.platform import running_platform
+from tests.e2e.platform import STUDY_VISIT, WORKSHOP, running_platform
 from tests.notifications.conftest import _smtp_server_session, smtp_server  # noqa: F401
 from tests.waiting import wait_until
 
-EVENT = {
-    "title": "Bio-economy joint learning workshop",
-    "kind": "joint_learning_workshop",
-    "venue": {"name": "Agro Campus", "address": "Via Roma 1", "city": "Bologna", "country": "IT"},
-    "timezone": "Europe/Rome",
-    "start": "2031-06-10T09:00:00+02:00",
-    "end": "2031-06-11T17:00:00+02:00",
-    "capacity": 1,
-}
-VISIT = {
-    "title": "Biorefinery pilot plant",
-    "host": {"organisation": "BioPilot", "contact_name": "Host", "contact_email": "h@bp.example"},
-    "location": {"name": "Pilot plant", "address": "Via Industria 5, Bologna"},
-    "start": "2031-06-10T14:00:00+02:00",
-    "end": "2031-06-10T16:00:00+02:00",
-    "capacity": 5,
-}
+EVENT = WORKSHOP
+VISIT = STUDY_VISIT
 
 
 def person(name: str) -> dict:
