@@ -18,8 +18,21 @@ BENCHMARKS = [
 ]
 
 
+def headline(lines: list[str]) -> list[tuple[str, str]]:
+    """The lines worth a row in the summary table: every rate, ratio, latency and render time."""
+    keys = ("req/s", "msg/s", "ratio", "p50", " ms", "FAILED")
+    found = []
+    for line in lines:
+        if any(key in line for key in keys) and ":" in line:
+            measure, _, value = line.partition(":")
+            found.append((measure.strip(), value.strip()))
+        elif any(key in line for key in ("p50", "FAILED")):
+            found.append((line.split("p50")[0].strip(), "p50" + line.split("p50", 1)[-1]))
+    return found
+
+
 def main() -> int:
-    sections, failed = [], 0
+    sections, rows, failed = [], [], 0
     for title, script in BENCHMARKS:
         print(f"== {title}", flush=True)
         result = subprocess.run(
@@ -34,6 +47,7 @@ def main() -> int:
         if result.returncode != 0:
             failed += 1
             lines.append(f"FAILED (exit {result.returncode}): {result.stderr.strip()[-500:]}")
+        rows += [f"| {title} | {measure} | {value} |" for measure, value in headline(lines)]
         sections.append(f"## {title}\n\n`bench/{script}`\n\n```\n" + "\n".join(lines) + "\n```\n")
     header = (
         "# Performance\n\nFigures from `make bench` on "
@@ -42,8 +56,9 @@ def main() -> int:
         "run and prints the ratio; the machine is shared and noisy, so compare ratios, not "
         "absolute rates.\n\n"
     )
+    table = "| benchmark | measure | figure |\n|---|---|---|\n" + "\n".join(rows) + "\n\n"
     (ROOT / "docs").mkdir(exist_ok=True)
-    (ROOT / "docs" / "performance.md").write_text(header + "\n".join(sections))
+    (ROOT / "docs" / "performance.md").write_text(header + table + "\n".join(sections))
     return 1 if failed else 0
 
 
