@@ -24,6 +24,14 @@ def connect(settings: BrokerSettings) -> Connection:
     )
 
 
+def brief_connection(settings: BrokerSettings, timeout: float = 2.0) -> Connection:
+    """A connection for a quick probe (readiness, metrics): short timeouts, no heartbeats."""
+    options = settings.transport_options()
+    if not settings.embedded:
+        options |= {"read_timeout": timeout, "write_timeout": timeout}
+    return Connection(settings.url, heartbeat=0, connect_timeout=timeout, transport_options=options)
+
+
 def describe(settings: BrokerSettings) -> str:
     """Say which broker is used, without credentials, for the start-up log."""
     if settings.embedded:

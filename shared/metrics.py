@@ -21,7 +21,6 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from flask import Flask, Response, g, request
-from kombu import Connection
 from prometheus_client import CollectorRegistry, Histogram
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.exposition import choose_encoder
@@ -30,6 +29,7 @@ from prometheus_client.registry import Collector
 from sqlalchemy import Connection as DbConnection
 from sqlalchemy import Engine, MetaData, case, func, select, text
 
+from shared.broker import brief_connection
 from shared.config import BrokerSettings
 from shared.persistence import outbox_table
 from shared.topology import platform_topology
@@ -195,15 +195,7 @@ class DeadLetterCollector(Collector):
 
     def measure(self) -> float:
         """How many messages wait in the dead-letter queue (0 if it was never declared)."""
-        connection = Connection(
-            self.broker.url,
-            connect_timeout=BROKER_TIMEOUT_SECONDS,
-            heartbeat=0,
-            transport_options={
-                "read_timeout": BROKER_TIMEOUT_SECONDS,
-                "write_timeout": BROKER_TIMEOUT_SECONDS,
-            },
-        )
+        connection = brief_connection(self.broker, BROKER_TIMEOUT_SECONDS)
         try:
             with connection:
                 connection.ensure_connection(max_retries=1, timeout=BROKER_TIMEOUT_SECONDS)

@@ -8,7 +8,7 @@ import threading
 from datetime import UTC, datetime
 
 from kombu import Connection, Exchange, Producer
-from sqlalchemy import Engine, Table, func, select, update
+from sqlalchemy import Engine, Table, select, update
 
 from shared.broker import RETRY_POLICY
 from shared.config import BrokerSettings
@@ -140,15 +140,6 @@ class OutboxRelay:
         )
         if broker_down:
             self._reset()
-
-    def pending_count(self) -> int:
-        """How many rows still wait to be published."""
-        with self.engine.connect() as db:
-            return db.execute(
-                select(func.count())
-                .select_from(self.outbox)
-                .where(self.outbox.c.sent_at.is_(None), self.outbox.c.failed_at.is_(None))
-            ).scalar_one()
 
     def run(self, idle_sleep: float | None = None) -> None:
         """Relay until stop() is called; sleep briefly when there is nothing to send."""

@@ -10,7 +10,7 @@ from functools import wraps
 from flask import Flask, Response, current_app, g, jsonify, request
 from sqlalchemy import Engine, text
 
-from shared.broker import connect
+from shared.broker import brief_connection
 from shared.config import BrokerSettings
 from shared.correlation import _correlation_id, current_correlation_id
 from shared.credentials import CredentialStore, Organiser
@@ -68,7 +68,7 @@ def init_web(
 def broker_reachable(settings: BrokerSettings) -> bool:
     """Can we open a connection to the broker right now (briefly, no retries)?"""
     try:
-        with connect(settings) as connection:
+        with brief_connection(settings) as connection:
             connection.ensure_connection(max_retries=1, timeout=2)
     except Exception:  # noqa: BLE001 - any failure means unreachable
         return False
