@@ -9,8 +9,8 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from services.scheduling.adapters.orm import start_mappers
-from services.scheduling.domain.exchange_rules import ExchangeRules
 from services.scheduling.domain.policy import Policy
+from services.scheduling.exchanges.domain.rules import ExchangeRules
 from services.scheduling.service_layer.feeds import FeedSettings
 from services.scheduling.service_layer.unit_of_work import SchedulingUnitOfWork
 from shared.infrastructure import Infrastructure, build_infrastructure, utc_now

@@ -7,7 +7,8 @@ from flask_smorest import Blueprint
 
 from services.scheduling.adapters.ical import render_feed
 from services.scheduling.entrypoints.feed_cache import CachedFeed, FeedCache
-from services.scheduling.service_layer import exchange_feeds, feeds
+from services.scheduling.exchanges.service_layer import feeds as exchange_feeds
+from services.scheduling.service_layer import feeds
 from shared.problems import problem
 
 feeds_blp = Blueprint(

@@ -6,10 +6,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from services.scheduling.adapters.exchange_repository import ExchangeRepository
 from services.scheduling.adapters.orm import inbox, outbox
 from services.scheduling.adapters.repository import ProgrammeRepository
-from services.scheduling.service_layer.exchange_messages import exchange_message
+from services.scheduling.exchanges.adapters.repository import ExchangeRepository
+from services.scheduling.exchanges.service_layer.messages import exchange_message
 from services.scheduling.service_layer.messages import to_message
 from shared.unit_of_work import OutboxUnitOfWork
 

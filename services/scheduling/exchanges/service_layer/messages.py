@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from services.scheduling.domain.agenda import AgendaItem
-from services.scheduling.domain.exchanges import Exchange, ExchangeChanged, Party
+from services.scheduling.exchanges.domain.agenda import AgendaItem
+from services.scheduling.exchanges.domain.model import Exchange, ExchangeChanged, Party
 
 # Only the messages that notifications turns into emails carry the parties' addresses.
 WITH_CONTACTS = frozenset({"agreed", "itinerary_changed", "cancelled"})

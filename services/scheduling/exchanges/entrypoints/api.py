@@ -11,15 +11,20 @@ import secrets
 from flask import Response, abort, current_app, request
 from flask_smorest import Blueprint
 
-from services.scheduling.adapters.exchange_repository import ExchangeRepository
-from services.scheduling.domain.agenda import ItemDetails
 from services.scheduling.domain.errors import Forbidden
-from services.scheduling.domain.exchanges import HOST, ORGANISER, VISITOR, Party, RequestExchange
-from services.scheduling.entrypoints import exchange_schemas as s
 from services.scheduling.entrypoints.auth import ORGANISER as ORGANISER_SECURITY
 from services.scheduling.entrypoints.schemas import ReasonSchema
-from services.scheduling.service_layer import exchange_views as views
-from services.scheduling.service_layer import exchanges as handlers
+from services.scheduling.exchanges.adapters.repository import ExchangeRepository
+from services.scheduling.exchanges.domain.agenda import ItemDetails
+from services.scheduling.exchanges.domain.model import (
+    HOST,
+    ORGANISER,
+    VISITOR,
+    Party,
+    RequestExchange,
+)
+from services.scheduling.exchanges.entrypoints import schemas as s
+from services.scheduling.exchanges.service_layer import handlers, views
 from shared.web import current_organiser, organiser_required
 
 TOKEN_HEADER = "X-Exchange-Token"

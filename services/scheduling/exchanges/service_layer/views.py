@@ -9,8 +9,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from services.scheduling.adapters.exchange_repository import ExchangeRepository
-from services.scheduling.domain.exchanges import (
+from services.scheduling.exchanges.adapters.repository import ExchangeRepository
+from services.scheduling.exchanges.domain.model import (
     ACTIVE,
     CANCELLED,
     ORGANISER,
@@ -18,7 +18,7 @@ from services.scheduling.domain.exchanges import (
     STATUSES,
     Exchange,
 )
-from services.scheduling.service_layer.exchange_messages import exchange_snapshot
+from services.scheduling.exchanges.service_layer.messages import exchange_snapshot
 from services.scheduling.service_layer.feeds import FeedSettings
 from shared.calendar_links import subscription_links
 

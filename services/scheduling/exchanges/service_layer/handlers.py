@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from services.scheduling.domain.agenda import AgendaItem, ItemDetails
-from services.scheduling.domain.exchange_rules import ExchangeRules
-from services.scheduling.domain.exchanges import Exchange, RequestExchange, visitor_key
+from services.scheduling.exchanges.domain.agenda import AgendaItem, ItemDetails
+from services.scheduling.exchanges.domain.model import Exchange, RequestExchange, visitor_key
+from services.scheduling.exchanges.domain.rules import ExchangeRules
 from services.scheduling.service_layer.unit_of_work import SchedulingUnitOfWork
 
 Clock = Callable[[], datetime]

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from services.scheduling.domain.agenda import ITEM_KINDS, AgendaItem, ItemDetails
 from services.scheduling.domain.errors import Forbidden, InvalidTransition, InvalidVisit, NotFound
-from services.scheduling.domain.exchange_rules import ExchangeRules
+from services.scheduling.exchanges.domain.agenda import ITEM_KINDS, AgendaItem, ItemDetails
+from services.scheduling.exchanges.domain.rules import ExchangeRules
 
 REQUESTED, ACCEPTED, AGREED = "requested", "accepted_by_host", "agreed"
 COMPLETED, CANCELLED, REJECTED = "completed", "cancelled", "rejected"
