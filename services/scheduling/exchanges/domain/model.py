@@ -11,6 +11,7 @@ import secrets
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from typing import TypeAlias
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from services.scheduling.domain.errors import Forbidden, InvalidTransition, InvalidVisit, NotFound
@@ -45,6 +46,18 @@ class RequestExchange:
     first_day: date
     last_day: date
     timezone: str
+
+
+@dataclass(frozen=True)
+class Credential:
+    """What a request proves: an organiser's credential, or the token it sent (maybe none)."""
+
+    organiser: bool
+    token: str | None = None
+
+
+# A party already known (organiser, visitor or host), or a request's credential to check.
+Caller: TypeAlias = "str | Credential"
 
 
 @dataclass(frozen=True)
@@ -159,6 +172,18 @@ class Exchange:
         self.status, self.attended_days, self.attendance_note = COMPLETED, attended_days, note
         self.active_visitor = None
         self._record("completed", actor, now)
+
+    def party(self, caller: Caller) -> str:
+        """Who acts: organiser, visitor or host; another exchange's token is refused."""
+        if isinstance(caller, str):
+            return caller
+        if caller.organiser:
+            return ORGANISER
+        token = (caller.token or "").encode()
+        for party, mine in ((VISITOR, self.visitor_token), (HOST, self.host_token)):
+            if secrets.compare_digest(token, mine.encode()):
+                return party
+        raise Forbidden("this token does not belong to a party of this exchange")
 
     # --- the itinerary -----------------------------------------------------------------
 
