@@ -83,9 +83,9 @@ def _serve(kind: str, key: str, private: bool) -> Response:
 def _current(cache: FeedCache, kind: str, key: str) -> CachedFeed | None:
     """Check the feed's version; render it again only when it changed."""
     app = current_app.extensions["container"]
-    outcome = calendars.current(
-        app.uow(), kind, key, app.feeds, app.clock(), partial(cache.confirm, (kind, key))
-    )
+    source = exchange_feeds if kind in exchange_feeds.KINDS else feeds
+    confirmed = partial(cache.confirm, (kind, key))
+    outcome = calendars.current(app.uow(), source, kind, key, app.feeds, app.clock(), confirmed)
     if outcome is None:
         cache.drop((kind, key))
         return None

@@ -5,15 +5,27 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeVar
+from typing import Protocol, TypeVar
+
+from sqlalchemy.orm import Session
 
 from services.scheduling.adapters.ical import render_feed
-from services.scheduling.exchanges.service_layer import feeds as exchange_feeds
-from services.scheduling.service_layer import feeds
-from services.scheduling.service_layer.feeds import FeedSettings, FeedVersion
+from services.scheduling.service_layer.feeds import Feed, FeedSettings, FeedVersion
 from services.scheduling.service_layer.unit_of_work import SchedulingUnitOfWork
 
 Cached = TypeVar("Cached")
+
+
+class FeedSource(Protocol):
+    """A module that knows some kinds of feed: ``feeds`` or the exchanges' ``feeds``."""
+
+    def feed_version(
+        self, session: Session, kind: str, key: str, settings: FeedSettings, now: datetime
+    ) -> FeedVersion | None: ...
+
+    def load_feed(
+        self, session: Session, kind: str, key: str, settings: FeedSettings, now: datetime
+    ) -> Feed | None: ...
 
 
 @dataclass(frozen=True)
@@ -26,6 +38,7 @@ class Rendered:
 
 def current(
     uow: SchedulingUnitOfWork,
+    source: FeedSource,
     kind: str,
     key: str,
     settings: FeedSettings,
@@ -36,7 +49,6 @@ def current(
 
     None when the link is unknown or was revoked.
     """
-    source = exchange_feeds if kind in exchange_feeds.KINDS else feeds
     with uow:
         version = source.feed_version(uow.session, kind, key, settings, now)
         if version is None:

@@ -12,12 +12,8 @@ from flask_smorest import Blueprint
 from services.scheduling.entrypoints.auth import ORGANISER as ORGANISER_SECURITY
 from services.scheduling.entrypoints.schemas import ReasonSchema
 from services.scheduling.exchanges.domain.agenda import ItemDetails
-from services.scheduling.exchanges.domain.model import (
-    ORGANISER,
-    Credential,
-    Party,
-    RequestExchange,
-)
+from services.scheduling.exchanges.domain.commands import Party, RequestExchange
+from services.scheduling.exchanges.domain.model import ORGANISER, Credential
 from services.scheduling.exchanges.entrypoints import schemas as s
 from services.scheduling.exchanges.service_layer import handlers, views
 from shared.web import current_organiser, organiser_required

@@ -18,10 +18,10 @@ from services.scheduling.exchanges.domain.model import (
     visitor_key,
 )
 from services.scheduling.exchanges.domain.rules import ExchangeRules
-from services.scheduling.service_layer.unit_of_work import SchedulingUnitOfWork
+from services.scheduling.exchanges.service_layer.unit_of_work import ExchangeUnitOfWork
 
 Clock = Callable[[], datetime]
-UOW = SchedulingUnitOfWork
+UOW = ExchangeUnitOfWork
 Action = Callable[[Exchange, str, datetime], object]
 
 

@@ -17,15 +17,15 @@ from services.scheduling.exchanges.domain.model import (
     Exchange,
 )
 from services.scheduling.exchanges.service_layer.messages import exchange_snapshot
+from services.scheduling.exchanges.service_layer.unit_of_work import ExchangeUnitOfWork
 from services.scheduling.service_layer.feeds import FeedSettings
-from services.scheduling.service_layer.unit_of_work import SchedulingUnitOfWork
 from shared.calendar_links import subscription_links
 
 VISITOR_FEED, HOST_FEED = "exchanges/visitor", "exchanges/host"
 
 
 def exchange(
-    uow: SchedulingUnitOfWork, exchange_id: str, feeds: FeedSettings, caller: Caller
+    uow: ExchangeUnitOfWork, exchange_id: str, feeds: FeedSettings, caller: Caller
 ) -> dict[str, Any]:
     """The exchange as the caller's party sees it; another exchange's token is refused."""
     with uow:
@@ -33,7 +33,7 @@ def exchange(
         return exchange_view(found, feeds, found.party(caller))
 
 
-def exchanges(uow: SchedulingUnitOfWork, feeds: FeedSettings) -> list[dict[str, Any]]:
+def exchanges(uow: ExchangeUnitOfWork, feeds: FeedSettings) -> list[dict[str, Any]]:
     """Every exchange, oldest first, as organisers see it."""
     with uow:
         return [exchange_view(e, feeds, ORGANISER) for e in uow.exchanges.all()]
@@ -46,7 +46,7 @@ def exchange_view(
 
     The tokens themselves appear only once, in the answer to the request that created them.
     """
-    view = exchange_snapshot(exchange) | {
+    view = exchange_snapshot(exchange.facts()) | {
         "id": exchange.id,
         "visitor": vars(exchange.visitor),
         "host": vars(exchange.host),
@@ -67,7 +67,7 @@ def exchange_view(
     return view
 
 
-def kpis(uow: SchedulingUnitOfWork) -> dict[str, Any]:
+def kpis(uow: ExchangeUnitOfWork) -> dict[str, Any]:
     """Figures for the programme's reporting; countries, sectors and SMEs count every exchange
     that was not rejected or cancelled; days abroad are working days."""
     with uow:
