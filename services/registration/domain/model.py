@@ -17,7 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from services.registration.domain import events as ev
-from services.registration.domain.commands import Participant
+from services.registration.domain.commands import Participant, Venue
 from services.registration.domain.errors import (
     AlreadyRegistered,
     EventFull,
@@ -26,6 +26,8 @@ from services.registration.domain.errors import (
     InvalidTransition,
     NotFound,
 )
+from services.registration.domain.seats import QuotaSeats, SeatLedger
+from services.registration.domain.status import ACTIVE, Status
 
 
 class EventStatus(StrEnum):
@@ -34,15 +36,6 @@ class EventStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
-class Status(StrEnum):
-    CONFIRMED = "confirmed"
-    WAITLISTED = "waitlisted"
-    PENDING = "pending"
-    CANCELLED = "cancelled"
-    REJECTED = "rejected"
-
-
-ACTIVE = {Status.CONFIRMED, Status.WAITLISTED, Status.PENDING}
 # Changing these makes calendar copies stale: they bump the event's SEQUENCE.
 SCHEDULE_FIELDS = {
     "start",
@@ -93,6 +86,38 @@ class Registration:
     created_at: datetime
     updated_at: datetime
     erased_at: datetime | None = None
+
+    @classmethod
+    def from_participant(
+        cls,
+        registration_id: str,
+        event_id: str,
+        participant: Participant,
+        tokens: tuple[str, str],
+        now: datetime,
+    ) -> Registration:
+        """A new, still pending registration; consenting is what registering means."""
+        return cls(
+            id=registration_id,
+            event_id=event_id,
+            name=participant.name.strip(),
+            email=participant.email.strip(),
+            organisation=participant.organisation,
+            organisation_type=participant.organisation_type,
+            country=participant.country.upper(),
+            role=participant.role,
+            partner=participant.partner,
+            dietary_needs=participant.dietary_needs,
+            accessibility_needs=participant.accessibility_needs,
+            language=participant.language,
+            status=Status.PENDING,
+            queue_number=0,
+            manage_token=tokens[0],
+            feed_token=tokens[1],
+            consent_at=now,
+            created_at=now,
+            updated_at=now,
+        )
 
     @property
     def active(self) -> bool:
@@ -148,22 +173,14 @@ class Event:
             raise InvalidEvent("registration must close after it opens")
         if closes and closes > self.end:
             raise InvalidEvent("registration must close before the event ends")
-        if sum(q.seats for q in self.quotas) > self.capacity:
-            raise InvalidEvent("partner quotas add up to more seats than the capacity")
-        if len({q.partner for q in self.quotas}) != len(self.quotas):
-            raise InvalidEvent("each partner may hold only one quota")
-        if self.confirmed_count > self.capacity:
-            raise InvalidEvent(
-                f"capacity {self.capacity} is below the {self.confirmed_count} confirmed "
-                "registrations; cancel some first"
-            )
+        self.seats.check()
 
     def publish(self, now: datetime) -> None:
         if self.status != EventStatus.DRAFT:
             raise InvalidTransition(f"only a draft can be published (event is {self.status})")
         self.status = EventStatus.PUBLISHED
         self._touched(now, bump=False)
-        self.events.append(ev.EventPublished(self))
+        self.events.append(ev.EventPublished(self.details()))
 
     def update(
         self, changes: dict[str, Any], now: datetime, waitlist: Iterable[Registration] = ()
@@ -179,7 +196,7 @@ class Event:
             return
         self._touched(now, bump=bool(SCHEDULE_FIELDS & set(changed)))
         if self.status == EventStatus.PUBLISHED:
-            self.events.append(ev.EventUpdated(self, changed))
+            self.events.append(ev.EventUpdated(self.details(), changed))
             self.fill_free_seats(now, waitlist)
 
     def replace_quotas(
@@ -196,7 +213,7 @@ class Event:
         self.validate()
         self._touched(now, bump=False)
         if self.status == EventStatus.PUBLISHED:
-            self.events.append(ev.EventUpdated(self, ("quotas",)))
+            self.events.append(ev.EventUpdated(self.details(), ("quotas",)))
             self.fill_free_seats(now, waitlist)
 
     def cancel(
@@ -209,7 +226,7 @@ class Event:
         self.status = EventStatus.CANCELLED
         self._touched(now, bump=True)
         if was_published:
-            self.events.append(ev.EventCancelled(self, reason))
+            self.events.append(ev.EventCancelled(self.details(), reason))
         for registration in active:
             if registration.active:
                 self._set(registration, Status.CANCELLED, now)
@@ -219,6 +236,30 @@ class Event:
         self.updated_at = now
         if bump:
             self.sequence += 1
+
+    def details(self) -> ev.EventDetails:
+        """The event as the other services know it, right now."""
+        venue = Venue(
+            self.venue_name,
+            self.venue_address,
+            self.venue_city,
+            self.venue_country,
+            self.venue_lat,
+            self.venue_lon,
+        )
+        return ev.EventDetails(
+            self.id,
+            self.title,
+            self.kind,
+            self.description,
+            venue,
+            self.timezone,
+            self.start,
+            self.end,
+            str(self.status),
+            self.sequence,
+            self.updated_at,
+        )
 
     # --- participants ------------------------------------------------------------------
 
@@ -236,32 +277,14 @@ class Event:
             raise AlreadyRegistered("this email is already registered for the event")
         if self.approval_required:
             status = Status.PENDING
-        elif self.has_seat_for(participant.partner, now):
+        elif self.seats.has_seat_for(participant.partner, now):
             status = Status.CONFIRMED
         elif self.waitlist_enabled:
             status = Status.WAITLISTED
         else:
             raise EventFull("the event is full and keeps no waiting list")
-        registration = Registration(
-            id=registration_id,
-            event_id=self.id,
-            name=participant.name.strip(),
-            email=participant.email.strip(),
-            organisation=participant.organisation,
-            organisation_type=participant.organisation_type,
-            country=participant.country.upper(),
-            role=participant.role,
-            partner=participant.partner,
-            dietary_needs=participant.dietary_needs,
-            accessibility_needs=participant.accessibility_needs,
-            language=participant.language,
-            status=Status.PENDING,
-            queue_number=0,
-            manage_token=tokens[0],
-            feed_token=tokens[1],
-            consent_at=now,
-            created_at=now,
-            updated_at=now,
+        registration = Registration.from_participant(
+            registration_id, self.id, participant, tokens, now
         )
         self._set(registration, status, now)  # joining the waiting list numbers it
         registration.queue_number = registration.queue_number or self._take_number()
@@ -283,24 +306,13 @@ class Event:
         return registration
 
     def _set(self, registration: Registration, status: Status, now: datetime) -> None:
-        """Change a registration's status and keep the seat and waiting-list counters true.
+        """Change a registration's status and keep the seat ledger true.
 
         Joining the waiting list takes a fresh queue number, so the list is ordered by the
         time people joined it and a newcomer's position is the list's length.
         """
-        quota = self._quota_of(registration.partner)
-        if registration.status == Status.CONFIRMED:
-            self.confirmed_count -= 1
-            if quota:
-                quota.confirmed -= 1
-        elif registration.status == Status.WAITLISTED:
-            self.waitlisted_count -= 1
-        if status == Status.CONFIRMED:
-            self.confirmed_count += 1
-            if quota:
-                quota.confirmed += 1
-        elif status == Status.WAITLISTED:
-            self.waitlisted_count += 1
+        self._keep(self.seats.moved(registration.status, status, registration.partner))
+        if status == Status.WAITLISTED:
             registration.queue_number = self._take_number()
         registration.status = status
         registration.updated_at = now
@@ -310,8 +322,23 @@ class Event:
         return self.next_number - 1
 
     def _changed(self, kind: str, registration: Registration, reason: str | None = None):
+        """Record that ``registration`` reached a status, as it stands now."""
         position = self.waitlisted_count if kind == Status.WAITLISTED else None
-        self.events.append(ev.RegistrationChanged(kind, registration, reason, position))
+        self.events.append(
+            ev.RegistrationChanged(
+                kind=kind,
+                registration_id=registration.id,
+                event=self.details(),
+                status=str(registration.status),
+                name=registration.name,
+                email=registration.email,
+                language=registration.language,
+                manage_token=registration.manage_token,
+                feed_token=registration.feed_token,
+                reason=reason,
+                position=position,
+            )
+        )
 
     def cancel_registration(
         self, registration: Registration, now: datetime, waitlist: Iterable[Registration] = ()
@@ -342,7 +369,7 @@ class Event:
     def approve(self, registration: Registration, now: datetime) -> Registration:
         """Approve a pending registration: a seat if one is free, else the waiting list."""
         self._pending(registration)
-        if self.has_seat_for(registration.partner, now):
+        if self.seats.has_seat_for(registration.partner, now):
             self._set(registration, Status.CONFIRMED, now)
         elif self.waitlist_enabled:
             self._set(registration, Status.WAITLISTED, now)
@@ -367,22 +394,17 @@ class Event:
         self._own(registration)
         if registration.status != Status.WAITLISTED:
             raise InvalidTransition(f"the registration is {registration.status}, not waitlisted")
-        if self.confirmed_count >= self.capacity:
+        if self.seats.full:
             raise EventFull("no seat is free; raise the capacity first")
         self._confirm_from_waitlist(registration, now)
         return registration
 
     def fill_free_seats(self, now: datetime, waitlist: Iterable[Registration]) -> list:
         """Promote waitlisted people in queue order while seats (or their quota) allow."""
-        promoted = []
-        for registration in waitlist:
-            if self.confirmed_count >= self.capacity:
-                break
-            if registration.status == Status.WAITLISTED and self.has_seat_for(
-                registration.partner, now
-            ):
-                self._confirm_from_waitlist(self._own(registration), now)
-                promoted.append(registration)
+        waiting = [r for r in waitlist if r.status == Status.WAITLISTED]
+        promoted = self.seats.promotable(waiting, now)
+        for registration in promoted:
+            self._confirm_from_waitlist(self._own(registration), now)
         return promoted
 
     def _confirm_from_waitlist(self, registration: Registration, now: datetime) -> None:
@@ -422,21 +444,15 @@ class Event:
 
     # --- seat accounting ---------------------------------------------------------------
 
-    def _quota_of(self, partner: str | None) -> PartnerQuota | None:
-        return next((q for q in self.quotas if partner and q.partner == partner), None)
+    @property
+    def seats(self) -> SeatLedger:
+        """The seat ledger as the counters stand."""
+        quotas = tuple(QuotaSeats(q.partner, q.seats, q.release_at, q.confirmed) for q in self.quotas)
+        return SeatLedger(self.capacity, self.confirmed_count, self.waitlisted_count, quotas)
 
-    def reserved_seats(self, now: datetime) -> int:
-        """Seats still held back for partners whose quota is not yet released."""
-        return sum(max(q.seats - q.confirmed, 0) for q in self.quotas if now < q.release_at)
-
-    def has_seat_for(self, partner: str | None, now: datetime) -> bool:
-        if self.confirmed_count >= self.capacity:
-            return False
-        quota = self._quota_of(partner)
-        if quota and now < quota.release_at and quota.confirmed < quota.seats:
-            return True
-        return self.seats_left(now) > 0
-
-    def seats_left(self, now: datetime) -> int:
-        """Seats anyone without a held quota could still take."""
-        return max(self.capacity - self.confirmed_count - self.reserved_seats(now), 0)
+    def _keep(self, seats: SeatLedger) -> None:
+        """Store a ledger a seat move returned back into the counters."""
+        self.confirmed_count, self.waitlisted_count = seats.confirmed, seats.waitlisted
+        for quota, held in zip(self.quotas, seats.quotas, strict=True):
+            if quota.confirmed != held.confirmed:
+                quota.confirmed = held.confirmed

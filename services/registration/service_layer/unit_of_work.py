@@ -39,5 +39,5 @@ class RegistrationUnitOfWork(OutboxUnitOfWork):
         collected = []
         for event in self.events.seen:
             while event.events:
-                collected.append(to_message(event, event.events.pop(0), self.urls))
+                collected.append(to_message(event.events.pop(0), self.urls))
         return collected
