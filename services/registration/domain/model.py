@@ -447,7 +447,9 @@ class Event:
     @property
     def seats(self) -> SeatLedger:
         """The seat ledger as the counters stand."""
-        quotas = tuple(QuotaSeats(q.partner, q.seats, q.release_at, q.confirmed) for q in self.quotas)
+        quotas = tuple(
+            QuotaSeats(q.partner, q.seats, q.release_at, q.confirmed) for q in self.quotas
+        )
         return SeatLedger(self.capacity, self.confirmed_count, self.waitlisted_count, quotas)
 
     def _keep(self, seats: SeatLedger) -> None:
