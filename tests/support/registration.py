@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from services.registration.adapters.repository import AbstractEventRepository
-from services.registration.domain.errors import NotFound
+from services.registration.domain.errors import AlreadyRegistered, NotFound
 from services.registration.domain.model import ACTIVE, Event, Registration, Status
 from services.registration.service_layer.messages import PublicUrls
 from services.registration.service_layer.unit_of_work import AbstractRegistrationUnitOfWork
@@ -88,22 +89,63 @@ class FakeEventRepository(AbstractEventRepository):
             and self.waitlist(event.id)
         ]
 
+    def snapshot(self) -> Snapshot:
+        """Everything stored, to go back to on rollback (objects keep their identity)."""
+        objects: list[Any] = [*self._events.values(), *self._registrations.values()]
+        objects += [quota for event in self._events.values() for quota in event.quotas]
+        states = [(o, {k: _copy(v) for k, v in vars(o).items()}) for o in objects]
+        return Snapshot(dict(self._events), dict(self._registrations), states)
+
+    def restore(self, snapshot: Snapshot) -> None:
+        self._events, self._registrations = dict(snapshot.events), dict(snapshot.registrations)
+        for obj, state in snapshot.states:
+            vars(obj).clear()
+            vars(obj).update({k: _copy(v) for k, v in state.items()})
+
+    def added_since(self, snapshot: Snapshot) -> list[Registration]:
+        return [r for r in self._registrations.values() if r.id not in snapshot.registrations]
+
+
+@dataclass
+class Snapshot:
+    events: dict[str, Event]
+    registrations: dict[str, Registration]
+    states: list[tuple[Any, dict[str, Any]]]
+
+
+def _copy(value: Any) -> Any:
+    return list(value) if isinstance(value, list) else value
+
 
 class FakeUnitOfWork(AbstractRegistrationUnitOfWork):
-    """Keeps what it was given in memory; ``messages`` is the outbox of every commit."""
+    """Keeps what it was given in memory; ``messages`` is the outbox of every commit.
+
+    Rollback really goes back to the last commit. ``taken_elsewhere`` holds emails another
+    process registered meanwhile: only the commit notices them, as the unique index does.
+    """
 
     def __init__(self, urls: PublicUrls = URLS) -> None:
         self.events = FakeEventRepository()
         self.urls = urls
         self.commits = 0
         self.messages: list[tuple[str, dict[str, Any]]] = []
+        self.taken_elsewhere: set[str] = set()
+        self._committed = self.events.snapshot()
+
+    def __enter__(self) -> FakeUnitOfWork:
+        self._committed = self.events.snapshot()
+        return self
 
     def commit(self) -> None:
+        added = self.events.added_since(self._committed)
+        if any(r.email.lower() in self.taken_elsewhere for r in added):
+            raise AlreadyRegistered("this email is already registered for the event")
         self.messages.extend(self.collect_messages())
         self.commits += 1
+        self._committed = self.events.snapshot()
 
     def rollback(self) -> None:
-        """Drop the domain events not committed, as the real one drops them with its session."""
+        self.events.restore(self._committed)
         for event in self.events.seen:
             event.events.clear()
 

@@ -176,3 +176,15 @@ def test_a_registration_of_another_event_is_refused():
 def test_invalid_events_are_explained(overrides, message):
     with pytest.raises(InvalidEvent, match=message):
         make_event(**overrides)
+
+
+def test_a_recorded_event_keeps_the_values_of_its_moment():
+    event = make_event(capacity=1)
+    ledger = Ledger(event)
+    registration = ledger.register(1)
+    [confirmed] = event.events
+    event.cancel_registration(registration, NOW + timedelta(hours=1), ledger.waitlist())
+    event.update({"title": "Renamed"}, NOW + timedelta(hours=2))
+    assert confirmed.status == "confirmed" and confirmed.event.title == "Workshop"
+    assert confirmed.event.updated_at == NOW
+    assert [e.event.title for e in event.events[1:]] == ["Workshop", "Renamed"]
