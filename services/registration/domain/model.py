@@ -50,6 +50,18 @@ SCHEDULE_FIELDS = {
     "status",
 }
 ERASED = "[erased]"
+VENUE_KEYS = ("name", "address", "city", "country", "lat", "lon")
+# EventDetails fields copied as they are
+DETAIL_FIELDS = (
+    "title",
+    "kind",
+    "description",
+    "timezone",
+    "start",
+    "end",
+    "sequence",
+    "updated_at",
+)
 
 
 @dataclass(eq=False)
@@ -122,6 +134,40 @@ class Registration:
     @property
     def active(self) -> bool:
         return self.status in ACTIVE
+
+    def reached(
+        self, kind: str, event: ev.EventDetails, reason: str | None, position: int | None
+    ) -> ev.RegistrationChanged:
+        """The event that this registration reached a status, with its values of now."""
+        return ev.RegistrationChanged(
+            kind=kind,
+            registration_id=self.id,
+            event=event,
+            status=str(self.status),
+            name=self.name,
+            email=self.email,
+            language=self.language,
+            manage_token=self.manage_token,
+            feed_token=self.feed_token,
+            reason=reason,
+            position=position,
+        )
+
+    def set_needs(self, needs: dict[str, str | None], now: datetime) -> None:
+        if self.erased_at:
+            raise InvalidTransition("the registration was erased")
+        for key in ("dietary_needs", "accessibility_needs"):
+            if key in needs:
+                setattr(self, key, needs[key])
+        self.updated_at = now
+
+    def anonymise(self, now: datetime) -> None:
+        """Replace every piece of personal data; the row stays for the counts."""
+        self.name = self.organisation = ERASED
+        self.email = f"erased-{self.id}@invalid"
+        self.dietary_needs = self.accessibility_needs = None
+        self.partner = None
+        self.erased_at = now
 
 
 @dataclass(eq=False)
@@ -239,27 +285,9 @@ class Event:
 
     def details(self) -> ev.EventDetails:
         """The event as the other services know it, right now."""
-        venue = Venue(
-            self.venue_name,
-            self.venue_address,
-            self.venue_city,
-            self.venue_country,
-            self.venue_lat,
-            self.venue_lon,
-        )
-        return ev.EventDetails(
-            self.id,
-            self.title,
-            self.kind,
-            self.description,
-            venue,
-            self.timezone,
-            self.start,
-            self.end,
-            str(self.status),
-            self.sequence,
-            self.updated_at,
-        )
+        venue = Venue(*(getattr(self, f"venue_{key}") for key in VENUE_KEYS))
+        same = {key: getattr(self, key) for key in DETAIL_FIELDS}
+        return ev.EventDetails(event_id=self.id, venue=venue, status=str(self.status), **same)
 
     # --- participants ------------------------------------------------------------------
 
@@ -324,21 +352,7 @@ class Event:
     def _changed(self, kind: str, registration: Registration, reason: str | None = None):
         """Record that ``registration`` reached a status, as it stands now."""
         position = self.waitlisted_count if kind == Status.WAITLISTED else None
-        self.events.append(
-            ev.RegistrationChanged(
-                kind=kind,
-                registration_id=registration.id,
-                event=self.details(),
-                status=str(registration.status),
-                name=registration.name,
-                email=registration.email,
-                language=registration.language,
-                manage_token=registration.manage_token,
-                feed_token=registration.feed_token,
-                reason=reason,
-                position=position,
-            )
-        )
+        self.events.append(registration.reached(kind, self.details(), reason, position))
 
     def cancel_registration(
         self, registration: Registration, now: datetime, waitlist: Iterable[Registration] = ()
@@ -357,13 +371,7 @@ class Event:
     def update_needs(
         self, registration: Registration, needs: dict[str, str | None], now: datetime
     ) -> Registration:
-        self._own(registration)
-        if registration.erased_at:
-            raise InvalidTransition("the registration was erased")
-        for key in ("dietary_needs", "accessibility_needs"):
-            if key in needs:
-                setattr(registration, key, needs[key])
-        registration.updated_at = now
+        self._own(registration).set_needs(needs, now)
         return registration
 
     def approve(self, registration: Registration, now: datetime) -> Registration:
@@ -431,12 +439,7 @@ class Event:
         was_confirmed = registration.status == Status.CONFIRMED
         if registration.active:
             self._set(registration, Status.CANCELLED, now)
-        for key in ("name", "organisation"):
-            setattr(registration, key, ERASED)
-        registration.email = f"erased-{registration.id}@invalid"
-        registration.dietary_needs = registration.accessibility_needs = None
-        registration.partner = None
-        registration.erased_at = now
+        registration.anonymise(now)
         self.events.append(ev.ParticipantErased(registration.id, self.id, now))
         if was_confirmed:
             self.fill_free_seats(now, waitlist)
