@@ -11,7 +11,8 @@ from flask_smorest import Api, Blueprint
 from shared.infrastructure import Infrastructure
 from shared.logging_setup import configure_logging
 from shared.metrics import init_metrics
-from shared.pages import init_pages, secret_key
+from shared.pages.layout import init_pages
+from shared.pages.login import secret_key
 from shared.problems import register_problem_handlers
 from shared.ratelimit import init_rate_limit
 from shared.web import init_web

@@ -8,7 +8,8 @@ from services.notifications.domain.errors import NotResendable
 from services.notifications.domain.notification import DELIVERY_STATUSES
 from services.notifications.entrypoints import schemas as s
 from services.notifications.service_layer import delivery, views
-from shared.pages import form_errors, organiser_page, page_blueprint
+from shared.pages.layout import form_errors, page_blueprint
+from shared.pages.login import organiser_page
 
 delivery_pages = page_blueprint("delivery_pages", __name__)
 FILTERS = ("recipient", "event_id", "status")

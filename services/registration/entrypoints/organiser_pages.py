@@ -13,7 +13,8 @@ from services.registration.domain import errors
 from services.registration.domain.commands import CreateEvent, Venue
 from services.registration.entrypoints import schemas as s
 from services.registration.service_layer import handlers, views
-from shared.pages import form_errors, organiser_page, page_blueprint
+from shared.pages.layout import form_errors, page_blueprint
+from shared.pages.login import organiser_page
 
 organiser_pages = page_blueprint("organiser_pages", __name__)
 EVENT_TEXT = ("title", "kind", "description", "timezone")

@@ -1,6 +1,7 @@
 """The shared page helpers: form error messages and the session signing key."""
 
-from shared.pages import flatten_messages, secret_key
+from shared.pages.layout import flatten_messages
+from shared.pages.login import secret_key
 
 
 def test_nested_schema_messages_are_keyed_like_the_form_fields():
