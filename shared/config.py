@@ -105,6 +105,7 @@ class ServiceSettings:
     secret_key: str | None = None
     public_urls: Mapping[str, str] = field(default_factory=dict)
     public_write_rate_limit: str = DEFAULT_PUBLIC_WRITE_RATE_LIMIT
+    organiser_session_hours: float = 12.0
 
 
 def public_url_for(service: str, env: Mapping[str, str]) -> str:
@@ -153,4 +154,13 @@ def service_settings(service: str, env: Mapping[str, str] | None = None) -> Serv
         secret_key=env.get("SECRET_KEY") or None,
         public_urls={name: public_url_for(name, env) for name in SERVICES},
         public_write_rate_limit=env.get("PUBLIC_WRITE_RATE_LIMIT", DEFAULT_PUBLIC_WRITE_RATE_LIMIT),
+        organiser_session_hours=_session_hours(env),
     )
+
+
+def _session_hours(env: Mapping[str, str]) -> float:
+    """ORGANISER_SESSION_HOURS: how long an organiser stays logged in on the pages."""
+    hours = number(env, "ORGANISER_SESSION_HOURS", 12)
+    if hours == 0:
+        raise ValueError("ORGANISER_SESSION_HOURS must be more than 0")
+    return hours

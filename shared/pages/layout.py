@@ -10,21 +10,27 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, Flask, Response, current_app, render_template, request
 from marshmallow import Schema, ValidationError
 
+from shared.config import ServiceSettings
 from shared.pages.csrf import check_csrf, csrf_token
 from shared.pages.login import page_organiser, shared_pages
+from shared.pages.sessions import SessionStore
 
 
-def init_pages(app: Flask, service: str, key: str, links: Mapping[str, str]) -> None:
+def init_pages(
+    app: Flask, settings: ServiceSettings, sessions: SessionStore, links: Mapping[str, str]
+) -> None:
     """Install the layout, session cookie settings, CSRF checks and login pages on an app.
 
     Each service has its own cookie: cookies ignore ports, and each service has its own login.
+    The cookie is Secure when the service's public URL is https.
     """
-    app.secret_key = key
     app.config.update(
-        SESSION_COOKIE_NAME=f"cx_{service}_session",
+        SESSION_COOKIE_NAME=f"cx_{settings.service}_session",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.public_base_url.startswith("https://"),
     )
+    app.extensions["organiser_sessions"] = sessions
     app.extensions["page_links"] = dict(links)
     app.extensions["page_problem"] = page_problem
     app.register_blueprint(shared_pages)

@@ -28,7 +28,7 @@ from services.scheduling.domain.model import Programme
 from services.scheduling.domain.registrations import Registration
 from services.scheduling.domain.visits import Booking, Host, Visit
 from shared.database import UtcDateTime
-from shared.persistence import inbox_table, outbox_table
+from shared.persistence import inbox_table, organiser_sessions_table, outbox_table
 
 metadata = MetaData()
 mapper_registry = registry(metadata=metadata)
@@ -200,6 +200,7 @@ exchange_items = Table(
 
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
+organiser_sessions = organiser_sessions_table(metadata)
 
 _mapped = False
 
