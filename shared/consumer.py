@@ -63,6 +63,7 @@ class Worker(ConsumerMixin):
         self._producer: Producer | None = None
         self._batch: list[Delivery] = []
         self._live: Connection = connection
+        self.last_iteration = time.monotonic()  # the heartbeat checks the loop goes round
 
     def on_consume_ready(self, connection: Connection, channel, consumers, **kwargs) -> None:
         """Remember the live connection (the mixin works on a clone) for reads and republishing."""
@@ -100,6 +101,7 @@ class Worker(ConsumerMixin):
 
     def on_iteration(self) -> None:
         """Between reads: take what else is already waiting (up to the prefetch), then flush."""
+        self.last_iteration = time.monotonic()
         try:
             while self._batch and len(self._batch) < self.settings.prefetch:
                 self._live.drain_events(timeout=0)

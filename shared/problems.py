@@ -8,6 +8,8 @@ from http import HTTPStatus
 from flask import Flask, Response, current_app, json, request
 from werkzeug.exceptions import HTTPException
 
+from shared.hardening import carries_token
+
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
@@ -23,8 +25,9 @@ def problem(status: int, detail: str, title: str | None = None, **extra) -> Resp
         "title": title or HTTPStatus(status).phrase,
         "status": status,
         "detail": detail,
-        "instance": request.path if request else None,
     }
+    if request and not carries_token():  # a private token in the path stays out of the body
+        body["instance"] = request.path
     body.update(extra)
     return Response(json.dumps(body), status=status, mimetype=PROBLEM_JSON)
 

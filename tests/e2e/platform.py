@@ -164,6 +164,7 @@ def running_platform(postgres_server_url, amqp_url, namespace, smtp, tmp_path):
         "BROKER_NAMESPACE": namespace,
         "DATA_DIR": str(tmp_path),
         "ORGANISER_CREDENTIALS_FILE": str(tmp_path / "organisers.json"),
+        "SECRET_KEY": "e2e-platform",
         "SMTP_HOST": smtp.host,
         "SMTP_PORT": str(smtp.port),
         "SMTP_SECURITY": "none",
