@@ -35,7 +35,7 @@ def _docker_available() -> bool:
         return False
 
 
-def _unavailable(what: str) -> None:
+def unavailable(what: str) -> None:
     message = f"{what} is not reachable (env var, local service or Docker)"
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(message + " and CI=true forbids skipping", pytrace=False)
@@ -53,7 +53,7 @@ def find_amqp(stack) -> str:
         container = stack.enter_context(RabbitMqContainer("rabbitmq:3.13-management"))
         params = container.get_connection_params()
         return f"amqp://guest:guest@{params.host}:{params.port}//"
-    _unavailable("RabbitMQ")
+    unavailable("RabbitMQ")
     raise AssertionError("unreachable")
 
 
@@ -67,7 +67,7 @@ def find_postgres(stack) -> str:
 
         container = stack.enter_context(PostgresContainer("postgres:16", driver="psycopg"))
         return container.get_connection_url()
-    _unavailable("PostgreSQL")
+    unavailable("PostgreSQL")
     raise AssertionError("unreachable")
 
 
@@ -77,7 +77,7 @@ def fresh_database(server_url: str) -> tuple[str, callable]:
     from sqlalchemy.engine import make_url
 
     name = "cx_test_" + uuid.uuid4().hex[:12]
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
     with admin.connect() as db:
         db.execute(text(f'CREATE DATABASE "{name}"'))
     url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
