@@ -6,10 +6,9 @@ import logging
 from http import HTTPStatus
 
 from flask import Flask, Response, current_app, json, request
-from kombu.exceptions import OperationalError as BrokerUnavailable
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
-from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
+
+from shared.outages import is_outage
 
 log = logging.getLogger(__name__)
 
@@ -58,13 +57,6 @@ def register_problem_handlers(app: Flask, domain_errors: dict[type[Exception], i
             return outage(exc)
         log.exception("unhandled error")
         return problem(500, "An unexpected error occurred; it has been logged.")
-
-
-def is_outage(exc: BaseException) -> bool:
-    """A lost or refused connection to the database or broker: retrying later can succeed."""
-    if isinstance(exc, DBAPIError):
-        return exc.connection_invalidated or isinstance(exc, OperationalError | InterfaceError)
-    return isinstance(exc, PoolTimeout | BrokerUnavailable | ConnectionError)
 
 
 def outage(exc: BaseException) -> Response:

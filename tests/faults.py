@@ -37,10 +37,17 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _listening(port: int) -> bool:
-    with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
-        return True
-    return False
+def _free_range(size: int) -> int:
+    """The first of size consecutive free ports (rabbitmqctl's own distribution ports)."""
+    while True:
+        base = secrets.randbelow(20000) + 40000
+        try:
+            for port in range(base, base + size):
+                with socket.socket() as probe:
+                    probe.bind(("127.0.0.1", port))
+            return base
+        except OSError:
+            continue
 
 
 def _as(user: str) -> list[str]:
@@ -112,6 +119,9 @@ class RabbitNode:
         self.node = f"cxtest-{secrets.token_hex(4)}@localhost"
         self.cookie = cookie or secrets.token_hex(16)
         self.url = f"amqp://guest:guest@127.0.0.1:{self.port}//"
+        # rabbitmqctl listens on 35672-35682 by default, shared with every other CLI call on
+        # the machine: a busy machine exhausts it and our calls hang, so ours get a range
+        self.ctl_ports = _free_range(10)
         self.process: subprocess.Popen | None = None
 
     def _write_files(self) -> None:
@@ -187,7 +197,14 @@ class RabbitNode:
             capture_output=True,
             text=True,
             timeout=timeout,
-            env={**os.environ, "HOME": str(self.folder / "home"), "ERL_EPMD_ADDRESS": "127.0.0.1"},
+            env={
+                **os.environ,
+                "HOME": str(self.folder / "home"),
+                "ERL_EPMD_ADDRESS": "127.0.0.1",
+                "RABBITMQ_CONF_ENV_FILE": str(self.folder / "rabbitmq-env.conf"),
+                "RABBITMQ_CTL_DIST_PORT_MIN": str(self.ctl_ports),
+                "RABBITMQ_CTL_DIST_PORT_MAX": str(self.ctl_ports + 9),
+            },
         )
         if done.returncode != 0:
             raise RuntimeError(f"rabbitmqctl {' '.join(args)} failed: {done.stderr.strip()}")

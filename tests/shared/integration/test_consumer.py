@@ -9,6 +9,7 @@ import signal
 import uuid
 
 from kombu import Producer
+from sqlalchemy.exc import OperationalError
 
 from shared import messages
 from shared.consumer import Worker
@@ -182,3 +183,23 @@ def test_correlation_id_travels_from_the_unit_of_work_into_the_message(toy):
     with toy.engine.connect() as db:
         body = json.loads(db.execute(outbox.select()).one().body)
     assert body["correlation_id"] == cid
+
+
+class DatabaseDownAtFirst(Worker):
+    """Fails like a crashed PostgreSQL for more attempts than a message has, then recovers."""
+
+    outages = 0
+
+    def process(self, batch):
+        if DatabaseDownAtFirst.outages < 5:
+            DatabaseDownAtFirst.outages += 1
+            raise OperationalError("SELECT 1", {}, ConnectionRefusedError("connection refused"))
+        super().process(batch)
+
+
+def test_a_database_outage_does_not_use_up_a_messages_attempts(toy):
+    _raw_publish(toy, _ping(7))
+    assert toy.settings.max_attempts < 5
+    with running(toy.worker(DatabaseDownAtFirst)):
+        wait_until(lambda: toy.effect_values() == [7], timeout=30)
+    assert _depth(toy, toy.topology.dead_letter_queue("testsvc")) == 0
