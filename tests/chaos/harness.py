@@ -102,6 +102,7 @@ class Chaos:
         self.unexpected_exits: list[str] = []
         self.load_crash: str | None = None
         self._lock = threading.Lock()
+        self._background: list[threading.Thread] = []
         self._stop = threading.Event()
         self._local = threading.local()
         self._counter = 0
@@ -358,9 +359,18 @@ class Chaos:
             node.signal(signal.SIGCONT)
 
     def cut_connections(self) -> None:
+        """close_all_connections on every node, in the background: rabbitmqctl boots an Erlang
+        VM first, which takes from 2 s to a minute on a busy machine; the load waits for it."""
         self._fault("close_all_connections")
-        for node in self.nodes:
-            node.close_all_connections("chaos fault")
+
+        def cut() -> None:
+            for node in self.nodes:
+                node.close_all_connections("chaos fault")
+            _log("connections closed")
+
+        thread = threading.Thread(target=cut, daemon=True)
+        thread.start()
+        self._background.append(thread)
 
     def smtp_down(self, down: float) -> None:
         self._fault(f"SMTP server stopped ({down:.0f}s)")
@@ -375,8 +385,7 @@ class Chaos:
         self._fault("combined: PostgreSQL crash + close_all_connections + SIGKILL notifications")
         self.postgres.crash()
         try:
-            for node in self.nodes:
-                node.close_all_connections("chaos fault")
+            self.cut_connections()
             self.ledger.notification_kills += 1
             self.platform.kill_worker("notifications")
             time.sleep(2)
@@ -440,6 +449,8 @@ class Chaos:
             remaining = started + seconds - time.monotonic()
             if remaining > 0:
                 time.sleep(remaining)
+            for thread in self._background:
+                thread.join(timeout=120)
         finally:
             self._stop.set()
             for loader in loaders:

@@ -18,7 +18,7 @@ from tests.faults import free_port
 pytestmark = pytest.mark.integration
 
 LOAD_SECONDS = 20
-DRAIN_SECONDS = 25
+DRAIN_SECONDS = 60
 # the CI minimum of work: fewer and the run proves nothing (issue #15)
 CI_MINIMUM = Minimum(registrations=50, cancellations=10, reschedules=5)
 
