@@ -187,14 +187,20 @@ def running_platform(postgres_server_url, amqp_url, namespace, smtp, tmp_path, o
         env[f"{service.upper()}_DATABASE_URL"] = url
     platform = Platform(env, tmp_path)
     try:
-        for service in SERVICES:
-            subprocess.run(
+        migrations = {  # one database each: migrate them side by side
+            service: subprocess.Popen(
                 [sys.executable, "-m", f"services.{service}.entrypoints.manage", "migrate"],
                 env={**os.environ, **env, "PYTHONPATH": str(ROOT)},
                 cwd=ROOT,
-                check=True,
-                capture_output=True,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
             )
+            for service in SERVICES
+        }
+        for service, migration in migrations.items():
+            output, _ = migration.communicate(timeout=120)
+            if migration.returncode != 0:
+                raise RuntimeError(f"{service} migrate failed: {output.decode()[-2000:]}")
             platform.start_worker(service)
         yield platform
     finally:
