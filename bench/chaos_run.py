@@ -16,6 +16,7 @@ docs/reliability.md.  Exits 1 if any check fails.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 import tempfile
@@ -39,7 +40,11 @@ def write_docs(variant: str, command: str, table: str, timings: dict[str, float]
     """Replace this variant's section of docs/reliability.md with the latest table."""
     start, end = f"<!-- chaos:{variant} -->", f"<!-- /chaos:{variant} -->"
     figures = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in timings.items())
-    section = f"{start}\n`{command}` ({figures}):\n\n```\n{table}\n```\n{end}"
+    load = os.getloadavg()[0]
+    section = (
+        f"{start}\n`{command}` ({figures}; load average {load:.1f} on {os.cpu_count()} cores):"
+        f"\n\n```\n{table}\n```\n{end}"
+    )
     text = DOC.read_text()
     pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.S)
     DOC.write_text(pattern.sub(lambda _: section, text) if start in text else text + section)
@@ -92,7 +97,8 @@ def main() -> int:
     ok = passed(rows)
     print("chaos run:", "PASS" if ok else "FAIL")
     if args.write_docs:
-        command = "make chaos-cluster" if args.cluster else "make chaos"
+        command = f"python bench/chaos_run.py --seconds {args.seconds:g}"
+        command += " --cluster" if args.cluster else ""
         write_docs("cluster" if args.cluster else "single", command, table, timings)
     return 0 if ok else 1
 
