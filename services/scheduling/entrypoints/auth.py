@@ -52,17 +52,17 @@ def acting_for(registration_id: str | None) -> Actor:
     # a token shaped like registration's may be fresher than our read model: wait briefly
     deadline = time.monotonic() + (FRESH_TOKEN_WAIT if FEED_TOKEN.fullmatch(token or "") else 0)
     while True:
-        with current_app.extensions["container"].infrastructure.session_factory() as session:
-            registration = views.registration_for_token(session, token)
-        if registration is not None or time.monotonic() >= deadline:
+        container = current_app.extensions["container"]
+        registration_id_of_token = views.registration_for_token(container.uow(), token)
+        if registration_id_of_token is not None or time.monotonic() >= deadline:
             break
         time.sleep(0.1)
-    if registration is None:
+    if registration_id_of_token is None:
         abort(
             401,
             description=f"An organiser credential (Authorization: Bearer ...) or your "
             f"participant token ({PARTICIPANT_HEADER}) is required.",
         )
-    if registration_id and registration_id != registration.id:
+    if registration_id and registration_id != registration_id_of_token:
         raise Forbidden("a participant may only act for their own registration")
-    return Actor(registration.id, organiser=False)
+    return Actor(registration_id_of_token, organiser=False)
