@@ -94,7 +94,7 @@ def owned(url: str):
     return targets[0]
 
 
-def rabbitmqctl(node: str, *args: str, timeout: float = 60) -> str:
+def rabbitmqctl(node: str, *args: str, timeout: float = 180) -> str:
     """Run rabbitmqctl against a node this process started; refuse any other node."""
     for target in _RUNNING.values():
         if isinstance(target, RabbitNode) and target.node == node:
@@ -188,7 +188,7 @@ class RabbitNode:
                     raise RuntimeError(f"{self.node} did not start; see {self.folder}") from None
                 time.sleep(0.25)
 
-    def ctl(self, *args: str, timeout: float = 60) -> str:
+    def ctl(self, *args: str, timeout: float = 180) -> str:
         """rabbitmqctl for this node only (its name and cookie), run as root or ourselves."""
         self._own()
         done = subprocess.run(

@@ -6,6 +6,8 @@ import json
 import multiprocessing
 import os
 import signal
+import threading
+import time
 import uuid
 
 from kombu import Producer
@@ -159,14 +161,33 @@ def test_every_message_arrives_when_the_broker_cuts_all_connections_mid_stream(
         toy.close()
 
 
+class HeldWorker(Worker):
+    """A worker that holds its batch (unacked) while the test is cutting the connections.
+
+    rabbitmqctl boots an Erlang VM first (2 s idle, a minute on a busy machine): without the
+    hold, the stream could be over before the cut lands, proving nothing.
+    """
+
+    held = threading.Event()
+
+    def process(self, batch):
+        while HeldWorker.held.is_set():
+            time.sleep(0.01)
+        super().process(batch)
+
+
 def _cut_twice_and_count(toy, node) -> None:
     total = 1000
     toy.publish(*range(total))
-    relay, worker = toy.relay(batch_size=20), toy.worker()
+    relay, worker = toy.relay(batch_size=20), toy.worker(HeldWorker)
     with running(relay, worker):
         for threshold in (50, 300):  # cut twice while messages are still flowing
             wait_until(lambda t=threshold: len(toy.effect_values()) >= t)
-            node.close_all_connections("chaos test")
+            HeldWorker.held.set()
+            try:
+                node.close_all_connections("chaos test")
+            finally:
+                HeldWorker.held.clear()
             assert len(toy.effect_values()) < total, "the cut came too late to prove anything"
         wait_until(lambda: len(toy.effect_values()) == total, timeout=60)
         wait_until(lambda: toy.count(outbox, outbox.c.sent_at.is_(None)) == 0)
