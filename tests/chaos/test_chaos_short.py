@@ -24,7 +24,7 @@ RATE = 5  # requests per second: clears the minimum below about twice over
 CI_MINIMUM = Minimum(registrations=50, cancellations=10, reschedules=5)
 
 
-@pytest.mark.timeout(240)  # measured: 160 s at load average 13 on 2 cores (docs/reliability.md)
+@pytest.mark.timeout(450)  # measured 160-215 s at load average 13-15 on 2 cores: >= 50 % margin
 def test_nothing_committed_is_lost_or_duplicated_through_chaos(
     private_broker, private_postgres, tmp_path
 ):
