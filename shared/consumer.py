@@ -15,6 +15,7 @@ from shared import messages
 from shared.config import BrokerSettings
 from shared.correlation import correlation_scope
 from shared.messages import Envelope, InvalidMessage
+from shared.outages import is_outage
 from shared.topology import Topology
 from shared.unit_of_work import OutboxUnitOfWork
 
@@ -159,7 +160,9 @@ class Worker(ConsumerMixin):
             uow.commit()
 
     def _retry_or_dead_letter(self, message: Message, group: str, exc: Exception) -> None:
-        attempts = int((message.headers or {}).get(ATTEMPTS_HEADER, 0)) + 1
+        attempts = int((message.headers or {}).get(ATTEMPTS_HEADER, 0))
+        if not is_outage(exc):  # an unreachable database is no fault of the message
+            attempts += 1
         reason = f"{type(exc).__name__}: {exc}"[:500]
         dead = attempts >= self.settings.max_attempts
         self._forward(message, group, dead=dead, reason=reason, attempts=attempts)
