@@ -8,6 +8,7 @@ from flask import Blueprint as PlainBlueprint
 from flask import Flask
 from flask_smorest import Api, Blueprint
 
+from shared.idempotency import IdempotencyDocs, init_idempotency
 from shared.infrastructure import Infrastructure
 from shared.logging_setup import configure_logging
 from shared.metrics import init_metrics
@@ -49,7 +50,7 @@ def create_service_app(
         OPENAPI_SWAGGER_UI_URL=SWAGGER_UI_CDN,
         JSON_SORT_KEYS=False,
     )
-    api = Api(app)
+    api = Api(app, spec_kwargs={"extra_plugins": [IdempotencyDocs()]})
     api.spec.components.security_scheme(
         "organiser", {"type": "http", "scheme": "bearer", "description": "Organiser credential"}
     )
@@ -58,6 +59,7 @@ def create_service_app(
     register_problem_handlers(app, domain_errors)
     init_web(app, infrastructure.credentials, infrastructure.engine, infrastructure.settings.broker)
     init_rate_limit(app, infrastructure.settings.public_write_rate_limit)
+    init_idempotency(app, infrastructure.engine, infrastructure.clock)  # after the rate limit
     app.extensions["container"] = container
     pages = list(pages)
     if pages:

@@ -28,6 +28,7 @@ from services.scheduling.domain.model import Programme
 from services.scheduling.domain.registrations import Registration
 from services.scheduling.domain.visits import Booking, Host, Visit
 from shared.database import UtcDateTime
+from shared.idempotency import idempotency_table
 from shared.persistence import inbox_table, outbox_table
 
 metadata = MetaData()
@@ -200,6 +201,7 @@ exchange_items = Table(
 
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
+idempotency_keys = idempotency_table(metadata)
 
 _mapped = False
 
