@@ -27,7 +27,7 @@ lint: install  ## ruff, import contracts, mypy on the domain and service layers
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
-	$(VENV)/bin/mypy services/*/domain services/*/service_layer
+	$(VENV)/bin/mypy services/*/domain services/*/service_layer services/*/*/domain services/*/*/service_layer
 
 fuzz: install  ## schemathesis against every OpenAPI document, many cases per operation
 	FUZZ_EXAMPLES=300 $(PY) -m pytest tests/fuzz

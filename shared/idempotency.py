@@ -221,10 +221,11 @@ def init_idempotency(app: Flask, engine: Engine, clock: Callable[[], datetime]) 
     def _keep_response(response: Response) -> Response:
         held = g.pop("idempotency_claim", None)
         if held is not None:
+            scope, claim = held
             if response.status_code >= 500 or response.status_code == 429:
-                store.release(*held)
+                store.release(scope, claim)
             else:
-                store.finish(*held, response)
+                store.finish(scope, claim, response)
         return response
 
     @app.teardown_request

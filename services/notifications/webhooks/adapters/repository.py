@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from services.notifications.webhooks.adapters.orm import webhook_deliveries, webhook_endpoints
 from services.notifications.webhooks.domain.model import Endpoint, WebhookDelivery
 
 
@@ -23,13 +24,15 @@ class EndpointRepository:
         """One endpoint; ``lock`` holds its row until commit (failure counts stay exact)."""
         return self.session.get(Endpoint, endpoint_id, with_for_update=lock or None)
 
-    def list(self) -> list[Endpoint]:
+    def all(self) -> list[Endpoint]:
         """Every endpoint, newest first."""
-        return list(self.session.scalars(select(Endpoint).order_by(Endpoint.created_at.desc())))
+        newest_first = webhook_endpoints.c.created_at.desc()
+        return list(self.session.scalars(select(Endpoint).order_by(newest_first)))
 
     def subscribed_to(self, message_type: str) -> list[Endpoint]:
         """Active endpoints that want this message type (there are few: filtered here)."""
-        active = self.session.scalars(select(Endpoint).where(Endpoint.status == "active"))
+        query = select(Endpoint).where(webhook_endpoints.c.status == "active")
+        active = self.session.scalars(query)
         return [endpoint for endpoint in active if endpoint.wants(message_type)]
 
 
@@ -47,10 +50,11 @@ class DeliveryRepository:
 
     def of_endpoint(self, endpoint_id: str, limit: int, offset: int) -> list[WebhookDelivery]:
         """An endpoint's delivery log, newest first."""
+        deliveries = webhook_deliveries.c
         query = (
             select(WebhookDelivery)
-            .where(WebhookDelivery.endpoint_id == endpoint_id)
-            .order_by(WebhookDelivery.created_at.desc(), WebhookDelivery.id)
+            .where(deliveries.endpoint_id == endpoint_id)
+            .order_by(deliveries.created_at.desc(), deliveries.id)
             .limit(limit)
             .offset(offset)
         )
@@ -58,16 +62,17 @@ class DeliveryRepository:
 
     def claim_due(self, now: datetime) -> WebhookDelivery | None:
         """Lock the oldest due delivery of an active endpoint; other senders skip it."""
+        deliveries, endpoints = webhook_deliveries.c, webhook_endpoints.c
         query = (
             select(WebhookDelivery)
-            .join(Endpoint, Endpoint.id == WebhookDelivery.endpoint_id)
+            .join(webhook_endpoints, endpoints.id == deliveries.endpoint_id)
             .where(
-                WebhookDelivery.status == "pending",
-                WebhookDelivery.next_attempt_at <= now,
-                Endpoint.status == "active",
+                deliveries.status == "pending",
+                deliveries.next_attempt_at <= now,
+                endpoints.status == "active",
             )
-            .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id)
+            .order_by(deliveries.next_attempt_at, deliveries.id)
             .limit(1)
-            .with_for_update(of=WebhookDelivery, skip_locked=True)
+            .with_for_update(of=webhook_deliveries, skip_locked=True)
         )
         return self.session.scalars(query).first()

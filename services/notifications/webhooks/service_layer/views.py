@@ -43,7 +43,7 @@ def delivery_view(delivery: WebhookDelivery) -> dict[str, Any]:
 def list_endpoints(uow: WebhooksUnitOfWork) -> list[dict[str, Any]]:
     """Every endpoint, newest first."""
     with uow:
-        return [endpoint_view(e) for e in uow.webhook_endpoints.list()]
+        return [endpoint_view(e) for e in uow.webhook_endpoints.all()]
 
 
 def get_endpoint(uow: WebhooksUnitOfWork, endpoint_id: str) -> dict[str, Any]:
