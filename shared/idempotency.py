@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -43,6 +44,7 @@ from shared.database import UtcDateTime
 from shared.problems import problem
 from shared.web import current_organiser
 
+log = logging.getLogger(__name__)
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 MAX_KEY_LENGTH = 255
@@ -185,10 +187,22 @@ def replay(row: dict) -> Response:
     return response
 
 
+def _streamed(response: Response) -> bool:
+    """A file or stream is passed through, not kept (the retry runs again)."""
+    return response.direct_passthrough or response.is_streamed
+
+
 def init_idempotency(app: Flask, engine: Engine, clock: Callable[[], datetime]) -> None:
     """Honour ``Idempotency-Key`` on the app's POSTs, keeping keys in ``engine``'s database."""
     store = IdempotencyStore(engine, clock)
     app.extensions["idempotency"] = store
+
+    @app.before_request
+    def _sweep_expired() -> None:
+        try:  # any request (health probes too) runs the sweep now and then
+            store.purge()
+        except Exception:  # noqa: BLE001 - a sweep must never fail the request
+            log.warning("idempotency key sweep failed", exc_info=True)
 
     @app.before_request
     def _claim_key() -> Response | None:
@@ -197,7 +211,6 @@ def init_idempotency(app: Flask, engine: Engine, clock: Callable[[], datetime]) 
             return None
         if not 1 <= len(key) <= MAX_KEY_LENGTH:
             return problem(400, f"{HEADER} must be 1 to {MAX_KEY_LENGTH} characters.")
-        store.purge()
         scope = _sha256(caller_identity().encode(), key.encode())
         fingerprint = request_fingerprint()
         claim, row = store.claim(scope, fingerprint)
@@ -222,7 +235,7 @@ def init_idempotency(app: Flask, engine: Engine, clock: Callable[[], datetime]) 
         held = g.pop("idempotency_claim", None)
         if held is not None:
             scope, claim = held
-            if response.status_code >= 500 or response.status_code == 429:
+            if response.status_code >= 500 or response.status_code == 429 or _streamed(response):
                 store.release(scope, claim)
             else:
                 store.finish(scope, claim, response)

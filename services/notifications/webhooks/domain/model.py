@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -58,7 +58,15 @@ class Endpoint:
     updated_at: datetime | None = None
 
     @classmethod
-    def register(cls, endpoint_id, url, message_types, secret, description, now) -> Endpoint:
+    def register(
+        cls,
+        endpoint_id: str,
+        url: str,
+        message_types: list[str],
+        secret: str,
+        description: str,
+        now: datetime,
+    ) -> Endpoint:
         """A new, active endpoint; its URL and secret are checked here."""
         if len(secret) < MIN_SECRET_LENGTH:
             raise InvalidEndpoint(f"a secret must have at least {MIN_SECRET_LENGTH} characters")
@@ -81,7 +89,7 @@ class Endpoint:
         self.status, self.disabled_reason, self.updated_at = "active", None, now
         self.consecutive_failures = 0
 
-    def answered(self, now: datetime) -> None:
+    def answered(self) -> None:
         """A 2xx: the failure streak ends."""
         self.consecutive_failures = 0
 
@@ -109,10 +117,19 @@ class WebhookDelivery:
     last_status: int | None = None
     last_error: str | None = None
     delivered_at: datetime | None = None
-    updated_at: datetime | None = field(default=None)
+    updated_at: datetime | None = None
 
     @classmethod
-    def queue(cls, delivery_id, endpoint_id, event_id, event_type, body, now, policy):
+    def queue(
+        cls,
+        delivery_id: str,
+        endpoint_id: str,
+        event_id: str,
+        event_type: str,
+        body: bytes,
+        now: datetime,
+        policy: WebhookPolicy,
+    ) -> WebhookDelivery:
         """A delivery due now, retried until ``policy.retry_for`` from now."""
         return cls(
             delivery_id,
@@ -125,13 +142,20 @@ class WebhookDelivery:
             next_attempt_at=now,
         )
 
-    def record(self, status: int | None, error: str | None, endpoint: Endpoint, now, policy) -> str:
+    def record(
+        self,
+        status: int | None,
+        error: str | None,
+        endpoint: Endpoint,
+        now: datetime,
+        policy: WebhookPolicy,
+    ) -> str:
         """Take the outcome of an attempt (HTTP status, or None and why): the new status."""
         self.attempts, self.last_status, self.updated_at = self.attempts + 1, status, now
         if status is not None and 200 <= status < 300:
             self.status, self.delivered_at, self.last_error = "delivered", now, None
             self.next_attempt_at = None
-            endpoint.answered(now)
+            endpoint.answered()
         elif status == 410:
             self._fail("410 Gone: the endpoint was removed")
             endpoint.disable("the endpoint answered 410 Gone", now)
