@@ -264,7 +264,9 @@ class IdempotencyDocs(BasePlugin):
                     "A unique value (e.g. a UUID) per intended request. The first response "
                     "to a key is kept for 24 h and replayed byte for byte (with "
                     f"`{REPLAYED_HEADER}: true`) when the same caller sends the same key with "
-                    "the same method, path and body; 5xx and 429 answers are not kept."
+                    "the same method, path and body; 5xx and 429 answers are not kept. The "
+                    "same key with a different request is answered 422, and 409 while the "
+                    "first request is still being handled."
                 ),
             },
         )
