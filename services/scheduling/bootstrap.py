@@ -8,11 +8,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from services.scheduling.adapters.orm import start_mappers
-from services.scheduling.domain.exchange_rules import ExchangeRules
+from sqlalchemy import Table
+
+from services.scheduling.adapters.orm import outbox, start_mappers
 from services.scheduling.domain.policy import Policy
+from services.scheduling.exchanges.domain.rules import ExchangeRules
+from services.scheduling.exchanges.service_layer.unit_of_work import ExchangeUnitOfWork
 from services.scheduling.service_layer.feeds import FeedSettings
-from services.scheduling.service_layer.unit_of_work import SchedulingUnitOfWork
 from shared.infrastructure import Infrastructure, build_infrastructure, utc_now
 from shared.topology import platform_topology
 
@@ -30,14 +32,20 @@ class Scheduling:
     exchange_rules: ExchangeRules = field(default_factory=ExchangeRules)
 
     @property
+    def outbox(self) -> Table:
+        """The table the worker's relay publishes from."""
+        return outbox
+
+    @property
     def clock(self) -> Callable[[], datetime]:
         return self.infrastructure.clock
 
-    def uow(self) -> SchedulingUnitOfWork:
+    def uow(self) -> ExchangeUnitOfWork:
+        """A unit of work over the whole service: programmes and exchanges."""
         exchange = platform_topology(self.infrastructure.settings.broker).events_exchange(
             "scheduling"
         )
-        return SchedulingUnitOfWork(self.infrastructure.session_factory, exchange.name)
+        return ExchangeUnitOfWork(self.infrastructure.session_factory, exchange.name)
 
 
 def _number(env: Mapping[str, str], name: str, default: float) -> float:

@@ -15,7 +15,7 @@ from services.registration.service_layer import handlers as registration_handler
 from services.scheduling.domain import model as scheduling_model
 from services.scheduling.domain import registrations as scheduling_registrations
 from services.scheduling.domain import visits
-from services.scheduling.domain.exchanges import Exchange
+from services.scheduling.exchanges.domain.model import Exchange
 from shared import credentials, pages
 from shared.credentials import TOKEN_PREFIX, CredentialStore
 from tests.registration.conftest import event_body, person

@@ -78,9 +78,7 @@ def _event_form(event_id: str | None, values: dict, errs: dict, form_error=None,
 def events():
     """Every event with capacity, confirmed, waitlisted and pending at a glance."""
     app = _app()
-    with app.infrastructure.session_factory() as session:
-        found = views.list_events(session, include_unpublished=True)
-        shown = [views.event_view(session, e, app.urls, app.clock()) for e in found]
+    shown = views.list_events(app.uow(), True, app.urls, app.clock())
     return render_template("registration/organiser_events.html", events=shown)
 
 
@@ -127,9 +125,7 @@ def edit_event(event_id):
 
 def _event(event_id: str) -> dict:
     app = _app()
-    with app.infrastructure.session_factory() as session:
-        event = views.get_event(session, event_id, include_unpublished=True)
-        return views.event_view(session, event, app.urls, app.clock())
+    return views.get_event(app.uow(), event_id, True, app.urls, app.clock())
 
 
 @organiser_pages.get("/organiser/events/<event_id>")
@@ -137,17 +133,13 @@ def _event(event_id: str) -> dict:
 def event(event_id):
     """One event: actions, approval queue, roster and reporting figures."""
     app = _app()
-    with app.infrastructure.session_factory() as session:
-        found = views.get_event(session, event_id, include_unpublished=True)
-        shown = views.event_view(session, found, app.urls, app.clock())
-        rows = views.roster(session, found, {})
-        report = views.report(session, found)
+    page = views.organiser_event(app.uow(), event_id, app.urls, app.clock())
     notifications = app.infrastructure.settings.public_urls["notifications"]
     return render_template(
         "registration/organiser_event.html",
-        event=shown,
-        rows=rows,
-        report=report,
+        event=page["event"],
+        rows=page["rows"],
+        report=page["report"],
         planner=f"{app.urls.scheduling}/organiser/events/{event_id}/visits",
         delivery_log=f"{notifications}/organiser/notifications?event_id={event_id}",
     )
@@ -189,8 +181,7 @@ def registration_action(registration_id, action):
 @organiser_page
 def roster_csv(event_id):
     """The roster as a spreadsheet."""
-    with _app().infrastructure.session_factory() as session:
-        rows = views.roster(session, views.get_event(session, event_id, True), {})
+    rows = views.roster(_app().uow(), event_id, {})
     return _csv(views.roster_csv(rows), f"roster-{event_id}.csv")
 
 
@@ -198,8 +189,7 @@ def roster_csv(event_id):
 @organiser_page
 def report_csv(event_id):
     """EU reporting counts as a spreadsheet: one row per (dimension, value)."""
-    with _app().infrastructure.session_factory() as session:
-        report = views.report(session, views.get_event(session, event_id, True))
+    report = views.report(_app().uow(), event_id)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["dimension", "value", "count"])

@@ -45,14 +45,15 @@ def acting_for(registration_id: str | None) -> Actor:
             abort(422, description="registration_id is required when an organiser acts")
         return Actor(registration_id, organiser=True)
     token = request.headers.get(PARTICIPANT_HEADER)
-    with current_app.extensions["container"].infrastructure.session_factory() as session:
-        registration = views.registration_for_token(session, token)
-    if registration is None:
+    registration_id_of_token = views.registration_for_token(
+        current_app.extensions["container"].uow(), token
+    )
+    if registration_id_of_token is None:
         abort(
             401,
             description=f"An organiser credential (Authorization: Bearer ...) or your "
             f"participant token ({PARTICIPANT_HEADER}) is required.",
         )
-    if registration_id and registration_id != registration.id:
+    if registration_id and registration_id != registration_id_of_token:
         raise Forbidden("a participant may only act for their own registration")
-    return Actor(registration.id, organiser=False)
+    return Actor(registration_id_of_token, organiser=False)

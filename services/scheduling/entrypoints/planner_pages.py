@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 
-from services.scheduling.adapters.repository import ProgrammeRepository
 from services.scheduling.domain import errors
 from services.scheduling.domain.commands import HostDetails, Location, ScheduleVisit
 from services.scheduling.entrypoints import schemas as s
@@ -61,10 +60,8 @@ def conflicts(visits: list[dict]) -> dict[str, list[str]]:
 
 def _planner(event_id: str, values: dict, errs: dict, form_error=None, status=200):
     app = _app()
-    with app.infrastructure.session_factory() as session:
-        programme = ProgrammeRepository(session).get(event_id, lock=False)
-        visits = views.visits(session, event_id, app.feeds, organiser=True)
-        blocks = views.blocks(session, event_id, organiser=True)
+    planned = views.planner(app.uow(), event_id, app.feeds)
+    programme, visits, blocks = planned.programme, planned.visits, planned.blocks
     ordered = sorted(visits, key=lambda v: (v["start"], v["end"], v["title"]))
     slots = [
         (slot, list(group)) for slot, group in groupby(ordered, lambda v: (v["start"], v["end"]))
@@ -97,8 +94,7 @@ def planner(event_id):
 def schedule_visit(event_id):
     """Add a study visit (times in the event's timezone)."""
     app = _app()
-    with app.infrastructure.session_factory() as session:
-        timezone = ProgrammeRepository(session).get(event_id, lock=False).timezone
+    timezone = views.timezone(app.uow(), event_id)
     values = request.form.to_dict()
     data, errs = form_errors(s.VisitInSchema(), visit_payload(request.form, timezone))
     if errs:
@@ -153,6 +149,5 @@ def close_block(block_id):
         flash("Seats allocated from the ranked preferences.")
     except REFUSALS as exc:
         flash(f"Not possible: {exc}")
-    with app.infrastructure.session_factory() as session:
-        event_id = views.block(session, block_id, organiser=False)["event_id"]
+    event_id = views.block_event(app.uow(), block_id)
     return redirect(url_for(".planner", event_id=event_id), 303)
