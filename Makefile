@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run demo test lint bench fuzz chaos clean
+.PHONY: install run demo test lint bench fuzz chaos asyncapi clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,9 @@ chaos: install  ## a 60 s chaos run with faults; prints the accounting table (CI
 
 bench: install  ## benchmarks; figures go to docs/performance.md
 	$(PY) bench/run_all.py
+
+asyncapi: install  ## regenerate docs/asyncapi.yaml (the message catalogue) from shared/contracts
+	$(PY) -m shared.contracts.asyncapi > docs/asyncapi.yaml
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
