@@ -11,6 +11,7 @@ from services.notifications.webhooks.bootstrap import bootstrap_webhooks
 from shared.credentials import CredentialStore
 from tests.notifications import factories as f
 from tests.notifications.webhooks.receiver import Receiver
+from tests.support.clock import Clock
 
 
 @pytest.fixture
@@ -21,8 +22,8 @@ def receiver():
 
 
 @pytest.fixture
-def clock() -> f.Clock:
-    return f.Clock()
+def clock() -> Clock:
+    return Clock(f.NOW)
 
 
 @pytest.fixture(params=["postgresql", "sqlite"])

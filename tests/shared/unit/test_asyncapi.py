@@ -5,7 +5,7 @@ from pathlib import Path
 import yaml
 
 from shared import contracts
-from shared.contracts.asyncapi import build, render, topic_matches
+from shared.contracts.asyncapi import build, platform_catalogue, render, topic_matches
 
 DOCUMENT = Path(__file__).resolve().parents[3] / "docs" / "asyncapi.yaml"
 
@@ -17,7 +17,9 @@ def test_the_committed_document_is_what_the_generator_writes_now():
 def test_every_contract_has_a_message_a_channel_and_its_payload_schema():
     document = yaml.safe_load(DOCUMENT.read_text())
     messages, schemas = document["components"]["messages"], document["components"]["schemas"]
-    for (message_type, version), schema in contracts.catalogue().items():
+    catalogue = platform_catalogue()
+    assert set(catalogue) >= {("registration.confirmed", 1), ("exchange.completed", 1)}
+    for (message_type, version), schema in catalogue.items():
         message = messages[f"{message_type}.v{version}"]
         envelope, specifics = message["payload"]["allOf"]
         assert envelope == {"$ref": "#/components/schemas/Envelope"}
@@ -28,7 +30,15 @@ def test_every_contract_has_a_message_a_channel_and_its_payload_schema():
         channel = document["channels"][message_type]
         refs = channel["subscribe"]["message"].get("oneOf", [channel["subscribe"]["message"]])
         assert {"$ref": f"#/components/messages/{message_type}.v{version}"} in refs
-    assert len(messages) == len(contracts.catalogue())
+    assert len(messages) == len(catalogue)
+
+
+def test_contracts_registered_outside_shared_contracts_stay_out_of_the_document():
+    import tests.shared.toy  # noqa: F401 - registers the toy service's test.ping contract
+
+    assert ("test.ping", 1) in contracts.catalogue()
+    assert ("test.ping", 1) not in platform_catalogue()
+    assert "test.ping" not in build()["channels"]
 
 
 def test_channels_name_their_exchange_and_the_queues_bound_to_them():
