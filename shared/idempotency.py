@@ -192,20 +192,29 @@ def _streamed(response: Response) -> bool:
     return response.direct_passthrough or response.is_streamed
 
 
-def init_idempotency(app: Flask, engine: Engine, clock: Callable[[], datetime]) -> None:
-    """Honour ``Idempotency-Key`` on the app's POSTs, keeping keys in ``engine``'s database."""
-    store = IdempotencyStore(engine, clock)
-    app.extensions["idempotency"] = store
+class Idempotency:
+    """Flask extension: claims the key before the view, keeps or releases it after."""
 
-    @app.before_request
-    def _sweep_expired() -> None:
-        try:  # any request (health probes too) runs the sweep now and then
-            store.purge()
+    def __init__(self, store: IdempotencyStore):
+        self.store = store
+
+    def init_app(self, app: Flask) -> None:
+        """Install the hooks; register after the rate limit, so a 429 claims nothing."""
+        app.extensions["idempotency"] = self.store
+        app.before_request(self.sweep)
+        app.before_request(self.claim)
+        app.after_request(self.keep)
+        app.teardown_request(self.release_abandoned)
+
+    def sweep(self) -> None:
+        """Any request (health probes too) deletes expired keys now and then."""
+        try:
+            self.store.purge()
         except Exception:  # noqa: BLE001 - a sweep must never fail the request
             log.warning("idempotency key sweep failed", exc_info=True)
 
-    @app.before_request
-    def _claim_key() -> Response | None:
+    def claim(self) -> Response | None:
+        """Let a keyed POST run if it holds its key; else answer for it (replay, 409, 422)."""
         key = request.headers.get(HEADER)
         if request.method != "POST" or key is None:
             return None
@@ -213,39 +222,51 @@ def init_idempotency(app: Flask, engine: Engine, clock: Callable[[], datetime]) 
             return problem(400, f"{HEADER} must be 1 to {MAX_KEY_LENGTH} characters.")
         scope = _sha256(caller_identity().encode(), key.encode())
         fingerprint = request_fingerprint()
-        claim, row = store.claim(scope, fingerprint)
-        if claim is not None:
-            g.idempotency_claim = (scope, claim)
-            return None
-        assert row is not None
-        if row["fingerprint"] != fingerprint:
-            return problem(
-                422,
-                f"This {HEADER} was used for a different request (method, path or body); "
-                "send a new key for a new request.",
-            )
-        if row["state"] != "done":
-            answer = problem(409, f"A request with this {HEADER} is still being processed.")
-            answer.headers["Retry-After"] = "1"
-            return answer
-        return replay(row)
+        claim, row = self.store.claim(scope, fingerprint)
+        if claim is None:
+            assert row is not None
+            return answer_for(row, fingerprint)
+        g.idempotency_claim = (scope, claim)
+        return None
 
-    @app.after_request
-    def _keep_response(response: Response) -> Response:
+    def keep(self, response: Response) -> Response:
+        """Keep the answer for replays, or forget the key when a retry should run again."""
         held = g.pop("idempotency_claim", None)
         if held is not None:
             scope, claim = held
             if response.status_code >= 500 or response.status_code == 429 or _streamed(response):
-                store.release(scope, claim)
+                self.store.release(scope, claim)
             else:
-                store.finish(scope, claim, response)
+                self.store.finish(scope, claim, response)
         return response
 
-    @app.teardown_request
-    def _release_abandoned(_exc) -> None:
+    def release_abandoned(self, _exc: BaseException | None) -> None:
+        """An error escaped before a response was made: free the key."""
         held = g.pop("idempotency_claim", None)
-        if held is not None:  # an error escaped before a response was made
-            store.release(*held)
+        if held is not None:
+            self.store.release(*held)
+
+
+def answer_for(row: dict, fingerprint: str) -> Response:
+    """The answer to a request whose key another request holds or held."""
+    if row["fingerprint"] != fingerprint:
+        return problem(
+            422,
+            f"This {HEADER} was used for a different request (method, path or body); "
+            "send a new key for a new request.",
+        )
+    if row["state"] != "done":
+        busy = problem(409, f"A request with this {HEADER} is still being processed.")
+        busy.headers["Retry-After"] = "1"
+        return busy
+    return replay(row)
+
+
+def init_idempotency(app: Flask, engine: Engine, clock: Callable[[], datetime]) -> Idempotency:
+    """Honour ``Idempotency-Key`` on the app's POSTs, keeping keys in ``engine``'s database."""
+    extension = Idempotency(IdempotencyStore(engine, clock))
+    extension.init_app(app)
+    return extension
 
 
 class IdempotencyDocs(BasePlugin):
