@@ -41,6 +41,10 @@ class BrokerSettings:
     max_attempts: int = 5
     retry_base_delay: float = 1.0
     relay_idle_seconds: float = 0.05
+    relay_fallback_seconds: float = 1.0
+    outbox_batch: int = 200
+    outbox_retention_hours: float = 168.0
+    inbox_retention_hours: float = 168.0
     data_dir: Path = field(default_factory=lambda: Path("var"))
 
     @property
@@ -101,6 +105,10 @@ def broker_settings(env: Mapping[str, str] | None = None) -> BrokerSettings:
         max_attempts=int(env.get("MESSAGE_MAX_ATTEMPTS", "5")),
         retry_base_delay=float(env.get("MESSAGE_RETRY_BASE_DELAY", "1.0")),
         relay_idle_seconds=float(env.get("OUTBOX_RELAY_IDLE_SECONDS", "0.05")),
+        relay_fallback_seconds=float(env.get("OUTBOX_RELAY_FALLBACK_SECONDS", "1.0")),
+        outbox_batch=int(env.get("OUTBOX_BATCH", "200")),
+        outbox_retention_hours=float(env.get("OUTBOX_RETENTION_HOURS", "168")),
+        inbox_retention_hours=float(env.get("INBOX_RETENTION_HOURS", "168")),
         data_dir=directory,
     )
 
