@@ -247,7 +247,9 @@ class OutboxRelay:
             listener.start()
         if idle_sleep is None:
             settings = self.settings
-            idle_sleep = settings.relay_fallback_seconds if listener else settings.relay_idle_seconds
+            idle_sleep = (
+                settings.relay_fallback_seconds if listener else settings.relay_idle_seconds
+            )
         try:
             while not self._stopping.is_set():
                 try:

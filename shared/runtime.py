@@ -13,6 +13,7 @@ from shared.broker import connect, describe
 from shared.config import BrokerSettings
 from shared.consumer import Handler, Worker
 from shared.outbox import OutboxRelay
+from shared.retention import retention_loop
 from shared.topology import platform_topology
 from shared.unit_of_work import OutboxUnitOfWork
 
@@ -56,10 +57,12 @@ def run_worker(
 
     signal.signal(signal.SIGTERM, shutdown)
     signal.signal(signal.SIGINT, shutdown)
+    inbox = outbox.metadata.tables["inbox"]  # every service keeps both in one metadata
+    loops = (*extra_loops, retention_loop(engine, outbox, inbox, settings))
     threads = [threading.Thread(target=relay.run, name=f"{service}-relay", daemon=True)]
     threads += [
         threading.Thread(target=loop, args=(stopping,), name=f"{service}-loop", daemon=True)
-        for loop in extra_loops
+        for loop in loops
     ]
     for thread in threads:
         thread.start()
