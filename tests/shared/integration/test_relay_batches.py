@@ -28,7 +28,7 @@ def publish_as(toy, message_type: str, value: int) -> str:
 
 
 def full_queue(toy) -> None:
-    """A queue for ``overflow.full`` (no other queue takes it) that holds nothing and refuses publishes: the broker nacks."""
+    """A queue for ``overflow.full`` alone; it holds nothing and refuses publishes: a nack."""
     queue = Queue(
         f"{toy.settings.namespace}.full",
         toy.topology.events_exchange("registration"),
