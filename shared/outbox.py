@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import threading
@@ -276,6 +277,8 @@ class OutboxRelay:
         """Send an AMQP heartbeat when one is due, so an idle relay keeps its connection."""
         if self._producer is not None and not self.settings.embedded:
             try:
+                with contextlib.suppress(TimeoutError, BlockingIOError):
+                    self.connection.drain_events(timeout=0)  # the broker's heartbeats
                 self.connection.heartbeat_check()
             except Exception:  # noqa: BLE001 - a dead connection is replaced on the next pass
                 log.info("relay connection lost while idle", exc_info=True)
