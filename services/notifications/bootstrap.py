@@ -8,6 +8,7 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cached_property
 from pathlib import Path
 
 from services.notifications.adapters.orm import start_mappers
@@ -69,12 +70,21 @@ class Notifications:
         return self.postmen[0]
 
     def uow(self) -> NotificationsUnitOfWork:
-        """A unit of work whose commit wakes this process's delivery loop."""
-        exchange = platform_topology(self.infrastructure.settings.broker).events_exchange(
-            "notifications"
-        )
+        """A unit of work whose commit wakes this process's senders (it may queue emails)."""
+        return self._uow(self.wakeup.set)
+
+    def sender_uow(self) -> NotificationsUnitOfWork:
+        """A sender's unit of work: marking an email sent queues no work, so it wakes nobody."""
+        return self._uow(lambda: None)
+
+    @cached_property
+    def _exchange(self) -> str:
+        topology = platform_topology(self.infrastructure.settings.broker)
+        return topology.events_exchange("notifications").name
+
+    def _uow(self, on_commit: Callable[[], None]) -> NotificationsUnitOfWork:
         return NotificationsUnitOfWork(
-            self.infrastructure.session_factory, exchange.name, self.wakeup.set
+            self.infrastructure.session_factory, self._exchange, on_commit
         )
 
 

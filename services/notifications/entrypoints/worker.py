@@ -43,7 +43,7 @@ def delivery_loop(
         while not stopping.is_set():
             wakeup.clear()
             try:
-                if delivery.deliver_due(app.uow, send, app.clock, app.retry):
+                if delivery.deliver_due(app.sender_uow, send, app.clock, app.retry):
                     last_busy = time.monotonic()
             except Exception:  # noqa: BLE001 - database hiccup: logged, the next pass retries
                 log.exception("delivery pass failed")
