@@ -42,6 +42,7 @@ def main() -> int:
     sections, rows, missed, failed = [], [], [], 0
     for title, script in BENCHMARKS:
         print(f"== {title}", flush=True)
+        load = os.getloadavg()[0]
         result = subprocess.run(
             [sys.executable, str(ROOT / "bench" / script)],
             capture_output=True,
@@ -61,7 +62,16 @@ def main() -> int:
             for measure, value in figures
             if "MISSED" in value or "FAILED" in measure + value
         ]
-        sections.append(f"## {title}\n\n`bench/{script}`\n\n```\n" + "\n".join(lines) + "\n```\n")
+        sections.append(
+            f"## {title}\n\n`bench/{script}` (load average {load:.1f} when it started)\n\n"
+            "```\n" + "\n".join(lines) + "\n```\n"
+        )
+        write(sections, rows, missed)  # after each benchmark, so a long run loses nothing
+    return 1 if failed else 0
+
+
+def write(sections: list[str], rows: list[str], missed: list[str]) -> None:
+    """docs/performance.md: header, missed targets, the summary table, then every output."""
     header = (
         "# Performance\n\nFigures from `make bench` on "
         f"{datetime.now(UTC):%Y-%m-%d} ({os.cpu_count()} cores, {platform.machine()}, "
@@ -77,7 +87,6 @@ def main() -> int:
     table = "| benchmark | measure | figure |\n|---|---|---|\n" + "\n".join(rows) + "\n\n"
     (ROOT / "docs").mkdir(exist_ok=True)
     (ROOT / "docs" / "performance.md").write_text(header + flags + table + "\n".join(sections))
-    return 1 if failed else 0
 
 
 if __name__ == "__main__":
