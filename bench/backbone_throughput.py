@@ -275,7 +275,7 @@ def main() -> None:
     print(f"cores: {os.cpu_count()}  messages: {args.messages}  rounds: {args.rounds}")
     print(f"broker limit (py-amqp, pipelined confirms): {spread(limit, ' msg/s')}")
     print(f"raw kombu, one confirm per message:         {spread(raw, ' msg/s')}")
-    print(f"project: outbox->relay->consumer (PG):      {spread(ours, ' msg/s')}")
+    print(f"project, outbox->relay->consumer (PG):      {spread(ours, ' msg/s')}")
     print(f"ratio project/broker limit:   {to_limit:8.2f}x  ({verdict(to_limit, 0.6)})")
     print(f"ratio project/raw kombu:      {to_raw:8.2f}x  (information)")
     print(
