@@ -8,6 +8,8 @@ from http import HTTPStatus
 from flask import Flask, Response, current_app, json, request
 from werkzeug.exceptions import HTTPException
 
+from shared.pagination import BadCursor
+
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
@@ -32,7 +34,7 @@ def problem(status: int, detail: str, title: str | None = None, **extra) -> Resp
 def register_problem_handlers(app: Flask, domain_errors: dict[type[Exception], int]) -> None:
     """Map domain errors to statuses in one table; every other error becomes a problem too."""
 
-    for error_cls, status in domain_errors.items():
+    for error_cls, status in {BadCursor: 400, **domain_errors}.items():
 
         def handle_domain(exc: Exception, status: int = status) -> Response:
             return problem(status, str(exc))
