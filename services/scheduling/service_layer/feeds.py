@@ -16,7 +16,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from services.scheduling.adapters.orm import events, hosts, registrations, visits
-from services.scheduling.adapters.repository import ProgrammeRepository, plausible_key
+from services.scheduling.adapters.repository import FeedReader, ProgrammeRepository, plausible_key
 from services.scheduling.domain.feed_items import FeedItem, FeedMeta
 from services.scheduling.domain.model import CANCELLED, Programme
 from services.scheduling.domain.visits import Visit
@@ -97,16 +97,18 @@ def _event_of(kind: str, key: str):
 def load_feed(
     session: Session, kind: str, key: str, settings: FeedSettings, now: datetime
 ) -> Feed | None:
-    """The feed's calendar and items, or None for an unknown event or token."""
-    event_id = session.scalar(select(events.c.id).where(events.c.id == _event_of(kind, key)))
-    programme = ProgrammeRepository(session).find(event_id or "", lock=False)
-    if programme is None:
-        return None
+    """The feed's calendar and items, or None for an unknown event or token.
+
+    A participant's or host's feed loads only its owner and their visits, not the programme.
+    """
     if kind == PARTICIPANT:
-        return participant_feed(programme, key, settings, now)
+        mine = FeedReader(session).participant(key)
+        return None if mine is None else participant_feed(mine, key, settings, now)
     if kind == HOST:
-        return host_feed(programme, key, settings, now)
-    return event_feed(programme, settings, now)
+        theirs = FeedReader(session).host(key)
+        return None if theirs is None else host_feed(theirs, key, settings, now)
+    programme = ProgrammeRepository(session).find(key, lock=False)
+    return None if programme is None else event_feed(programme, settings, now)
 
 
 def event_feed(programme: Programme, settings: FeedSettings, now: datetime) -> Feed:

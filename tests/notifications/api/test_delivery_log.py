@@ -100,7 +100,8 @@ def test_resending_a_failed_email_queues_a_copy_that_is_then_delivered(
     copy = response.json
     assert (copy["status"], copy["resend_of"], copy["attempts"]) == ("queued", failed["id"], 0)
     statuses = {
-        e["id"]: e["status"] for e in client.get("/api/v1/notifications", headers=auth).json["items"]
+        e["id"]: e["status"]
+        for e in client.get("/api/v1/notifications", headers=auth).json["items"]
     }
     assert statuses == {failed["id"]: "failed", copy["id"]: "sent"}
     assert len(smtp_server.wait_for_messages(1)) == 1

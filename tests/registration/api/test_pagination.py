@@ -10,9 +10,7 @@ PROBLEM = "application/problem+json"
 
 
 def _register(client, event_id, n, **overrides):
-    response = client.post(
-        f"/api/v1/events/{event_id}/registrations", json=person(n, **overrides)
-    )
+    response = client.post(f"/api/v1/events/{event_id}/registrations", json=person(n, **overrides))
     assert response.status_code == 201, response.json
     return response.json
 

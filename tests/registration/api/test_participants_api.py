@@ -209,9 +209,7 @@ def test_roster_filters_csv_export_and_eu_report(client, organiser, published_ev
     base = f"/api/v1/events/{event['id']}"
     german = client.get(f"{base}/registrations?country=de", headers=organiser).json["items"]
     assert len(german) == 2
-    waiting = client.get(f"{base}/registrations?status=waitlisted", headers=organiser).json[
-        "items"
-    ]
+    waiting = client.get(f"{base}/registrations?status=waitlisted", headers=organiser).json["items"]
     assert [r["country"] for r in waiting] == ["FR"]
     csv = client.get(f"{base}/registrations?format=csv", headers=organiser)
     assert csv.mimetype == "text/csv"

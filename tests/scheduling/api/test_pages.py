@@ -109,7 +109,9 @@ def test_a_block_is_opened_ranked_on_my_visits_and_allocated(
         ids.append(response.get_json()["id"])
     data = {"csrf_token": logged_in, "visit_ids": ids, "block_title": "Afternoon"}
     client.post(f"/organiser/events/{EVENT_ID}/blocks", data=data)
-    (block,) = client.get(f"/api/v1/events/{EVENT_ID}/blocks", headers=organiser).get_json()["items"]
+    (block,) = client.get(f"/api/v1/events/{EVENT_ID}/blocks", headers=organiser).get_json()[
+        "items"
+    ]
     ranking = {"csrf_token": logged_in, f"rank-{ids[1]}": "1", f"rank-{ids[0]}": "2"}
     client.post(f"/my/{TOKEN}/blocks/{block['id']}/rank", data=ranking)
     client.post(f"/organiser/blocks/{block['id']}/close", data={"csrf_token": logged_in})
