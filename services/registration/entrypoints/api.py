@@ -9,6 +9,7 @@ from services.registration.domain.commands import CreateEvent, Participant, Quot
 from services.registration.entrypoints import schemas as s
 from services.registration.service_layer import handlers, views
 from shared.calendar_links import subscription_links
+from shared.conditional import conditional
 from shared.paged_api import envelope, page_request, page_schema, streamed_csv
 from shared.web import current_organiser, organiser_required
 
@@ -62,6 +63,7 @@ def create_event(data):
 
 
 @events_blp.get("/events/<event_id>")
+@conditional
 @events_blp.response(200, s.EventOutSchema)
 def get_event(event_id):
     """One event; drafts only for organisers."""

@@ -9,6 +9,7 @@ from services.scheduling.domain.commands import HostDetails, Location, ScheduleV
 from services.scheduling.entrypoints import schemas as s
 from services.scheduling.entrypoints.auth import ORGANISER, PARTICIPANT_OR_ORGANISER, acting_for
 from services.scheduling.service_layer import handlers, views
+from shared.conditional import conditional
 from shared.paged_api import PageQuerySchema, envelope, page_request, page_schema
 from shared.web import current_organiser, organiser_required
 
@@ -64,6 +65,7 @@ def schedule_visit(data, event_id):
 
 
 @visits_blp.get("/visits/<visit_id>")
+@conditional
 @visits_blp.response(200, s.VisitOutSchema)
 def get_visit(visit_id):
     """One visit (organisers also see the host contact, host feed and who is booked)."""

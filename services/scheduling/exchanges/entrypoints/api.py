@@ -16,6 +16,7 @@ from services.scheduling.exchanges.domain.commands import Party, RequestExchange
 from services.scheduling.exchanges.domain.model import ORGANISER, Credential
 from services.scheduling.exchanges.entrypoints import schemas as s
 from services.scheduling.exchanges.service_layer import handlers, views
+from shared.conditional import conditional
 from shared.paged_api import PageQuerySchema, envelope, page_request, page_schema
 from shared.web import current_organiser, organiser_required
 
@@ -105,6 +106,7 @@ def kpis(query):
 
 
 @exchanges_blp.get("/<exchange_id>")
+@conditional
 @exchanges_blp.doc(**PARTY)
 @exchanges_blp.response(200, s.ExchangeOutSchema)
 def get_exchange(exchange_id):
