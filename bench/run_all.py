@@ -15,12 +15,13 @@ BENCHMARKS = [
     ("Registration on one contended event vs bare Flask insert (#3)", "registration_throughput.py"),
     ("Feeds: conditional GET and render times (#4)", "scheduling_feeds.py"),
     ("Notifications: registration → SMTP latency (#5)", "notifications_latency.py"),
+    ("Scaling: roster pages and CSV, feeds cold/warm/after a change (#14)", "scaling.py"),
 ]
 
 
 def headline(lines: list[str]) -> list[tuple[str, str]]:
     """The lines worth a row in the summary table: every rate, ratio, latency and render time."""
-    keys = ("req/s", "msg/s", "ratio", "p50", " ms", "FAILED")
+    keys = ("req/s", "msg/s", "ratio", "p50", " ms", "MiB", "FAILED")
     found = []
     for line in lines:
         if any(key in line for key in keys) and ":" in line:
