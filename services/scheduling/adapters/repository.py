@@ -108,10 +108,11 @@ class FeedReader:
             return None
         query = select(Registration).where(registrations.c.feed_token == token)
         registration = self.session.scalars(query).first()
-        programme = registration and self._header(registration.event_id)
-        if registration is None or programme is None:
+        if registration is None or (programme := self._header(registration.event_id)) is None:
             return None
-        mine = Visit.bookings.and_(bookings.c.registration_id == registration.id)
+        mine = Visit.bookings.and_(  # type: ignore[attr-defined]  # mapped by the ORM
+            bookings.c.registration_id == registration.id
+        )
         booked = (
             select(Visit)
             .join(bookings, bookings.c.visit_id == visits.c.id)
@@ -128,8 +129,7 @@ class FeedReader:
         if not plausible_key(token):
             return None
         host = self.session.scalars(select(Host).where(hosts.c.feed_token == token)).first()
-        programme = host and self._header(host.event_id)
-        if host is None or programme is None:
+        if host is None or (programme := self._header(host.event_id)) is None:
             return None
         received = select(Visit).where(visits.c.host_id == host.id).order_by(visits.c.start)
         return self._with(programme, visits=list(self.session.scalars(received)), hosts=[host])
