@@ -192,11 +192,30 @@ def by_token(uow: RegistrationUnitOfWork, token: str) -> dict[str, Any]:
         return _own(uow.events, uow.events.by_manage_token(token))
 
 
-def _roster_query(event: Event, filters: dict[str, str]) -> Select:
-    """The event's registrations with their waiting-list positions, filtered.
+def _conditions(columns: Any, event: Event, filters: dict[str, str]) -> list:
+    """The roster filters as SQL conditions on ``columns`` (the table or a subquery)."""
+    found = [columns.event_id == event.id]
+    found += [columns[key] == filters[key] for key in ("status", "role") if filters.get(key)]
+    if filters.get("country"):
+        found.append(columns.country == filters["country"].upper())
+    if filters.get("organisation"):
+        found.append(func.lower(columns.organisation) == filters["organisation"].lower())
+    if filters.get("q"):
+        text = filters["q"].lower()
+        found.append(
+            or_(
+                func.lower(columns.name).contains(text, autoescape=True),
+                func.lower(columns.organisation).contains(text, autoescape=True),
+            )
+        )
+    return found
 
-    Positions are numbered over the whole queue before filters apply, so a filtered page
-    shows the same position as the full roster.
+
+def _roster_query(event: Event, filters: dict[str, str]) -> Select:
+    """Every matching registration with its waiting-list position, for a full export.
+
+    Positions are numbered over the whole queue (one window pass) before filters apply, so
+    a filtered export shows the same positions as the full roster.
     """
     waiting = func.row_number().over(
         partition_by=registrations.c.status, order_by=registrations.c.queue_number
@@ -207,23 +226,24 @@ def _roster_query(event: Event, filters: dict[str, str]) -> Select:
         .where(registrations.c.event_id == event.id)
         .subquery()
     )
-    query = select(queue)
-    for key in ("status", "role"):
-        if filters.get(key):
-            query = query.where(queue.c[key] == filters[key])
-    if filters.get("country"):
-        query = query.where(queue.c.country == filters["country"].upper())
-    if filters.get("organisation"):
-        query = query.where(func.lower(queue.c.organisation) == filters["organisation"].lower())
-    if filters.get("q"):
-        text = filters["q"].lower()
-        query = query.where(
-            or_(
-                func.lower(queue.c.name).contains(text, autoescape=True),
-                func.lower(queue.c.organisation).contains(text, autoescape=True),
-            )
-        )
-    return query
+    return select(queue).where(*_conditions(queue.c, event, filters))
+
+
+def _page_query(event: Event, filters: dict[str, str]) -> Select:
+    """Matching registrations, each waitlisted one with its position counted by the index,
+    so a page costs its own rows however long the queue."""
+    ahead = registrations.alias("ahead")
+    position = (
+        select(func.count())
+        .where(ahead.c.event_id == registrations.c.event_id)
+        .where(ahead.c.status == Status.WAITLISTED)
+        .where(ahead.c.queue_number <= registrations.c.queue_number)
+        .scalar_subquery()
+    )
+    waitlisted = registrations.c.status == Status.WAITLISTED
+    return select(
+        registrations, case((waitlisted, position), else_=None).label("waitlist_position")
+    ).where(*_conditions(registrations.c, event, filters))
 
 
 def _roster_row(event: Event, row: Any) -> dict[str, Any]:
@@ -250,10 +270,10 @@ def roster(
     """One page of the event's registrations in queue order, with the filtered count."""
     with uow:
         event = _get_event(uow.session, event_id, True)
-        query = _roster_query(event, filters)
-        count = uow.session.scalar(select(func.count()).select_from(query.subquery()))
-        columns = [query.selected_columns.queue_number, query.selected_columns.id]
-        found = uow.session.execute(keyset(query, columns, page)).mappings()
+        matching = _conditions(registrations.c, event, filters)
+        count = uow.session.scalar(select(func.count()).where(*matching))
+        columns = [registrations.c.queue_number, registrations.c.id]
+        found = uow.session.execute(keyset(_page_query(event, filters), columns, page)).mappings()
         key = itemgetter("queue_number", "id")
         return page_of(found, key, page, partial(_roster_row, event), count)
 

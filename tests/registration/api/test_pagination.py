@@ -138,6 +138,11 @@ def test_the_streamed_roster_csv_equals_the_one_built_in_memory(
     assert streamed.get_data(as_text=True) == views.roster_csv(rows) == small_batches
     assert len(streamed.get_data(as_text=True).splitlines()) == 6
     assert [r["waitlist_position"] for r in rows] == [None, None, None, 1, 2]
+    base = f"/api/v1/events/{event['id']}/registrations"
+    page = client.get(f"{base}?limit=2&cursor=", headers=organiser)
+    assert page.status_code == 422  # an empty cursor is not a cursor
+    tail = client.get(f"{base}?q=name%204", headers=organiser).json["items"]
+    assert [r["waitlist_position"] for r in tail] == [2]
 
 
 def test_the_csv_of_a_missing_event_is_a_404_problem_not_a_broken_download(client, organiser):
