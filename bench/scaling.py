@@ -24,6 +24,7 @@ import gc
 import io
 import json
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -36,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import create_engine, insert, text  # noqa: E402
 
-from bench.common import scratch_database  # noqa: E402
+from bench.common import ROOT, scratch_database  # noqa: E402
 from bench.scheduling_feeds import NOW, big_programme  # noqa: E402
 from services.scheduling.adapters.ical import render_feed  # noqa: E402
 from services.scheduling.adapters.render_cache import EventRenderCache  # noqa: E402
@@ -204,14 +205,28 @@ def bench_roster(sizes: list[int]) -> tuple[dict, float]:
                     ("csv", size, "service"),
                     timed(partial(service_csv, client, auth, event_id)),
                 )
-        largest = events[max(sizes)]
-        gc.collect()
-        before, samples = rss_mib(), []
-        service_csv(client, auth, largest, samples)
-        growth = max(samples, default=before) - before
+        growth = rss_probe(url, tmp, events[max(sizes)])
         raw.dispose()
         app.extensions["container"].infrastructure.engine.dispose()
     return figures, growth
+
+
+def rss_probe(url: str, tmp: str, event_id: str) -> float:
+    """RSS growth of a fresh worker process streaming the CSV (this one's heap is warm)."""
+    probe = [sys.executable, __file__, "--rss-probe", url, tmp, event_id]
+    done = subprocess.run(probe, capture_output=True, text=True, check=True, cwd=ROOT)
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+def _probe(url: str, tmp: str, event_id: str) -> None:
+    """In the fresh process: warm up with one small request, then stream the whole CSV."""
+    app, auth = registration_app(url, tmp)
+    client = app.test_client()
+    client.get(f"/api/v1/events/{event_id}/registrations?limit=50&format=json", headers=auth)
+    gc.collect()
+    before, samples = rss_mib(), []
+    service_csv(client, auth, event_id, samples)
+    print(max(samples, default=before) - before)
 
 
 def partial_get(client, url, auth):
@@ -417,6 +432,9 @@ def line(label: str, service: list[float], floor: list[float] | None, target=Non
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["--rss-probe"]:
+        _probe(*sys.argv[2:5])
+        return
     sizes = [int(arg) for arg in sys.argv[1:]] or [1_000, 10_000, 50_000]
     started = time.perf_counter()
     print(f"rounds: {ROUNDS}  sizes: {sizes}  (median, spread min-max, ratio of medians)")
