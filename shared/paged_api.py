@@ -64,8 +64,14 @@ def envelope(page: Page) -> dict[str, Any]:
     """The page as the API shows it: ``next`` is this request's URL with the next cursor."""
     next_url = None
     if page.cursor is not None:
-        args = request.args.to_dict(flat=False) | {"cursor": page.cursor}
-        next_url = url_for(request.endpoint, **request.view_args, **args, _external=True)
+        path = request.view_args or {}
+        args = {
+            key: values
+            for key, values in request.args.to_dict(flat=False).items()
+            if key not in path and not key.startswith("_")  # url_for's own arguments
+        }
+        args["cursor"] = [page.cursor]
+        next_url = url_for(str(request.endpoint), **path, **args, _external=True)
     return {"items": page.items, "next": next_url, "count": page.count, **page.extra}
 
 

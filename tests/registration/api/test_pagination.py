@@ -149,3 +149,17 @@ def test_the_csv_of_a_missing_event_is_a_404_problem_not_a_broken_download(clien
     response = client.get("/api/v1/events/nope/registrations?format=csv", headers=organiser)
 
     assert (response.status_code, response.mimetype) == (404, PROBLEM)
+
+
+def test_query_arguments_named_like_the_path_or_url_for_options_do_not_break_next(
+    client, organiser, published_event
+):
+    event = published_event(capacity=10)
+    for n in range(2):
+        _register(client, event["id"], n)
+    base = f"/api/v1/events/{event['id']}/registrations"
+
+    response = client.get(f"{base}?limit=1&event_id=other&_external=0&_anchor=x", headers=organiser)
+
+    assert response.status_code == 200, response.json
+    assert f"/events/{event['id']}/registrations" in response.json["next"]
