@@ -87,7 +87,8 @@ class FeedReader:
 
     The programme comes without its children except the ones the feed shows: the owner
     (registration or host) and the visits that are theirs, so a private feed costs what its
-    own items cost, however large the programme. Never hand one to a handler.
+    own items cost, however large the programme. Never hand one to a handler, and read one
+    per session: the session's identity map holds a single copy of the programme.
     """
 
     def __init__(self, session: Session):
