@@ -72,7 +72,7 @@ def envelope(page: Page) -> dict[str, Any]:
         }
         args["cursor"] = [page.cursor]
         next_url = url_for(str(request.endpoint), **path, **args, _external=True)
-    return {"items": page.items, "next": next_url, "count": page.count, **page.extra}
+    return {"items": page.items, "next": next_url, "count": page.count}
 
 
 def _resumed(first: str, chunks: Iterator[str]) -> Iterator[str]:

@@ -21,11 +21,6 @@ def test_text_that_is_not_a_cursor_is_refused(text):
         decode_cursor(text)
 
 
-def test_a_cursor_of_another_width_is_refused_when_the_width_is_known():
-    with pytest.raises(BadCursor):
-        decode_cursor(encode_cursor((1, "x")), width=3)
-
-
 def test_pages_in_memory_resume_strictly_after_the_cursor_and_end_with_no_cursor():
     items = [(n, str(n)) for n in range(5)]
     first = page_in_memory(items, lambda item: item, PageRequest(limit=2), str)
