@@ -22,12 +22,13 @@ BENCHMARKS = [
         "notifications_latency.py",
     ),
     ("Email throughput of the whole platform at 100 registrations/s (#13)", "email_throughput.py"),
+    ("Scaling: roster pages and CSV, feeds cold/warm/after a change (#14)", "scaling.py"),
 ]
 
 
 def headline(lines: list[str]) -> list[tuple[str, str]]:
     """The lines worth a row in the summary table: every rate, ratio, latency and render time."""
-    keys = ("req/s", "msg/s", "emails/s", "ratio", "p50", " ms", "target", "FAILED")
+    keys = ("req/s", "msg/s", "emails/s", "ratio", "p50", " ms", "MiB", "target", "FAILED")
     found = []
     for line in lines:
         if any(key in line for key in keys) and ":" in line:

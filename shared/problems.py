@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 from shared.hardening import carries_token
 from shared.outages import is_outage
+from shared.pagination import BadCursor
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,7 @@ def problem(status: int, detail: str, title: str | None = None, **extra) -> Resp
 def register_problem_handlers(app: Flask, domain_errors: dict[type[Exception], int]) -> None:
     """Map domain errors to statuses in one table; every other error becomes a problem too."""
 
-    for error_cls, status in domain_errors.items():
+    for error_cls, status in {BadCursor: 400, **domain_errors}.items():
 
         def handle_domain(exc: Exception, status: int = status) -> Response:
             return problem(status, str(exc))

@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy import Table
 
 from services.scheduling.adapters.orm import outbox, start_mappers
+from services.scheduling.adapters.render_cache import EventRenderCache
 from services.scheduling.domain.policy import Policy
 from services.scheduling.exchanges.domain.rules import ExchangeRules
 from services.scheduling.exchanges.service_layer.unit_of_work import ExchangeUnitOfWork
@@ -31,6 +32,7 @@ class Scheduling:
     feeds: FeedSettings
     feed_cache_seconds: float
     exchange_rules: ExchangeRules = field(default_factory=ExchangeRules)
+    renders: EventRenderCache = field(default_factory=EventRenderCache)
 
     @property
     def outbox(self) -> Table:

@@ -7,6 +7,7 @@ from flask_smorest import Blueprint
 
 from services.notifications.entrypoints import schemas as s
 from services.notifications.service_layer import delivery, views
+from shared.paged_api import envelope, page_request, page_schema
 from shared.web import organiser_required
 
 notifications_blp = Blueprint(
@@ -23,11 +24,13 @@ def _app():
 @notifications_blp.doc(security=ORGANISER)
 @organiser_required
 @notifications_blp.arguments(s.NotificationQuerySchema, location="query")
-@notifications_blp.response(200, s.NotificationSchema(many=True))
+@notifications_blp.response(200, page_schema(s.NotificationSchema))
 def list_notifications(query):
-    """Emails, newest first, with status (queued, sent, failed), attempts and last error."""
+    """Emails, newest first, a page at a time, with status (queued, sent, failed), attempts
+    and last error."""
+    page = page_request(query)
     with _app().infrastructure.session_factory() as session:
-        return views.list_notifications(session, query)
+        return envelope(views.list_notifications(session, query, page))
 
 
 @notifications_blp.get("/notifications/<notification_id>")

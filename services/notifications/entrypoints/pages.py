@@ -8,6 +8,7 @@ from services.notifications.domain.errors import NotResendable
 from services.notifications.domain.notification import DELIVERY_STATUSES
 from services.notifications.entrypoints import schemas as s
 from services.notifications.service_layer import delivery, views
+from shared.paged_api import page_request
 from shared.pages.layout import form_errors, page_blueprint
 from shared.pages.login import organiser_page, safe_next
 
@@ -28,7 +29,7 @@ def delivery_log():
     rows = []
     if not errs:
         with _app().infrastructure.session_factory() as session:
-            rows = views.list_notifications(session, query)
+            rows = views.list_notifications(session, query, page_request(query)).items
     page = render_template(
         "notifications/log.html",
         rows=rows,

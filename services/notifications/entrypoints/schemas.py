@@ -5,16 +5,15 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from services.notifications.domain.notification import DELIVERY_STATUSES
+from shared.paged_api import PageQuerySchema
 
 
-class NotificationQuerySchema(Schema):
-    """Filters of the delivery log."""
+class NotificationQuerySchema(PageQuerySchema):
+    """Filters of the delivery log, and the page."""
 
     recipient = fields.Email(validate=validate.Length(max=320))
     event_id = fields.String(validate=validate.Length(min=1, max=64))
     status = fields.String(validate=validate.OneOf(DELIVERY_STATUSES))
-    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=1_000_000))
 
 
 class RecipientSchema(Schema):

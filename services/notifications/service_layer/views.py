@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import func, select
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Session
 from services.notifications.adapters.orm import notifications
 from services.notifications.domain.errors import NotFound
 from services.notifications.domain.notification import Notification
+from shared.pagination import Page, PageRequest, keyset, page_of
 
 
 def notification_view(notification: Notification) -> dict[str, Any]:
@@ -36,8 +38,11 @@ def notification_view(notification: Notification) -> dict[str, Any]:
     }
 
 
-def list_notifications(session: Session, query: dict[str, Any]) -> list[dict[str, Any]]:
+def list_notifications(
+    session: Session, query: dict[str, Any], page: PageRequest | None = None
+) -> Page[dict[str, Any]]:
     """Newest first, filtered by recipient email (any case), event and status."""
+    page = page or PageRequest()
     statement = select(Notification)
     if query.get("recipient"):
         statement = statement.where(
@@ -47,9 +52,9 @@ def list_notifications(session: Session, query: dict[str, Any]) -> list[dict[str
         statement = statement.where(notifications.c.event_id == query["event_id"])
     if query.get("status"):
         statement = statement.where(notifications.c.status == query["status"])
-    statement = statement.order_by(notifications.c.created_at.desc(), notifications.c.id)
-    found = session.scalars(statement.limit(query["limit"]).offset(query["offset"]))
-    return [notification_view(notification) for notification in found]
+    columns = [notifications.c.created_at, notifications.c.id]
+    found = session.scalars(keyset(statement, columns, page, descending=[True, False]))
+    return page_of(found, attrgetter("created_at", "id"), page, notification_view)
 
 
 def get_notification(session: Session, notification_id: str) -> dict[str, Any]:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app
+from flask import current_app
 from flask_smorest import Blueprint
 
 from services.registration.domain.commands import CreateEvent, Participant, Quota, Register, Venue
 from services.registration.entrypoints import schemas as s
 from services.registration.service_layer import handlers, views
 from shared.calendar_links import subscription_links
+from shared.conditional import conditional
+from shared.paged_api import envelope, page_request, page_schema, streamed_csv
 from shared.web import current_organiser, organiser_required
 
 events_blp = Blueprint("events", __name__, url_prefix="/api/v1", description="Events")
@@ -33,12 +35,15 @@ def _quotas(raw) -> tuple[Quota, ...]:
 
 
 @events_blp.get("/events")
-@events_blp.response(200, s.EventOutSchema(many=True))
-def list_events():
-    """Published events (organisers also see drafts and cancelled ones)."""
+@events_blp.arguments(s.EventQuerySchema, location="query")
+@events_blp.response(200, page_schema(s.EventOutSchema))
+def list_events(query):
+    """Published events in start order, a page at a time (organisers also see drafts and
+    cancelled ones); filter by status, kind and start time."""
     app = _app()
     organiser = current_organiser() is not None
-    return views.list_events(app.uow(), organiser, app.urls, app.clock())
+    page = page_request(query)
+    return envelope(views.list_events(app.uow(), organiser, app.urls, app.clock(), query, page))
 
 
 @events_blp.post("/events")
@@ -58,6 +63,7 @@ def create_event(data):
 
 
 @events_blp.get("/events/<event_id>")
+@conditional
 @events_blp.response(200, s.EventOutSchema)
 def get_event(event_id):
     """One event; drafts only for organisers."""
@@ -163,17 +169,17 @@ def erase_own(token):
 @roster_blp.doc(security=ORGANISER)
 @organiser_required
 @roster_blp.arguments(s.RosterQuerySchema, location="query")
-@roster_blp.response(200, s.OwnRegistrationSchema(many=True))
+@roster_blp.response(200, page_schema(s.OwnRegistrationSchema))
 def roster(query, event_id):
-    """The roster, filtered by status, country and role; ``format=csv`` for a spreadsheet."""
-    rows = views.roster(_app().uow(), event_id, query)
-    if query["format"] == "csv":
-        return Response(
-            views.roster_csv(rows),
-            mimetype="text/csv",
-            headers={"Content-Disposition": f'attachment; filename="roster-{event_id}.csv"'},
+    """The roster in queue order, a page at a time; filter by status, country, role,
+    organisation or ``q`` (name or organisation). ``format=csv`` streams every matching row."""
+    page = page_request(query)
+    if query.pop("format") == "csv":
+        return streamed_csv(
+            views.roster_csv_chunks(views.roster_rows(_app().uow(), event_id, query)),
+            f"roster-{event_id}.csv",
         )
-    return rows
+    return envelope(views.roster(_app().uow(), event_id, query, page))
 
 
 @roster_blp.get("/events/<event_id>/report")

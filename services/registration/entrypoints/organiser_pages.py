@@ -13,6 +13,7 @@ from services.registration.domain import errors
 from services.registration.domain.commands import CreateEvent, Venue
 from services.registration.entrypoints import schemas as s
 from services.registration.service_layer import handlers, views
+from shared.paged_api import streamed_csv
 from shared.pages.layout import form_errors, page_blueprint
 from shared.pages.login import organiser_page, safe_next
 
@@ -79,7 +80,7 @@ def _event_form(event_id: str | None, values: dict, errs: dict, form_error=None,
 def events():
     """Every event with capacity, confirmed, waitlisted and pending at a glance."""
     app = _app()
-    shown = views.list_events(app.uow(), True, app.urls, app.clock())
+    shown = views.list_events(app.uow(), True, app.urls, app.clock()).items
     return render_template("registration/organiser_events.html", events=shown)
 
 
@@ -182,8 +183,8 @@ def registration_action(registration_id, action):
 @organiser_page
 def roster_csv(event_id):
     """The roster as a spreadsheet."""
-    rows = views.roster(_app().uow(), event_id, {})
-    return _csv(views.roster_csv(rows), f"roster-{event_id}.csv")
+    rows = views.roster_rows(_app().uow(), event_id, {})
+    return streamed_csv(views.roster_csv_chunks(rows), f"roster-{event_id}.csv")
 
 
 @organiser_pages.get("/organiser/events/<event_id>/report.csv")

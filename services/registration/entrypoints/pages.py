@@ -42,7 +42,7 @@ def _manage(token: str) -> dict:
 def events():
     """Open workshops with seats left or their waiting-list state."""
     app = _app()
-    shown = views.list_events(app.uow(), False, app.urls, app.clock())
+    shown = views.list_events(app.uow(), False, app.urls, app.clock()).items
     return render_template("registration/events.html", events=shown)
 
 

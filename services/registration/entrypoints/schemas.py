@@ -6,6 +6,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
+from shared.paged_api import PageQuerySchema
+
 EVENT_KINDS = [
     "joint_learning_workshop",
     "awareness_workshop",
@@ -25,6 +27,7 @@ ORGANISATION_TYPES = [
 ROLES = ["cluster_manager", "sme", "research", "public_authority", "investor", "other"]
 STATUSES = ["confirmed", "waitlisted", "pending", "cancelled", "rejected"]
 
+EVENT_STATUSES = ["draft", "published", "cancelled"]
 Text = fields.String
 Country = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z]{2}$"))
 
@@ -164,11 +167,24 @@ class RegistrationCreatedSchema(Schema):
     feed = fields.Nested(LinksSchema)
 
 
-class RosterQuerySchema(Schema):
+class RosterQuerySchema(PageQuerySchema):
+    """Roster filters; ``q`` searches names and organisations (any case, any part)."""
+
     status = Text(validate=validate.OneOf(STATUSES))
     country = Text(validate=validate.Regexp(r"^[A-Za-z]{2}$"))
     role = Text(validate=validate.OneOf(ROLES))
+    organisation = Text(validate=validate.Length(min=1, max=200))
+    q = Text(validate=validate.Length(min=1, max=200))
     format = Text(load_default="json", validate=validate.OneOf(["json", "csv"]))
+
+
+class EventQuerySchema(PageQuerySchema):
+    """Event filters: status, kind, and start times from (inclusive) and before."""
+
+    status = Text(validate=validate.OneOf(EVENT_STATUSES))
+    kind = Text(validate=validate.OneOf(EVENT_KINDS))
+    starts_from = fields.AwareDateTime()
+    starts_before = fields.AwareDateTime()
 
 
 class RejectSchema(Schema):

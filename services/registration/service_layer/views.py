@@ -5,10 +5,13 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
+from functools import partial
+from operator import attrgetter, itemgetter
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from services.registration.adapters.orm import events, registrations
@@ -18,6 +21,7 @@ from services.registration.domain.model import Event, EventStatus, Registration,
 from services.registration.service_layer.messages import PublicUrls
 from services.registration.service_layer.unit_of_work import RegistrationUnitOfWork
 from shared.calendar_links import subscription_links
+from shared.pagination import MAX_LIMIT, Page, PageRequest, keyset, page_of
 
 ROSTER_COLUMNS = [
     "id",
@@ -107,14 +111,35 @@ def event_view(
 
 
 def list_events(
-    uow: RegistrationUnitOfWork, include_unpublished: bool, urls: PublicUrls, now: datetime
-) -> list[dict[str, Any]]:
-    """Events in start order: published ones, or every one for organisers."""
-    query = select(Event).order_by(events.c.start)
+    uow: RegistrationUnitOfWork,
+    include_unpublished: bool,
+    urls: PublicUrls,
+    now: datetime,
+    filters: dict[str, Any] | None = None,
+    page: PageRequest | None = None,
+) -> Page[dict[str, Any]]:
+    """Events in start order: published ones, or every one for organisers; filtered by
+    status, kind and a range of start times (``starts_from`` inclusive, ``starts_before``)."""
+    filters, page = filters or {}, page or PageRequest(limit=MAX_LIMIT)
+    query = select(Event)
     if not include_unpublished:
         query = query.where(events.c.status == EventStatus.PUBLISHED)
+    for key in ("status", "kind"):
+        if filters.get(key):
+            query = query.where(events.c[key] == filters[key])
+    if filters.get("starts_from"):
+        query = query.where(events.c.start >= filters["starts_from"])
+    if filters.get("starts_before"):
+        query = query.where(events.c.start < filters["starts_before"])
     with uow:
-        return [_event_view(uow.session, e, urls, now) for e in uow.session.scalars(query)]
+        count = uow.session.scalar(select(func.count()).select_from(query.subquery()))
+        found = uow.session.scalars(keyset(query, [events.c.start, events.c.id], page))
+        shape = partial(_event_in_list, uow.session, urls, now)
+        return page_of(found, attrgetter("start", "id"), page, shape, count)
+
+
+def _event_in_list(session: Session, urls: PublicUrls, now: datetime, event: Event) -> dict:
+    return _event_view(session, event, urls, now)
 
 
 def _get_event(session: Session, event_id: str, include_unpublished: bool) -> Event:
@@ -167,33 +192,106 @@ def by_token(uow: RegistrationUnitOfWork, token: str) -> dict[str, Any]:
         return _own(uow.events, uow.events.by_manage_token(token))
 
 
-def _roster(session: Session, event: Event, filters: dict[str, str]) -> list[dict[str, Any]]:
-    query = (
-        select(Registration)
-        .where(registrations.c.event_id == event.id)
-        .order_by(registrations.c.queue_number)
+def _conditions(columns: Any, event: Event, filters: dict[str, str]) -> list:
+    """The roster filters as SQL conditions on ``columns`` (the table or a subquery)."""
+    found = [columns.event_id == event.id]
+    found += [columns[key] == filters[key] for key in ("status", "role") if filters.get(key)]
+    if filters.get("country"):
+        found.append(columns.country == filters["country"].upper())
+    if filters.get("organisation"):
+        found.append(func.lower(columns.organisation) == filters["organisation"].lower())
+    if filters.get("q"):
+        text = filters["q"].lower()
+        found.append(
+            or_(
+                func.lower(columns.name).contains(text, autoescape=True),
+                func.lower(columns.organisation).contains(text, autoescape=True),
+            )
+        )
+    return found
+
+
+def _roster_query(event: Event, filters: dict[str, str]) -> Select:
+    """Every matching registration with its waiting-list position, for a full export.
+
+    Positions are numbered over the whole queue (one window pass) before filters apply, so
+    a filtered export shows the same positions as the full roster.
+    """
+    waiting = func.row_number().over(
+        partition_by=registrations.c.status, order_by=registrations.c.queue_number
     )
-    everyone = list(session.scalars(query))
-    waiting = [r.id for r in everyone if r.status == Status.WAITLISTED]
-    positions = {registration_id: n for n, registration_id in enumerate(waiting, start=1)}
-    rows = []
-    for registration in everyone:
-        if filters.get("status") and registration.status != filters["status"]:
-            continue
-        if filters.get("country") and registration.country != filters["country"].upper():
-            continue
-        if filters.get("role") and registration.role != filters["role"]:
-            continue
-        rows.append(registration_view(event, registration, positions.get(registration.id)))
-    return rows
+    position = case((registrations.c.status == Status.WAITLISTED, waiting), else_=None)
+    queue = (
+        select(registrations, position.label("waitlist_position"))
+        .where(registrations.c.event_id == event.id)
+        .subquery()
+    )
+    return select(queue).where(*_conditions(queue.c, event, filters))
+
+
+def _page_query(event: Event, filters: dict[str, str]) -> Select:
+    """Matching registrations, each waitlisted one with its position counted by the index,
+    so a page costs its own rows however long the queue."""
+    ahead = registrations.alias("ahead")
+    position = (
+        select(func.count())
+        .where(ahead.c.event_id == registrations.c.event_id)
+        .where(ahead.c.status == Status.WAITLISTED)
+        .where(ahead.c.queue_number <= registrations.c.queue_number)
+        .scalar_subquery()
+    )
+    waitlisted = registrations.c.status == Status.WAITLISTED
+    return select(
+        registrations, case((waitlisted, position), else_=None).label("waitlist_position")
+    ).where(*_conditions(registrations.c, event, filters))
+
+
+def _roster_row(event: Event, row: Any) -> dict[str, Any]:
+    return {
+        **{column: row[column] for column in ROSTER_COLUMNS},
+        "event_id": event.id,
+        "event_title": event.title,
+        "updated_at": row["updated_at"],
+        "erased": row["erased_at"] is not None,
+    }
+
+
+def _roster_rows(session: Session, event: Event, filters: dict[str, str]) -> Iterator[dict]:
+    query = _roster_query(event, filters)
+    order = query.selected_columns.queue_number
+    rows = session.execute(query.order_by(order), execution_options={"yield_per": 500})
+    for row in rows.mappings():
+        yield _roster_row(event, row)
 
 
 def roster(
-    uow: RegistrationUnitOfWork, event_id: str, filters: dict[str, str]
-) -> list[dict[str, Any]]:
-    """The event's registrations in queue order, filtered by status, country and role."""
+    uow: RegistrationUnitOfWork, event_id: str, filters: dict[str, str], page: PageRequest
+) -> Page[dict[str, Any]]:
+    """One page of the event's registrations in queue order, with the filtered count."""
     with uow:
-        return _roster(uow.session, _get_event(uow.session, event_id, True), filters)
+        event = _get_event(uow.session, event_id, True)
+        matching = _conditions(registrations.c, event, filters)
+        count = uow.session.scalar(select(func.count()).where(*matching))
+        columns = [registrations.c.queue_number, registrations.c.id]
+        found = uow.session.execute(keyset(_page_query(event, filters), columns, page)).mappings()
+        key = itemgetter("queue_number", "id")
+        return page_of(found, key, page, partial(_roster_row, event), count)
+
+
+def roster_rows(
+    uow: RegistrationUnitOfWork, event_id: str, filters: dict[str, str]
+) -> Iterator[Mapping[Any, Any]]:
+    """Every matching registration's columns in queue order, read as they are consumed.
+
+    The unit of work stays open until the last row, so a streamed export holds one batch
+    in memory at a time (``yield_per``; a server-side cursor on PostgreSQL). Rows are the
+    database's own mappings, not dicts: an export of 50k rows copies nothing per row.
+    """
+    with uow:
+        query = _roster_query(_get_event(uow.session, event_id, True), filters)
+        order = query.selected_columns.queue_number
+        rows = uow.session.execute(query.order_by(order), execution_options={"yield_per": 500})
+        yield from rows.mappings()
 
 
 def _safe_cell(value: Any) -> str:
@@ -202,29 +300,45 @@ def _safe_cell(value: Any) -> str:
     return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
 
 
-def roster_csv(rows: list[dict[str, Any]]) -> str:
+def roster_csv_chunks(rows: Iterable[Mapping[Any, Any]], batch: int = 500) -> Iterator[str]:
+    """The roster as CSV text, a few hundred rows at a time (for a streamed response)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(ROSTER_COLUMNS)
-    for row in rows:
+    for n, row in enumerate(rows, start=1):
         writer.writerow([_safe_cell(row[column]) for column in ROSTER_COLUMNS])
-    return buffer.getvalue()
+        if n % batch == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def roster_csv(rows: Iterable[Mapping[Any, Any]]) -> str:
+    """The whole roster CSV as one text."""
+    return "".join(roster_csv_chunks(rows))
+
+
+def _counts(session: Session, event: Event, column, confirmed_only: bool = True) -> dict:
+    """How many of the event's registrations have each value of ``column`` (one GROUP BY)."""
+    query = select(column, func.count()).where(registrations.c.event_id == event.id)
+    if confirmed_only:
+        query = query.where(registrations.c.status == Status.CONFIRMED)
+    return {value: count for value, count in session.execute(query.group_by(column))}
 
 
 def _report(session: Session, event: Event) -> dict[str, Any]:
-    everyone = list(
-        session.scalars(select(Registration).where(registrations.c.event_id == event.id))
-    )
-    confirmed = [r for r in everyone if r.status == Status.CONFIRMED]
+    """The counts, each computed by the database; no registration is loaded."""
+    by_type = _counts(session, event, registrations.c.organisation_type)
     return {
         "event_id": event.id,
         "title": event.title,
-        "participants": len(confirmed),
-        "sme_count": sum(1 for r in confirmed if r.organisation_type == "sme"),
-        "by_country": dict(Counter(r.country for r in confirmed)),
-        "by_role": dict(Counter(r.role for r in confirmed)),
-        "by_organisation_type": dict(Counter(r.organisation_type for r in confirmed)),
-        "by_status": dict(Counter(r.status for r in everyone)),
+        "participants": sum(by_type.values()),
+        "sme_count": by_type.get("sme", 0),
+        "by_country": _counts(session, event, registrations.c.country),
+        "by_role": _counts(session, event, registrations.c.role),
+        "by_organisation_type": by_type,
+        "by_status": _counts(session, event, registrations.c.status, confirmed_only=False),
     }
 
 
@@ -242,7 +356,7 @@ def organiser_event(
         event = _get_event(uow.session, event_id, include_unpublished=True)
         return {
             "event": _event_view(uow.session, event, urls, now),
-            "rows": _roster(uow.session, event, {}),
+            "rows": list(_roster_rows(uow.session, event, {})),
             "report": _report(uow.session, event),
         }
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from icalendar import (
@@ -24,26 +26,45 @@ END = b"END:VCALENDAR\r\n"
 Observance = TimezoneStandard | TimezoneDaylight
 
 
-def render_feed(meta: FeedMeta, items: Iterable[FeedItem]) -> bytes:
+@dataclass(frozen=True)
+class RenderedEvent:
+    """One item's VEVENT bytes, with the zones and years its VTIMEZONEs must cover."""
+
+    body: bytes
+    tzids: frozenset[str]
+    years: tuple[int, int]
+
+
+def render_event(item: FeedItem) -> RenderedEvent:
+    """Serialise one item's VEVENT; the same item always gives the same bytes."""
+    event = feed_event(item)
+    tzids = frozenset(event[name].params.get("TZID") or "UTC" for name in ("DTSTART", "DTEND"))
+    return RenderedEvent(event.to_ical(), tzids, (event.start.year, event.end.year))
+
+
+def render_feed(
+    meta: FeedMeta,
+    items: Iterable[FeedItem],
+    render: Callable[[FeedItem], RenderedEvent] = render_event,
+) -> bytes:
     """Render the feed; the same meta and items always give the same bytes.
 
-    Each VEVENT is serialised as soon as it is built, so memory and time grow linearly with
-    the number of items; the VTIMEZONEs of the zones used then go before them.
+    ``render`` may return VEVENTs kept from an earlier render (see ``render_cache``), so a
+    changed programme re-renders only the items that changed.
     """
-    tzids: set[str] = set()
-    years: list[int] = []
-    events: list[bytes] = []
-    for item in sorted(items, key=_sort_key):
-        event = feed_event(item)
-        tzids.update(event[name].params.get("TZID") or "UTC" for name in ("DTSTART", "DTEND"))
-        years += [event.start.year, event.end.year]
-        events.append(event.to_ical())
+    return assemble(meta, [render(item) for item in sorted(items, key=_sort_key)])
+
+
+def assemble(meta: FeedMeta, events: list[RenderedEvent]) -> bytes:
+    """The VCALENDAR around the events in their order, with one VTIMEZONE per zone used."""
+    tzids = set().union(*(event.tzids for event in events)) - {"UTC"}
     calendar = feed_calendar(meta)
-    if tzids - {"UTC"}:
+    if tzids:
+        years = [year for event in events for year in event.years]
         first, last = date(min(years), 1, 1), date(max(years) + 1, 1, 1)
-        calendar.subcomponents = [vtimezone(tzid, first, last) for tzid in sorted(tzids - {"UTC"})]
+        calendar.subcomponents = [_vtimezone(tzid, first, last) for tzid in sorted(tzids)]
     head = calendar.to_ical()
-    return head[: -len(END)] + b"".join(events) + END
+    return head[: -len(END)] + b"".join(event.body for event in events) + END
 
 
 def feed_calendar(meta: FeedMeta) -> Calendar:
@@ -101,6 +122,9 @@ def vtimezone(tzid: str, first: date, last: date) -> Timezone:
         key=lambda observance: observance.DTSTART,
     )
     return timezone
+
+
+_vtimezone = lru_cache(maxsize=256)(vtimezone)  # built once per zone and span, then reused
 
 
 def _split_rdates(observance: Observance) -> list[Observance]:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from sqlalchemy import Table, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
-from services.scheduling.adapters.orm import blocks, events, hosts, registrations, visits
+from services.scheduling.adapters.orm import blocks, bookings, events, hosts, registrations, visits
 from services.scheduling.domain.errors import NotFound
 from services.scheduling.domain.model import Programme
 from services.scheduling.domain.registrations import Registration
+from services.scheduling.domain.visits import Host, Visit
 
 
 def plausible_key(key: str | None) -> bool:
@@ -78,3 +80,57 @@ class ProgrammeRepository:
         if event_id is None:
             raise NotFound(f"no {what} {key}")
         return self.get(event_id, lock)
+
+
+class FeedReader:
+    """Read-only, partial programmes for one person's or one host's feed.
+
+    The programme comes without its children except the ones the feed shows: the owner
+    (registration or host) and the visits that are theirs, so a private feed costs what its
+    own items cost, however large the programme. Never hand one to a handler, and read one
+    per session: the session's identity map holds a single copy of the programme.
+    """
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def _header(self, event_id: str) -> Programme | None:
+        query = select(Programme).where(events.c.id == event_id).options(lazyload("*"))
+        return self.session.scalars(query).first()
+
+    def _with(self, programme: Programme, **children: list) -> Programme:
+        for name in ("visits", "hosts", "blocks", "registrations"):
+            set_committed_value(programme, name, children.get(name, []))
+        return programme
+
+    def participant(self, token: str) -> Programme | None:
+        """The programme with the token's registration and the visits it booked."""
+        if not plausible_key(token):
+            return None
+        query = select(Registration).where(registrations.c.feed_token == token)
+        registration = self.session.scalars(query).first()
+        if registration is None or (programme := self._header(registration.event_id)) is None:
+            return None
+        mine = Visit.bookings.and_(  # type: ignore[attr-defined]  # mapped by the ORM
+            bookings.c.registration_id == registration.id
+        )
+        booked = (
+            select(Visit)
+            .join(bookings, bookings.c.visit_id == visits.c.id)
+            .where(bookings.c.registration_id == registration.id)
+            .where(visits.c.event_id == programme.id)
+            .options(selectinload(mine))
+            .order_by(visits.c.start)
+        )
+        chosen = list(self.session.scalars(booked))
+        return self._with(programme, visits=chosen, registrations=[registration])
+
+    def host(self, token: str) -> Programme | None:
+        """The programme with the token's host and the visits it receives."""
+        if not plausible_key(token):
+            return None
+        host = self.session.scalars(select(Host).where(hosts.c.feed_token == token)).first()
+        if host is None or (programme := self._header(host.event_id)) is None:
+            return None
+        received = select(Visit).where(visits.c.host_id == host.id).order_by(visits.c.start)
+        return self._with(programme, visits=list(self.session.scalars(received)), hosts=[host])

@@ -9,6 +9,8 @@ from services.scheduling.domain.commands import HostDetails, Location, ScheduleV
 from services.scheduling.entrypoints import schemas as s
 from services.scheduling.entrypoints.auth import ORGANISER, PARTICIPANT_OR_ORGANISER, acting_for
 from services.scheduling.service_layer import handlers, views
+from shared.conditional import conditional
+from shared.paged_api import PageQuerySchema, envelope, page_request, page_schema
 from shared.web import current_organiser, organiser_required
 
 visits_blp = Blueprint("visits", __name__, url_prefix="/api/v1", description="Study visits")
@@ -36,11 +38,14 @@ def _values(data: dict) -> dict:
 
 
 @visits_blp.get("/events/<event_id>/visits")
-@visits_blp.response(200, s.VisitOutSchema(many=True))
-def list_visits(event_id):
-    """The event's visits, cancelled ones included (organisers also see who is booked)."""
+@visits_blp.arguments(PageQuerySchema, location="query")
+@visits_blp.response(200, page_schema(s.VisitOutSchema))
+def list_visits(query, event_id):
+    """The event's visits in start order, cancelled ones included, a page at a time
+    (organisers also see who is booked)."""
     app = _app()
-    return views.visits(app.uow(), event_id, app.feeds, current_organiser() is not None)
+    organiser = current_organiser() is not None
+    return envelope(views.visits(app.uow(), event_id, app.feeds, organiser, page_request(query)))
 
 
 @visits_blp.post("/events/<event_id>/visits")
@@ -60,6 +65,7 @@ def schedule_visit(data, event_id):
 
 
 @visits_blp.get("/visits/<visit_id>")
+@conditional
 @visits_blp.response(200, s.VisitOutSchema)
 def get_visit(visit_id):
     """One visit (organisers also see the host contact, host feed and who is booked)."""
@@ -101,11 +107,12 @@ def event_feed(event_id):
 @visits_blp.get("/events/<event_id>/hosts")
 @visits_blp.doc(security=ORGANISER)
 @organiser_required
-@visits_blp.response(200, s.HostOutSchema(many=True))
-def list_hosts(event_id):
-    """The event's hosts with their contacts and private feed links."""
+@visits_blp.arguments(PageQuerySchema, location="query")
+@visits_blp.response(200, page_schema(s.HostOutSchema))
+def list_hosts(query, event_id):
+    """The event's hosts with their contacts and private feed links, a page at a time."""
     app = _app()
-    return views.hosts(app.uow(), event_id, app.feeds)
+    return envelope(views.hosts(app.uow(), event_id, app.feeds, page_request(query)))
 
 
 @participants_blp.post("/visits/<visit_id>/participants")

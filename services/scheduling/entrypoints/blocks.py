@@ -8,6 +8,7 @@ from flask_smorest import Blueprint
 from services.scheduling.entrypoints import schemas as s
 from services.scheduling.entrypoints.auth import ORGANISER, PARTICIPANT_OR_ORGANISER, acting_for
 from services.scheduling.service_layer import handlers, views
+from shared.paged_api import PageQuerySchema, envelope, page_request, page_schema
 from shared.web import current_organiser, organiser_required
 
 blocks_blp = Blueprint(
@@ -20,11 +21,13 @@ def _app():
 
 
 @blocks_blp.get("/events/<event_id>/blocks")
-@blocks_blp.response(200, s.BlockOutSchema(many=True))
-def list_blocks(event_id):
-    """The event's time blocks and the visits to rank in each."""
+@blocks_blp.arguments(PageQuerySchema, location="query")
+@blocks_blp.response(200, page_schema(s.BlockOutSchema))
+def list_blocks(query, event_id):
+    """The event's time blocks and the visits to rank in each, a page at a time."""
     app = _app()
-    return views.blocks(app.uow(), event_id, current_organiser() is not None)
+    organiser = current_organiser() is not None
+    return envelope(views.blocks(app.uow(), event_id, organiser, page_request(query)))
 
 
 @blocks_blp.post("/events/<event_id>/blocks")

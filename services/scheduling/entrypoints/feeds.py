@@ -81,7 +81,9 @@ def _current(cache: FeedCache, kind: str, key: str) -> CachedFeed | None:
     app = current_app.extensions["container"]
     source = exchange_feeds if kind in exchange_feeds.KINDS else feeds
     confirmed = partial(cache.confirm, (kind, key))
-    outcome = calendars.current(app.uow(), source, kind, key, app.feeds, app.clock(), confirmed)
+    outcome = calendars.current(
+        app.uow(), source, kind, key, app.feeds, app.clock(), confirmed, app.renders
+    )
     if outcome is None:
         cache.drop((kind, key))
         return None

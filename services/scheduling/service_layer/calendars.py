@@ -9,7 +9,8 @@ from typing import Protocol, TypeVar
 
 from sqlalchemy.orm import Session
 
-from services.scheduling.adapters.ical import render_feed
+from services.scheduling.adapters.ical import RenderedEvent, render_event, render_feed
+from services.scheduling.domain.feed_items import FeedItem
 from services.scheduling.service_layer.feeds import Feed, FeedSettings, FeedVersion
 from services.scheduling.service_layer.unit_of_work import SchedulingUnitOfWork
 
@@ -44,8 +45,10 @@ def current(
     settings: FeedSettings,
     now: datetime,
     cached: Callable[[str], Cached | None],
+    render: Callable[[FeedItem], RenderedEvent] = render_event,
 ) -> Cached | Rendered | None:
-    """The copy ``cached`` still holds for the feed's version, else the feed rendered again.
+    """The copy ``cached`` still holds for the feed's version, else the feed rendered again
+    (``render`` may hand back VEVENTs kept from earlier renders).
 
     None when the link is unknown or was revoked.
     """
@@ -59,4 +62,4 @@ def current(
         feed = source.load_feed(uow.session, kind, key, settings, now)
     if feed is None:
         return None
-    return Rendered(version, render_feed(feed.meta, feed.items))
+    return Rendered(version, render_feed(feed.meta, feed.items, render))

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from services.scheduling.adapters.orm import events, hosts, registrations, visits
-from services.scheduling.adapters.repository import ProgrammeRepository, plausible_key
+from services.scheduling.adapters.repository import FeedReader, ProgrammeRepository, plausible_key
+from services.scheduling.domain.commands import Location
 from services.scheduling.domain.feed_items import FeedItem, FeedMeta
 from services.scheduling.domain.model import CANCELLED, Programme
 from services.scheduling.domain.visits import Visit
@@ -97,16 +100,18 @@ def _event_of(kind: str, key: str):
 def load_feed(
     session: Session, kind: str, key: str, settings: FeedSettings, now: datetime
 ) -> Feed | None:
-    """The feed's calendar and items, or None for an unknown event or token."""
-    event_id = session.scalar(select(events.c.id).where(events.c.id == _event_of(kind, key)))
-    programme = ProgrammeRepository(session).find(event_id or "", lock=False)
-    if programme is None:
-        return None
+    """The feed's calendar and items, or None for an unknown event or token.
+
+    A participant's or host's feed loads only its owner and their visits, not the programme.
+    """
     if kind == PARTICIPANT:
-        return participant_feed(programme, key, settings, now)
+        mine = FeedReader(session).participant(key)
+        return None if mine is None else participant_feed(mine, key, settings, now)
     if kind == HOST:
-        return host_feed(programme, key, settings, now)
-    return event_feed(programme, settings, now)
+        theirs = FeedReader(session).host(key)
+        return None if theirs is None else host_feed(theirs, key, settings, now)
+    programme = ProgrammeRepository(session).find(key, lock=False)
+    return None if programme is None else event_feed(programme, settings, now)
 
 
 def event_feed(programme: Programme, settings: FeedSettings, now: datetime) -> Feed:
@@ -148,28 +153,77 @@ def host_feed(programme: Programme, token: str, settings: FeedSettings, now: dat
     return Feed(meta, items)
 
 
+class _VisitFacts(NamedTuple):
+    """Everything a visit's calendar entry is made of: equal facts give an equal entry."""
+
+    visit_id: str
+    title: str
+    description: str
+    host: str
+    meeting_point: str | None
+    requirements: tuple[str, ...]
+    cancel_reason: str | None
+    start: datetime
+    end: datetime
+    scheduled: bool
+    sequence: int
+    changed: datetime
+    created: datetime
+    location: Location
+    timezone: str
+    group: tuple[int, int] | None  # (booked, capacity) in the host's copy
+
+
 def visit_item(programme: Programme, visit: Visit, group_size: bool = False) -> FeedItem:
-    """A visit as a calendar entry; the host's copy also tells how many people come."""
-    zone = ZoneInfo(programme.timezone)
-    notes = [
-        f"Group size: {len(visit.bookings)} of {visit.capacity} seats" if group_size else "",
-        visit.description,
-        f"Host: {visit.host.organisation}",
-        f"Meeting point: {visit.meeting_point}" if visit.meeting_point else "",
-        f"Requirements: {'; '.join(visit.requirements)}" if visit.requirements else "",
-        f"Cancelled: {visit.cancel_reason}" if visit.cancel_reason else "",
-    ]
+    """A visit as a calendar entry; the host's copy also tells how many people come.
+
+    Entries are built once per distinct set of facts and then reused, so a feed of an
+    unchanged programme costs a lookup per visit rather than a rebuild.
+    """
     changed = max(visit.updated_at, visit.roster_changed_at) if group_size else visit.updated_at
-    location = visit.location
+    facts = _VisitFacts(
+        visit.id,
+        visit.title,
+        visit.description,
+        visit.host.organisation,
+        visit.meeting_point,
+        tuple(visit.requirements),
+        visit.cancel_reason,
+        visit.start,
+        visit.end,
+        visit.scheduled,
+        visit.sequence,
+        changed,
+        visit.created_at,
+        visit.location,
+        programme.timezone,
+        (len(visit.bookings), visit.capacity) if group_size else None,
+    )
+    return _visit_entry(facts)
+
+
+@lru_cache(maxsize=100_000)
+def _visit_entry(facts: _VisitFacts) -> FeedItem:
+    zone = ZoneInfo(facts.timezone)
+    group = facts.group
+    notes = [
+        f"Group size: {group[0]} of {group[1]} seats" if group else "",
+        facts.description,
+        f"Host: {facts.host}",
+        f"Meeting point: {facts.meeting_point}" if facts.meeting_point else "",
+        f"Requirements: {'; '.join(facts.requirements)}" if facts.requirements else "",
+        f"Cancelled: {facts.cancel_reason}" if facts.cancel_reason else "",
+    ]
+    location = facts.location
     return FeedItem(
-        uid=f"visit-{visit.id}",
-        summary=f"Study visit: {visit.title}",
-        start=visit.start.astimezone(zone),
-        end=visit.end.astimezone(zone),
-        status="CONFIRMED" if visit.scheduled else "CANCELLED",
-        sequence=visit.sequence,
-        last_modified=changed,
-        created=visit.created_at,
+        uid=f"visit-{facts.visit_id}",
+        summary=f"Study visit: {facts.title}",
+        start=facts.start.astimezone(zone),
+        end=facts.end.astimezone(zone),
+        status="CONFIRMED" if facts.scheduled else "CANCELLED",
+        sequence=facts.sequence,
+        last_modified=facts.changed,
+        created=facts.created,
         description="\n".join(note for note in notes if note),
         location=str(location),
         geo=_geo(location.lat, location.lon),

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import partial
+from operator import attrgetter
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,6 +19,7 @@ from services.scheduling.domain.visits import Host, Visit
 from services.scheduling.service_layer.feeds import EVENT, HOST, PARTICIPANT, FeedSettings
 from services.scheduling.service_layer.unit_of_work import SchedulingUnitOfWork
 from shared.calendar_links import subscription_links
+from shared.pagination import Page, PageRequest, page_in_memory
 
 
 @dataclass(frozen=True)
@@ -54,10 +57,14 @@ VISIT_FIELDS = (
 UOW = SchedulingUnitOfWork
 
 
-def visits(uow: UOW, event_id: str, feeds: FeedSettings, organiser: bool) -> list[dict[str, Any]]:
+def visits(
+    uow: UOW, event_id: str, feeds: FeedSettings, organiser: bool, page: PageRequest
+) -> Page[dict[str, Any]]:
+    """A page of the event's visits in start order."""
     with uow:
         programme = uow.programmes.get(event_id, lock=False)
-        return [visit_view(programme, visit, feeds, organiser) for visit in programme.visits]
+        shape = partial(visit_view, programme, feeds=feeds, organiser=organiser)
+        return page_in_memory(programme.visits, attrgetter("start", "id"), page, shape)
 
 
 def visit(uow: UOW, visit_id: str, feeds: FeedSettings, organiser: bool) -> dict[str, Any]:
@@ -110,10 +117,12 @@ def event_feed_links(uow: UOW, event_id: str, feeds: FeedSettings) -> dict[str, 
         return subscription_links(feeds.url(EVENT, programme.id))
 
 
-def hosts(uow: UOW, event_id: str, feeds: FeedSettings) -> list[dict[str, Any]]:
+def hosts(uow: UOW, event_id: str, feeds: FeedSettings, page: PageRequest) -> Page[dict[str, Any]]:
+    """A page of the event's hosts, oldest first."""
     with uow:
         programme = uow.programmes.get(event_id, lock=False)
-        return [host_view(host, feeds) for host in programme.hosts]
+        shape = partial(host_view, feeds=feeds)
+        return page_in_memory(programme.hosts, attrgetter("created_at", "id"), page, shape)
 
 
 def host_view(host: Host, feeds: FeedSettings) -> dict[str, Any]:
@@ -136,10 +145,12 @@ def registration_feed(registration: Registration, feeds: FeedSettings) -> dict[s
     }
 
 
-def blocks(uow: UOW, event_id: str, organiser: bool) -> list[dict[str, Any]]:
+def blocks(uow: UOW, event_id: str, organiser: bool, page: PageRequest) -> Page[dict[str, Any]]:
+    """A page of the event's time blocks, oldest first."""
     with uow:
         programme = uow.programmes.get(event_id, lock=False)
-        return [block_view(programme, block, organiser) for block in programme.blocks]
+        shape = partial(block_view, programme, organiser=organiser)
+        return page_in_memory(programme.blocks, attrgetter("created_at", "id"), page, shape)
 
 
 def block(uow: UOW, block_id: str, organiser: bool) -> dict[str, Any]:

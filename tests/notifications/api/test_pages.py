@@ -32,7 +32,7 @@ def test_the_log_shows_deliveries_and_a_resend_queues_a_copy(client, auth, logge
     assert "anna1@example.eu" in page and "REQUEST #0" in page
     (resend,) = re.findall(r'action="(/organiser/notifications/[^"]+/resend)"', page)
     assert client.post(resend, data={"csrf_token": logged_in}).status_code == 303
-    log = client.get("/api/v1/notifications", headers=auth).get_json()
+    log = client.get("/api/v1/notifications", headers=auth).get_json()["items"]
     assert sorted(entry["status"] for entry in log) == ["queued", "sent"]
 
 

@@ -39,7 +39,7 @@ def test_an_organiser_creates_a_draft_that_the_public_cannot_see(client, organis
     }
     assert event["feed"]["webcal"].startswith("webcal://sched.example.test/feeds/events/")
     assert client.get(f"/api/v1/events/{event['id']}").status_code == 404
-    assert client.get("/api/v1/events").json == []
+    assert client.get("/api/v1/events").json == {"items": [], "next": None, "count": 0}
     assert client.get(f"/api/v1/events/{event['id']}", headers=organiser).status_code == 200
 
 
@@ -72,7 +72,7 @@ def test_contradictory_fields_are_explained(client, organiser):
 def test_publishing_emits_event_published_and_lists_the_event(client, app, published_event):
     event = published_event()
     assert event["status"] == "published"
-    assert [e["id"] for e in client.get("/api/v1/events").json] == [event["id"]]
+    assert [e["id"] for e in client.get("/api/v1/events").json["items"]] == [event["id"]]
     assert _outbox_types(app) == ["event.published"]
 
 

@@ -85,7 +85,7 @@ def test_a_form_without_its_csrf_token_is_refused_as_a_page(client, published_ev
     response = client.post(f"/events/{event['id']}/register", data=data)
     assert response.status_code == 400
     assert response.mimetype == "text/html"
-    assert client.get("/api/v1/events").get_json()[0]["seats"]["confirmed"] == 0
+    assert client.get("/api/v1/events").get_json()["items"][0]["seats"]["confirmed"] == 0
 
 
 def test_the_json_api_needs_no_csrf_token(client, published_event):

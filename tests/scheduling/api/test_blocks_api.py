@@ -59,7 +59,7 @@ def test_participants_rank_and_closing_the_block_allocates_seats_fairly(
 def test_the_public_sees_blocks_without_rankings_or_seeds(client, organiser, published_event):
     block_id = open_block(client, organiser, parallel_visits(client, organiser, "Lab", "Port"))
 
-    (listed,) = client.get(f"/api/v1/events/{EVENT_ID}/blocks").json
+    (listed,) = client.get(f"/api/v1/events/{EVENT_ID}/blocks").json["items"]
 
     assert listed["id"] == block_id and len(listed["visit_ids"]) == 2
     assert "seed" not in listed and "allocation" not in listed

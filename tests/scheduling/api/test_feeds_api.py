@@ -32,7 +32,7 @@ def vevents(body: bytes) -> dict[str, dict[str, str]]:
 
 
 def host_feed_url(client, organiser) -> str:
-    (host,) = client.get(f"/api/v1/events/{EVENT_ID}/hosts", headers=organiser).json
+    (host,) = client.get(f"/api/v1/events/{EVENT_ID}/hosts", headers=organiser).json["items"]
     return host["feed"]["https"].removeprefix("https://calendar.example.eu/scheduling")
 
 

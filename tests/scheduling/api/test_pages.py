@@ -67,7 +67,7 @@ def test_the_planner_needs_a_login(client, published_event):
 def test_an_organiser_schedules_a_visit_from_the_planner(client, logged_in, published_event):
     response = client.post(f"/organiser/events/{EVENT_ID}/visits", data=visit_form(logged_in))
     assert response.status_code == 303
-    (visit,) = client.get(f"/api/v1/events/{EVENT_ID}/visits").get_json()
+    (visit,) = client.get(f"/api/v1/events/{EVENT_ID}/visits").get_json()["items"]
     assert visit["start"] == "2026-05-12T14:00:00+02:00" and visit["capacity"] == 12
     assert "0 / 12 booked" in client.get(f"/organiser/events/{EVENT_ID}/visits").get_data(
         as_text=True
@@ -109,7 +109,9 @@ def test_a_block_is_opened_ranked_on_my_visits_and_allocated(
         ids.append(response.get_json()["id"])
     data = {"csrf_token": logged_in, "visit_ids": ids, "block_title": "Afternoon"}
     client.post(f"/organiser/events/{EVENT_ID}/blocks", data=data)
-    (block,) = client.get(f"/api/v1/events/{EVENT_ID}/blocks", headers=organiser).get_json()
+    (block,) = client.get(f"/api/v1/events/{EVENT_ID}/blocks", headers=organiser).get_json()[
+        "items"
+    ]
     ranking = {"csrf_token": logged_in, f"rank-{ids[1]}": "1", f"rank-{ids[0]}": "2"}
     client.post(f"/my/{TOKEN}/blocks/{block['id']}/rank", data=ranking)
     client.post(f"/organiser/blocks/{block['id']}/close", data={"csrf_token": logged_in})

@@ -48,7 +48,7 @@ def test_a_new_token_is_long_random_and_different_each_time(client, organiser, p
 
 
 def test_rotating_a_hosts_token_kills_the_old_host_feed(client, organiser, visit_id):
-    (host,) = client.get(f"/api/v1/events/{EVENT_ID}/hosts", headers=organiser).json
+    (host,) = client.get(f"/api/v1/events/{EVENT_ID}/hosts", headers=organiser).json["items"]
     old = path(host["feed"]["https"])
 
     rotated = client.post(f"/api/v1/hosts/{host['id']}/feed-token/rotate", headers=organiser)

@@ -176,7 +176,7 @@ def test_cancelling_a_visit_announces_it_and_a_second_cancel_is_a_409(
 def test_organisers_list_the_events_hosts_with_contacts_and_feed_links(client, organiser, visit_id):
     response = client.get(f"/api/v1/events/{EVENT_ID}/hosts", headers=organiser)
 
-    ((host,),) = [response.json]
+    (host,) = response.json["items"]
     assert (host["organisation"], host["contact_name"]) == ("ReTex Lab", "Bo Peeters")
     assert host["feed"]["webcal"].startswith("webcal://")
     assert client.get(f"/api/v1/events/{EVENT_ID}/hosts").status_code == 401

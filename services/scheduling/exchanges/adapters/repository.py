@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from collections.abc import Iterator
+
+from sqlalchemy import Row, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -10,6 +12,7 @@ from services.scheduling.adapters.orm import exchanges
 from services.scheduling.adapters.repository import plausible_key
 from services.scheduling.domain.errors import ActiveExchangeExists, NotFound
 from services.scheduling.exchanges.domain.model import Exchange
+from shared.pagination import PageRequest, keyset
 
 TOKEN_COLUMNS = {"visitor": exchanges.c.visitor_token, "host": exchanges.c.host_token}
 
@@ -47,6 +50,21 @@ class ExchangeRepository:
         """How many active exchanges the visitor (by key) has."""
         query = select(func.count()).where(exchanges.c.active_visitor == visitor)
         return self.session.scalar(query) or 0
+
+    def page(self, request: PageRequest) -> list[Exchange]:
+        """Exchanges oldest first from the cursor on, with one extra row (see ``keyset``)."""
+        columns = [exchanges.c.created_at, exchanges.c.id]
+        return list(self.session.scalars(keyset(select(Exchange), columns, request)))
+
+    def count(self) -> int:
+        return self.session.scalar(select(func.count()).select_from(exchanges)) or 0
+
+    def figures(self) -> Iterator[Row]:
+        """The columns the KPIs count, streamed in batches (no exchange is loaded whole)."""
+        names = ["status", "working_days", "attended_days"]
+        names += [f"{side}_{key}" for side in ("visitor", "host") for key in ("country", "sme")]
+        query = select(*(exchanges.c[name] for name in [*names, "visitor_sector"]))
+        return iter(self.session.execute(query, execution_options={"yield_per": 1000}))
 
     def all(self) -> list[Exchange]:
         return list(self.session.scalars(select(Exchange).order_by(exchanges.c.created_at)))

@@ -16,6 +16,8 @@ from services.scheduling.exchanges.domain.commands import Party, RequestExchange
 from services.scheduling.exchanges.domain.model import ORGANISER, Credential
 from services.scheduling.exchanges.entrypoints import schemas as s
 from services.scheduling.exchanges.service_layer import handlers, views
+from shared.conditional import conditional
+from shared.paged_api import PageQuerySchema, envelope, page_request, page_schema
 from shared.web import current_organiser, organiser_required
 
 TOKEN_HEADER = "X-Exchange-Token"
@@ -81,11 +83,12 @@ def request_exchange(data):
 @exchanges_blp.get("")
 @exchanges_blp.doc(security=ORGANISER_SECURITY)
 @organiser_required
-@exchanges_blp.response(200, s.ExchangeOutSchema(many=True))
-def list_exchanges():
-    """Every exchange, oldest first."""
+@exchanges_blp.arguments(PageQuerySchema, location="query")
+@exchanges_blp.response(200, page_schema(s.ExchangeOutSchema))
+def list_exchanges(query):
+    """Every exchange, oldest first, a page at a time."""
     app = _app()
-    return views.exchanges(app.uow(), app.feeds)
+    return envelope(views.exchanges(app.uow(), app.feeds, page_request(query)))
 
 
 @exchanges_blp.get("/kpis")
@@ -103,6 +106,7 @@ def kpis(query):
 
 
 @exchanges_blp.get("/<exchange_id>")
+@conditional
 @exchanges_blp.doc(**PARTY)
 @exchanges_blp.response(200, s.ExchangeOutSchema)
 def get_exchange(exchange_id):

@@ -5,6 +5,9 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
+from collections.abc import Iterable
+from functools import partial
+from operator import attrgetter
 from typing import Any
 
 from services.scheduling.exchanges.domain.model import (
@@ -20,6 +23,7 @@ from services.scheduling.exchanges.service_layer.messages import exchange_snapsh
 from services.scheduling.exchanges.service_layer.unit_of_work import ExchangeUnitOfWork
 from services.scheduling.service_layer.feeds import FeedSettings
 from shared.calendar_links import subscription_links
+from shared.pagination import Page, PageRequest, page_of
 
 VISITOR_FEED, HOST_FEED = "exchanges/visitor", "exchanges/host"
 
@@ -33,10 +37,14 @@ def exchange(
         return exchange_view(found, feeds, found.party(caller))
 
 
-def exchanges(uow: ExchangeUnitOfWork, feeds: FeedSettings) -> list[dict[str, Any]]:
-    """Every exchange, oldest first, as organisers see it."""
+def exchanges(
+    uow: ExchangeUnitOfWork, feeds: FeedSettings, page: PageRequest
+) -> Page[dict[str, Any]]:
+    """A page of exchanges, oldest first, as organisers see them."""
     with uow:
-        return [exchange_view(e, feeds, ORGANISER) for e in uow.exchanges.all()]
+        found = uow.exchanges.page(page)
+        shape = partial(exchange_view, feeds=feeds, actor=ORGANISER)
+        return page_of(found, attrgetter("created_at", "id"), page, shape, uow.exchanges.count())
 
 
 def exchange_view(
@@ -71,22 +79,38 @@ def kpis(uow: ExchangeUnitOfWork) -> dict[str, Any]:
     """Figures for the programme's reporting; countries, sectors and SMEs count every exchange
     that was not rejected or cancelled; days abroad are working days."""
     with uow:
-        return _figures(uow.exchanges.all())
+        return _figures(uow.exchanges.figures())
 
 
-def _figures(everything: list[Exchange]) -> dict[str, Any]:
-    going = [e for e in everything if e.status not in (CANCELLED, REJECTED)]
+def _figures(rows: Iterable[Any]) -> dict[str, Any]:
+    """One pass over the exchanges' reported columns, so memory does not grow with them."""
+    total, by_status = 0, Counter[str]()
+    visitors, hosts, pairs, sectors = Counter[str](), Counter[str](), Counter[str](), Counter[str]()
+    sme_visitors = sme_hosts = planned = completed = 0
+    for row in rows:
+        total += 1
+        by_status[row.status] += 1
+        if row.status in (CANCELLED, REJECTED):
+            continue
+        visitors[row.visitor_country] += 1
+        hosts[row.host_country] += 1
+        pairs[f"{row.visitor_country}->{row.host_country}"] += 1
+        sectors[row.visitor_sector] += 1
+        sme_visitors += row.visitor_sme
+        sme_hosts += row.host_sme
+        planned += row.working_days if row.status in ACTIVE else 0
+        completed += row.attended_days or 0
     return {
-        "exchanges": len(everything),
-        "by_status": {status: sum(e.status == status for e in everything) for status in STATUSES},
-        "visitor_countries": _count(e.visitor.country for e in going),
-        "host_countries": _count(e.host.country for e in going),
-        "country_pairs": _count(f"{e.visitor.country}->{e.host.country}" for e in going),
-        "sectors": _count(e.visitor.sector for e in going),
-        "sme_visitors": sum(e.visitor.sme for e in going),
-        "sme_hosts": sum(e.host.sme for e in going),
-        "days_abroad_planned": sum(e.working_days for e in going if e.status in ACTIVE),
-        "days_abroad_completed": sum(e.attended_days or 0 for e in going),
+        "exchanges": total,
+        "by_status": {status: by_status[status] for status in STATUSES},
+        "visitor_countries": _count(visitors),
+        "host_countries": _count(hosts),
+        "country_pairs": _count(pairs),
+        "sectors": _count(sectors),
+        "sme_visitors": sme_visitors,
+        "sme_hosts": sme_hosts,
+        "days_abroad_planned": planned,
+        "days_abroad_completed": completed,
     }
 
 
@@ -103,5 +127,5 @@ def kpi_csv(figures: dict[str, Any]) -> str:
     return out.getvalue()
 
 
-def _count(values) -> dict[str, int]:
-    return dict(sorted(Counter(values).items()))
+def _count(counts: Counter[str]) -> dict[str, int]:
+    return dict(sorted(counts.items()))
