@@ -77,6 +77,7 @@ class Notifications:
         """The delivery log's email counts for /metrics."""
         return EmailCollector(self.infrastructure.engine)
 
+    @property
     def postman(self) -> Postman:
         """The first sender's postman (one-off deliveries and tests)."""
         return self.postmen[0]
