@@ -12,6 +12,7 @@ from marshmallow import Schema, ValidationError
 
 from shared.config import ServiceSettings
 from shared.pages.csrf import check_csrf, csrf_token
+from shared.pages.languages import init_languages
 from shared.pages.login import page_organiser, shared_pages
 from shared.pages.sessions import SessionStore
 
@@ -34,6 +35,7 @@ def init_pages(
     app.extensions["page_links"] = dict(links)
     app.extensions["page_problem"] = page_problem
     app.register_blueprint(shared_pages)
+    init_languages(app)
     app.jinja_env.globals.update(csrf_token=csrf_token, page_links=lambda: links)
     app.jinja_env.filters["local"] = local_time
     app.context_processor(lambda: {"organiser": page_organiser()})
