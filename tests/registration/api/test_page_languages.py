@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+
+from shared.i18n import format_when
 
 from tests.registration.api.test_pages import csrf, form
 from tests.registration.conftest import person
@@ -22,8 +26,9 @@ def switch(client, language: str, next_path: str = "/"):
     return client.post("/language", data=data)
 
 
-def test_a_page_asked_for_in_polish_is_in_polish(client, published_event):
-    published_event(capacity=3)
+def test_a_page_asked_for_in_polish_is_in_polish_with_polish_dates(client, published_event):
+    event = published_event(capacity=3)
+    start = datetime.fromisoformat(event["start"]).astimezone(ZoneInfo(event["timezone"]))
 
     page = client.get("/", headers={"Accept-Language": "pl-PL,pl;q=0.9,en;q=0.5"})
 
@@ -31,6 +36,7 @@ def test_a_page_asked_for_in_polish_is_in_polish(client, published_event):
     assert language_of(text) == "pl"
     assert "Otwarte warsztaty" in text and "Wolne miejsca: 3 z 3" in text
     assert "Open workshops" not in text
+    assert format_when(start, "pl") in text and format_when(start, "pl") != format_when(start, "en")
 
 
 def test_without_a_choice_or_a_known_accept_language_pages_are_in_english(client):
