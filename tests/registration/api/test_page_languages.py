@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from shared.i18n import format_when
-
 from tests.registration.api.test_pages import csrf, form
 from tests.registration.conftest import person
 
