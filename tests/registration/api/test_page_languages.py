@@ -112,3 +112,16 @@ def test_the_api_refuses_a_malformed_language_tag(client, published_event, langu
 
     assert response.status_code == 422
     assert response.headers["Content-Type"].startswith("application/problem+json")
+
+
+def test_a_hostile_name_in_a_translated_sentence_stays_escaped(client, published_event):
+    event = published_event()
+    switch(client, "de")
+    hostile = '<script>alert("x")</script> & Co'
+    data = {**form(1, csrf(client, "/")), "name": hostile}
+
+    response = client.post(f"/events/{event['id']}/register", data=data)
+
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Vielen Dank, &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; Co" in page
+    assert "<script>alert" not in page
