@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install constraints translations run demo test lint bench fuzz chaos chaos-cluster clean
+.PHONY: install constraints translations run demo test lint bench fuzz chaos chaos-cluster asyncapi clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,9 @@ chaos-cluster: install  ## the same on a private 3-node RabbitMQ cluster with qu
 
 bench: install  ## benchmarks; figures go to docs/performance.md
 	$(PY) bench/run_all.py
+
+asyncapi: install  ## regenerate docs/asyncapi.yaml (the message catalogue) from shared/contracts
+	$(PY) -m shared.contracts.asyncapi > docs/asyncapi.yaml
 
 clean:
 	rm -rf $(VENV) $(CONSTRAINTS_VENV) var .pytest_cache

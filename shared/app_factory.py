@@ -11,6 +11,7 @@ from flask_smorest import Api, Blueprint
 
 from shared.api_docs.swagger_ui import init_api_docs
 from shared.hardening import init_hardening
+from shared.idempotency import IdempotencyDocs, init_idempotency
 from shared.infrastructure import Infrastructure
 from shared.logging_setup import configure_logging
 from shared.metrics import init_metrics
@@ -52,7 +53,7 @@ def create_service_app(
         OPENAPI_JSON_PATH="openapi.json",
         JSON_SORT_KEYS=False,
     )
-    api = Api(app)
+    api = Api(app, spec_kwargs={"extra_plugins": [IdempotencyDocs()]})
     api.spec.components.security_scheme(
         "organiser", {"type": "http", "scheme": "bearer", "description": "Organiser credential"}
     )
@@ -63,6 +64,7 @@ def create_service_app(
     init_hardening(app)
     init_web(app, infrastructure.credentials, infrastructure.engine, infrastructure.settings.broker)
     init_rate_limit(app, infrastructure.settings.public_write_rate_limit)
+    init_idempotency(app, infrastructure.engine, infrastructure.clock)  # after the rate limit
     app.extensions["container"] = container
     pages = list(pages)
     if pages:

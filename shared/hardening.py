@@ -1,8 +1,10 @@
 """Security headers on every response, and care for URLs that carry a private token.
 
 Manage links, "my visits" pages and private feeds are capability URLs: whoever holds the URL
-holds the token. Their responses are never stored by any cache, and error bodies never echo
-their path. Which URLs these are is read from the app's own routes (a ``<token>`` argument).
+holds the token. Their pages and JSON are never stored by any cache, and error bodies never
+echo their path. A private calendar feed keeps its own ``private`` caching: calendar apps poll
+it and revalidate with its ETag, and ``private`` already keeps it out of shared caches.
+Which URLs these are is read from the app's own routes (a ``<token>`` argument).
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ def init_hardening(app: Flask) -> None:
     @app.after_request
     def _harden(response: Response) -> Response:
         response.headers.update(HEADERS)
-        if carries_token():
+        if carries_token() and not _private_feed(response):
             response.headers["Cache-Control"] = "no-store"
         return response
 
@@ -48,6 +50,12 @@ def carries_token() -> bool:
     if rule is not None:
         return _has_token(rule.arguments)
     return request.path.startswith(_token_prefixes(current_app))
+
+
+def _private_feed(response: Response) -> bool:
+    """A calendar feed that set its own ``private`` caching (a 200 or a 304)."""
+    own = response.headers.get("Cache-Control", "")
+    return "private" in own and response.status_code in (200, 304)
 
 
 def _has_token(arguments: set[str]) -> bool:

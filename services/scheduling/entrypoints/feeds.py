@@ -16,8 +16,7 @@ feeds_blp = Blueprint(
     "feeds", __name__, url_prefix="/feeds", description="iCalendar subscription feeds"
 )
 PUBLIC = {"Cache-Control": "max-age=300, public"}
-# private feeds: shared.hardening adds "Cache-Control: no-store" to every URL with a token
-PRIVATE = {"X-Robots-Tag": "noindex"}
+PRIVATE = {"Cache-Control": "max-age=300, private", "X-Robots-Tag": "noindex"}
 CALENDAR = {200: {"description": "The calendar", "content": {"text/calendar": {}}}}
 
 

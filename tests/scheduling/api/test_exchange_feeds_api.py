@@ -91,7 +91,7 @@ def test_a_cancelled_exchange_shows_everything_cancelled_with_higher_sequences(
 
 def test_exchange_feeds_are_private_and_unknown_tokens_are_404(exchange_client, exchange):
     response = exchange_client.get(feed_path(exchange, "host"))
-    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Cache-Control"] == "max-age=300, private"
     assert response.headers["Last-Modified"]
     missing = exchange_client.get("/feeds/exchanges/host/not-a-token.ics")
     assert missing.status_code == 404
