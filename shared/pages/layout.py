@@ -7,11 +7,14 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
 from flask import Blueprint, Flask, Response, current_app, render_template, request
 from marshmallow import Schema, ValidationError
 
 from shared.config import ServiceSettings
+from shared.i18n import format_when
 from shared.pages.csrf import check_csrf, csrf_token
+from shared.pages.languages import init_languages, page_language
 from shared.pages.login import page_organiser, shared_pages
 from shared.pages.sessions import SessionStore
 
@@ -34,6 +37,7 @@ def init_pages(
     app.extensions["page_links"] = dict(links)
     app.extensions["page_problem"] = page_problem
     app.register_blueprint(shared_pages)
+    init_languages(app)
     app.jinja_env.globals.update(csrf_token=csrf_token, page_links=lambda: links)
     app.jinja_env.filters["local"] = local_time
     app.context_processor(lambda: {"organiser": page_organiser()})
@@ -48,9 +52,12 @@ def page_problem(status: int, detail: str) -> Response | None:
     return Response(html, status=status, mimetype="text/html")
 
 
-def local_time(value: datetime, timezone: str, fmt: str = "%a %d %b %Y, %H:%M") -> str:
-    """A time as people at the event read it: in the event's timezone."""
-    return value.astimezone(ZoneInfo(timezone)).strftime(fmt)
+def local_time(value: datetime, timezone: str, date_only: bool = False) -> str:
+    """A time as people at the event read it: in the event's timezone, in the page's language."""
+    moment = value.astimezone(ZoneInfo(timezone))
+    if date_only:
+        return format_date(moment, "medium", locale=page_language())
+    return format_when(moment, page_language())
 
 
 def page_blueprint(name: str, import_name: str) -> Blueprint:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, select_autoescape
+
+from shared.i18n import format_when, language_tag, supported_language, translations
 
 KINDS: frozenset[str] = frozenset(
     {
@@ -38,42 +39,33 @@ EXCHANGE_KINDS: frozenset[str] = frozenset(
         "exchange_item_cancelled",
     }
 )
-DEFAULT_LANGUAGE = "en"
-_DATE_FORMATS = {"en": "%A %d %B %Y, %H:%M %Z", "de": "%d.%m.%Y, %H:%M Uhr %Z"}
 
 
 def render_email(kind: str, language: str, context: Mapping[str, Any]) -> tuple[str, str, str]:
-    """Render (subject, text, html) for kind in language, or in English if it has no such set."""
+    """Render (subject, text, html) for kind in language, or in English if we lack the language.
+
+    The templates are written in English; the catalogues of ``shared.i18n`` translate them.
+    """
     if kind not in KINDS | EXCHANGE_KINDS:
         raise ValueError(f"unknown email kind {kind!r}")
-    chosen = _available_language(kind, language)
-    env = _environment()
-    text_template = env.get_template(f"{chosen}/{kind}.txt")
+    chosen = supported_language(language)
+    env = _environment(chosen)
+    text_template = env.get_template(f"en/{kind}.txt")
     subject = " ".join(_render_block(text_template, "subject", context).split())
     text = text_template.render(context)
-    html = env.get_template(f"{chosen}/{kind}.html").render(context, subject=subject)
+    html = env.get_template(f"en/{kind}.html").render(
+        context, subject=subject, html_lang=language_tag(chosen)
+    )
     return subject, text, html
-
-
-def _available_language(kind: str, language: str) -> str:
-    """The primary subtag of language ("de-AT" -> "de") if it has templates for kind."""
-    primary = language.replace("_", "-").split("-")[0].lower()
-    if f"{primary}/{kind}.txt" in _template_names():
-        return primary
-    return DEFAULT_LANGUAGE
 
 
 def _render_block(template: Template, block: str, context: Mapping[str, Any]) -> str:
     return "".join(template.blocks[block](template.new_context(dict(context))))
 
 
-def _when(moment: datetime, language: str = DEFAULT_LANGUAGE) -> str:
-    """Format a zoned datetime for readers of language, in the event's own time zone."""
-    return moment.strftime(_DATE_FORMATS[language])
-
-
 @cache
-def _environment() -> Environment:
+def _environment(language: str) -> Environment:
+    """One environment per language: its catalogue and its date format installed."""
     env = Environment(
         loader=FileSystemLoader(Path(__file__).parent / "templates"),
         autoescape=select_autoescape(["html"]),
@@ -81,11 +73,9 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
     )
-    env.filters["when"] = _when
+    env.policies["ext.i18n.trimmed"] = True
+    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    env.filters["when"] = partial(format_when, language=language)
     return env
-
-
-@cache
-def _template_names() -> frozenset[str]:
-    return frozenset(_environment().list_templates())

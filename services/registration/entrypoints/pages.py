@@ -8,6 +8,7 @@ from services.registration.domain import errors
 from services.registration.domain.commands import Participant, Register
 from services.registration.entrypoints import schemas as s
 from services.registration.service_layer import handlers, views
+from shared.pages.languages import page_language_tag
 from shared.pages.layout import form_errors, page_blueprint
 
 participant_pages = page_blueprint("participant_pages", __name__)
@@ -53,6 +54,7 @@ def registration_form() -> dict:
     if "country" in data:
         data["country"] = data["country"].upper()
     data["consent"] = request.form.get("consent") == "true"
+    data["language"] = page_language_tag()  # emails follow the language of the pages
     return data
 
 

@@ -121,7 +121,10 @@ class RegistrationInSchema(Schema):
     accessibility_needs = Text(
         load_default=None, allow_none=True, validate=validate.Length(max=1000)
     )
-    language = Text(load_default="en", validate=validate.Regexp(r"^[a-z]{2}(-[A-Z]{2})?$"))
+    # "de", "de-AT" or a script subtag: "sr-Latn"
+    language = Text(
+        load_default="en", validate=validate.Regexp(r"^[a-z]{2}(-([A-Z]{2}|[A-Z][a-z]{3}))?$")
+    )
     consent = fields.Boolean(required=True)
 
     @validates("consent")

@@ -54,7 +54,7 @@ def test_a_rescheduled_visit_arrives_as_a_request_with_a_higher_sequence(make_se
     assert f.invitation_facts(joined) == ("REQUEST", "visit-v-1", 0)
     assert f.invitation_facts(changed) == ("REQUEST", "visit-v-1", 1)
     assert f.calendar_of(changed).events[0].start == later
-    assert "When: Thursday 15 May 2025, 13:00 CEST → Thursday 15 May 2025, 15:00 CEST" in (
+    assert "When: Thursday, 15 May 2025, 13:00 CEST → Thursday, 15 May 2025, 15:00 CEST" in (
         changed.get_body(("plain",)).get_content()
     )
 

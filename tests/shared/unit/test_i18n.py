@@ -1,0 +1,105 @@
+"""The catalogues are complete and dates are written the way each locale writes them."""
+
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from babel.messages.mofile import read_mo
+from babel.messages.pofile import read_po
+
+from shared.i18n import (
+    LANGUAGES,
+    TRANSLATIONS_DIR,
+    format_when,
+    language_tag,
+    supported_language,
+)
+
+TRANSLATED = [language for language in LANGUAGES if language != "en"]
+PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+WARSAW = ZoneInfo("Europe/Warsaw")
+
+
+def catalogue(language: str, ext: str = "po"):
+    path = TRANSLATIONS_DIR / language / "LC_MESSAGES" / f"messages.{ext}"
+    with path.open("rb") as f:
+        return read_po(f) if ext == "po" else read_mo(f)
+
+
+def template_ids() -> set[str]:
+    with (TRANSLATIONS_DIR / "messages.pot").open("rb") as f:
+        return {message.id for message in read_po(f) if message.id}
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_every_message_id_has_a_translation_with_the_same_placeholders(language):
+    messages = {m.id: m for m in catalogue(language) if m.id}
+
+    assert set(messages) == template_ids()
+    for msgid, message in messages.items():
+        assert message.string.strip(), f"{language}: no translation for {msgid!r}"
+        assert not message.fuzzy, f"{language}: fuzzy translation for {msgid!r}"
+        assert sorted(PLACEHOLDER.findall(message.string)) == sorted(PLACEHOLDER.findall(msgid))
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_the_compiled_catalogue_matches_its_po_file(language):
+    po = {m.id: m.string for m in catalogue(language) if m.id}
+    mo = {m.id: m.string for m in catalogue(language, "mo") if m.id}
+
+    assert mo == po, "run `make translations` and commit the .mo files"
+
+
+def test_every_template_message_is_in_the_template_catalogue():
+    """A string wrapped in a template after the last `make translations` fails here."""
+    from babel.messages.extract import extract_from_dir
+
+    root = TRANSLATIONS_DIR.parent.parent
+    found = set()
+    for directory in ("services", "shared"):
+        for _, _, message, _, _ in extract_from_dir(
+            root / directory,
+            method_map=[("**/templates/**.html", "jinja2"), ("**/templates/**.txt", "jinja2")],
+            options_map={"**": {"trimmed": "true"}},
+        ):
+            found.add(message)
+    assert found == template_ids()
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "Tuesday, 1 December 2026, 18:05 CET"),
+        ("de", "Dienstag, 1. Dezember 2026, 18:05 MEZ"),
+        ("pl", "wtorek, 1 grudnia 2026, 18:05 CET"),
+        ("hu", "2026. december 1., kedd 18:05 CET"),
+        ("es", "martes, 1 de diciembre de 2026, 18:05 CET"),
+    ],
+)
+def test_dates_and_times_are_written_for_the_locale_in_the_events_time_zone(language, expected):
+    moment = datetime(2026, 12, 1, 18, 5, tzinfo=WARSAW)
+
+    assert format_when(moment, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("tag", "language"),
+    [
+        ("de-AT", "de"),
+        ("de_DE", "de"),
+        ("sr-Latn", "sr_Latn"),
+        ("sr", "sr_Latn"),
+        ("PT-br", "pt"),
+        ("zh-CN", "en"),
+        ("", "en"),
+        (None, "en"),
+    ],
+)
+def test_a_language_tag_picks_its_catalogue_or_english(tag, language):
+    assert supported_language(tag) == language
+
+
+def test_a_catalogue_is_named_by_its_bcp47_tag():
+    assert language_tag("sr_Latn") == "sr-Latn"
+    assert language_tag("pl") == "pl"
