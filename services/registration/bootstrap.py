@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import Table
@@ -26,10 +26,11 @@ class Registration:
 
     infrastructure: Infrastructure
     urls: PublicUrls
+    hold: timedelta = timedelta(minutes=30)
     desk: RegistrationDesk = field(init=False)
 
     def __post_init__(self) -> None:
-        self.desk = RegistrationDesk(self.uow, self.clock)
+        self.desk = RegistrationDesk(self.uow, self.clock, hold=self.hold)
 
     @property
     def outbox(self) -> Table:
@@ -64,4 +65,5 @@ def bootstrap(
         registration=infrastructure.settings.public_base_url,
         scheduling=public_url_for("scheduling", env),
     )
-    return Registration(infrastructure, urls)
+    hold = timedelta(minutes=int(env.get("VERIFY_HOLD_MINUTES", "30")))
+    return Registration(infrastructure, urls, hold)

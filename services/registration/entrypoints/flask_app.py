@@ -22,6 +22,8 @@ DOMAIN_ERRORS = {
     errors.EventFull: 409,
     errors.AlreadyRegistered: 409,
     errors.InvalidTransition: 409,
+    errors.LinkUsed: 409,
+    errors.LinkExpired: 410,
 }
 
 

@@ -99,7 +99,11 @@ def to_message(domain_event: Any, urls: PublicUrls) -> tuple[str, dict[str, Any]
         case ev.AlreadyRegistered():
             return "registration.already_registered", _reminder(domain_event, urls)
         case ev.RegistrationExpired(registration_id=rid, event_id=eid, expired_at=at):
-            return "registration.expired", {"registration_id": rid, "event_id": eid, "expired_at": at}
+            return "registration.expired", {
+                "registration_id": rid,
+                "event_id": eid,
+                "expired_at": at,
+            }
         case ev.ParticipantErased(registration_id=rid, event_id=eid, erased_at=at):
             return "participant.erased", {"registration_id": rid, "event_id": eid, "erased_at": at}
     raise TypeError(f"no message for {domain_event!r}")

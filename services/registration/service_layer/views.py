@@ -46,6 +46,17 @@ def _status_counts(session: Session, event_id: str) -> Counter:
     return Counter(dict(rows.all()))
 
 
+def _held(session: Session, event_id: str) -> int:
+    """Seats taken by registrations still waiting for their address to be verified."""
+    return session.execute(
+        select(func.count()).where(
+            registrations.c.event_id == event_id,
+            registrations.c.status == Status.CONFIRMED,
+            registrations.c.verified_at.is_(None),
+        )
+    ).scalar_one()
+
+
 def _venue(event: Event) -> dict[str, Any]:
     return {
         "name": event.venue_name,
@@ -57,9 +68,18 @@ def _venue(event: Event) -> dict[str, Any]:
     }
 
 
-def _event_view(session: Session, event: Event, urls: PublicUrls, now: datetime) -> dict:
-    """An event with its seat counts and the links to subscribe to its feed."""
-    counts = _status_counts(session, event.id)
+def _event_view(
+    session: Session, event: Event, urls: PublicUrls, now: datetime, organiser: bool = True
+) -> dict:
+    """An event with its seat counts and the links to subscribe to its feed.
+
+    Partner quotas are the organisers' business: the public sees only how many seats they
+    still keep back, never which partners hold them.
+    """
+    counts, held = _status_counts(session, event.id), _held(session, event.id)
+    quotas = [
+        {"partner": q.partner, "seats": q.seats, "release_at": q.release_at} for q in event.quotas
+    ]
     return {
         **{
             k: getattr(event, k)
@@ -76,6 +96,7 @@ def _event_view(session: Session, event: Event, urls: PublicUrls, now: datetime)
                 "registration_closes",
                 "waitlist_enabled",
                 "approval_required",
+                "verify_email",
                 "status",
                 "sequence",
                 "created_at",
@@ -83,15 +104,14 @@ def _event_view(session: Session, event: Event, urls: PublicUrls, now: datetime)
             )
         },
         "venue": _venue(event),
-        "quotas": [
-            {"partner": q.partner, "seats": q.seats, "release_at": q.release_at}
-            for q in event.quotas
-        ],
+        "quotas": quotas if organiser else [],
         "seats": {
             "capacity": event.capacity,
-            "confirmed": event.confirmed_count,
+            "confirmed": event.confirmed_count - held,
+            "held": held,
             "waitlisted": counts[Status.WAITLISTED],
             "pending": counts[Status.PENDING],
+            "reserved": event.seats.reserved_seats(now),
             "seats_left": event.seats.seats_left(now),
         },
         "feed": subscription_links(f"{urls.scheduling}/feeds/events/{event.id}.ics"),
@@ -114,7 +134,8 @@ def list_events(
     if not include_unpublished:
         query = query.where(events.c.status == EventStatus.PUBLISHED)
     with uow:
-        return [_event_view(uow.session, e, urls, now) for e in uow.session.scalars(query)]
+        shown = uow.session.scalars(query)
+        return [_event_view(uow.session, e, urls, now, include_unpublished) for e in shown]
 
 
 def _get_event(session: Session, event_id: str, include_unpublished: bool) -> Event:
@@ -134,7 +155,7 @@ def get_event(
     """One event; drafts only when ``include_unpublished``."""
     with uow:
         event = _get_event(uow.session, event_id, include_unpublished)
-        return _event_view(uow.session, event, urls, now)
+        return _event_view(uow.session, event, urls, now, include_unpublished)
 
 
 def registration_view(
@@ -215,7 +236,7 @@ def _report(session: Session, event: Event) -> dict[str, Any]:
     everyone = list(
         session.scalars(select(Registration).where(registrations.c.event_id == event.id))
     )
-    confirmed = [r for r in everyone if r.status == Status.CONFIRMED]
+    confirmed = [r for r in everyone if r.status == Status.CONFIRMED and r.verified_at]
     return {
         "event_id": event.id,
         "title": event.title,
@@ -256,7 +277,7 @@ def manage_view(
         event = uow.events.get(registration.event_id, lock=False)
         return {
             **registration_view(event, registration, uow.events.waitlist_position(registration)),
-            "event": _event_view(uow.session, event, urls, now),
+            "event": _event_view(uow.session, event, urls, now, organiser=False),
             "feed": subscription_links(urls.feed(registration.feed_token)),
             "my_visits_url": f"{urls.scheduling}/my/{registration.feed_token}",
         }

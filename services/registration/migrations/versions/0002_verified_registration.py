@@ -42,9 +42,7 @@ def upgrade() -> None:
         sa.Column("sent_at", shared.database.UtcDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
-    op.create_index(
-        "ix_notices_address", "notices", ["event_id", "address_key", "kind", "sent_at"]
-    )
+    op.create_index("ix_notices_address", "notices", ["event_id", "address_key", "kind", "sent_at"])
 
 
 def downgrade() -> None:
