@@ -9,6 +9,9 @@ from pathlib import Path
 
 from sqlalchemy import Table
 
+from prometheus_client.registry import Collector
+
+from services.registration.adapters.metrics import WithheldVerificationsCollector
 from services.registration.adapters.orm import outbox, start_mappers
 from services.registration.service_layer.desk import RegistrationDesk
 from services.registration.service_layer.messages import PublicUrls
@@ -40,6 +43,10 @@ class Registration:
     @property
     def clock(self) -> Callable[[], datetime]:
         return self.infrastructure.clock
+
+    def collectors(self) -> list[Collector]:
+        """The service's own scrape-time metrics."""
+        return [WithheldVerificationsCollector(self.infrastructure.engine)]
 
     def uow(self) -> RegistrationUnitOfWork:
         exchange = platform_topology(self.infrastructure.settings.broker).events_exchange(

@@ -13,7 +13,6 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    UniqueConstraint,
     event,
     func,
 )
@@ -67,7 +66,7 @@ quotas = Table(
     Column("release_at", UtcDateTime, nullable=False),
     Column("confirmed", Integer, nullable=False),
     Column("code_hash", String(64), nullable=True),
-    UniqueConstraint("code_hash", name="uq_partner_quotas_code_hash"),
+    Index("uq_partner_quotas_code_hash", "code_hash", unique=True),
 )
 
 registrations = Table(
@@ -95,9 +94,9 @@ registrations = Table(
     Column("erased_at", UtcDateTime, nullable=True),
     Column("verified_at", UtcDateTime, nullable=True),
     Column("verify_token", String(64), nullable=True),
-    UniqueConstraint("verify_token", name="uq_registrations_verify_token"),
     Column("verify_expires_at", UtcDateTime, nullable=True),
 )
+Index("uq_registrations_verify_token", registrations.c.verify_token, unique=True)
 # The expiry pass looks for lapsed holds: unverified registrations by expiry time.
 Index("ix_registrations_hold", registrations.c.verified_at, registrations.c.verify_expires_at)
 

@@ -55,7 +55,7 @@ def test_an_invalid_registration_is_shown_again_with_the_api_schemas_messages(
     errors = field_errors(response)
     assert errors["email"] == "Not a valid email address."
     assert "consent" in errors["consent"]
-    assert 'value="Participant 1"' in response.get_data(as_text=True)
+    assert 'value="Participant B"' in response.get_data(as_text=True)
 
 
 def test_registering_redirects_to_a_confirmation_with_manage_and_calendar_links(
