@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from flask import Blueprint as PlainBlueprint
 from flask import Flask
 from flask_smorest import Api, Blueprint
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from shared.infrastructure import Infrastructure
 from shared.logging_setup import configure_logging
@@ -57,11 +58,14 @@ def create_service_app(
         api.register_blueprint(blueprint)
     register_problem_handlers(app, domain_errors)
     init_web(app, infrastructure.credentials, infrastructure.engine, infrastructure.settings.broker)
-    init_rate_limit(app, infrastructure.settings.public_write_rate_limit)
+    settings = infrastructure.settings
+    init_rate_limit(app, service, settings.public_write_rate_limit, settings.rate_limit_storage_url)
+    if settings.trusted_proxies:  # opt in: otherwise forwarded headers are ignored
+        hops = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     app.extensions["container"] = container
     pages = list(pages)
     if pages:
-        settings = infrastructure.settings
         key = secret_key(settings.secret_key, settings.organiser_credentials_file)
         init_pages(app, service, key, page_links or {})
         for page_blueprint in pages:

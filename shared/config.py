@@ -78,6 +78,8 @@ class ServiceSettings:
     secret_key: str | None = None
     public_urls: Mapping[str, str] = field(default_factory=dict)
     public_write_rate_limit: str = DEFAULT_PUBLIC_WRITE_RATE_LIMIT
+    rate_limit_storage_url: str = "memory://"
+    trusted_proxies: int = 0
 
 
 def public_url_for(service: str, env: Mapping[str, str]) -> str:
@@ -126,4 +128,6 @@ def service_settings(service: str, env: Mapping[str, str] | None = None) -> Serv
         secret_key=env.get("SECRET_KEY") or None,
         public_urls={name: public_url_for(name, env) for name in SERVICES},
         public_write_rate_limit=env.get("PUBLIC_WRITE_RATE_LIMIT", DEFAULT_PUBLIC_WRITE_RATE_LIMIT),
+        rate_limit_storage_url=env.get("RATE_LIMIT_STORAGE_URL") or "memory://",
+        trusted_proxies=int(env.get("TRUSTED_PROXIES") or 0),
     )
