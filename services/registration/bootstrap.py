@@ -7,9 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import Table
-
 from prometheus_client.registry import Collector
+from sqlalchemy import Table
 
 from services.registration.adapters.metrics import WithheldVerificationsCollector
 from services.registration.adapters.orm import outbox, start_mappers

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-
-from shared.config import service_settings
 from limits import RateLimitItemPerSecond
 
+from shared.config import service_settings
 from shared.ratelimit import PublicWriteLimiter, parse_rate
 
 EVENT = "/api/v1/events/00000000-0000-0000-0000-000000000000"

@@ -12,7 +12,6 @@ import urllib.request
 import uuid
 
 import pytest
-
 from limits import RateLimitItemPerSecond
 
 from shared.ratelimit import PublicWriteLimiter
