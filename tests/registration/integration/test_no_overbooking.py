@@ -132,9 +132,9 @@ def test_the_desk_batches_concurrent_registrations_without_overbooking(
     batches = []
     original = handlers.register_batch
 
-    def spy(event_id, commands, uow, clock):
+    def spy(event_id, commands, uow, clock, hold):
         batches.append(len(commands))
-        return original(event_id, commands, uow, clock)
+        return original(event_id, commands, uow, clock, hold)
 
     handlers.register_batch = spy
     try:
