@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from services.registration.domain import notices
-from services.registration.domain.commands import CreateEvent, Quota, Register
+from services.registration.domain.commands import CreateEvent, Participant, Quota, Register
 from services.registration.domain.errors import InvalidEvent, RegistrationError
 from services.registration.domain.model import Event, Hold, PartnerQuota, Registration
 from services.registration.service_layer.unit_of_work import AbstractRegistrationUnitOfWork
@@ -205,7 +205,7 @@ def register_batch(
     return outcomes
 
 
-def _claimed(event: Event, cmd: Register):
+def _claimed(event: Event, cmd: Register) -> Participant:
     """The participant with the partner their claim code names; a typed partner name counts
     only when an organiser registers."""
     partner = cmd.participant.partner if cmd.by_organiser else None
@@ -215,7 +215,11 @@ def _claimed(event: Event, cmd: Register):
 
 
 def _within(
-    uow: AbstractRegistrationUnitOfWork, limit: notices.NoticeLimit, event_id: str, email: str, now
+    uow: AbstractRegistrationUnitOfWork,
+    limit: notices.NoticeLimit,
+    event_id: str,
+    email: str,
+    now: datetime,
 ) -> bool:
     """Whether one more email of this kind keeps within its limit; if so it is recorded."""
     key = notices.address_key(email)
@@ -225,7 +229,9 @@ def _within(
     return True
 
 
-def _ask_to_verify(uow, event: Event, registration: Registration, now: datetime) -> None:
+def _ask_to_verify(
+    uow: AbstractRegistrationUnitOfWork, event: Event, registration: Registration, now: datetime
+) -> None:
     """Send the verification link, unless this address had its share of them today."""
     if _within(uow, notices.VERIFICATION, event.id, registration.email, now):
         event.request_verification(registration)
@@ -235,7 +241,9 @@ def _ask_to_verify(uow, event: Event, registration: Registration, now: datetime)
     log.warning("verification email withheld: limit reached", extra={"event_id": event.id})
 
 
-def _registered_again(uow, event: Event, email: str, now: datetime) -> None:
+def _registered_again(
+    uow: AbstractRegistrationUnitOfWork, event: Event, email: str, now: datetime
+) -> None:
     """A known address registered again: a reminder of its manage link (or its verification
     link, while unverified), within the limits; the caller hears the same as anyone."""
     existing = uow.events.active_by_email(event.id, email)
