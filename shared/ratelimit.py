@@ -24,7 +24,7 @@ from limits import RateLimitItem, RateLimitItemPerSecond
 from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 
-from shared.pages import page_organiser
+from shared.pages.login import page_organiser
 from shared.problems import problem
 from shared.web import current_organiser
 

@@ -127,6 +127,8 @@ SUBSCRIPTIONS = (
         {"registration": ("event.*", "registration.*", "participant.erased")},
     ),
     Subscription("notifications", "visits", {"scheduling": ("visit.*", "exchange.*")}),
+    # outbound webhooks: every message of both producers, for the endpoints that want it
+    Subscription("notifications", "webhooks", {"registration": ("#",), "scheduling": ("#",)}),
 )
 PRODUCERS = ("registration", "scheduling", "notifications")
 

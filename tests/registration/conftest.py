@@ -19,6 +19,7 @@ def clock() -> Clock:
 def env(postgres_url, tmp_path, namespace, amqp_url) -> dict[str, str]:
     return {
         "REGISTRATION_DATABASE_URL": postgres_url,
+        "SECRET_KEY": "registration-tests",
         "ORGANISER_CREDENTIALS_FILE": str(tmp_path / "organisers.json"),
         "DATA_DIR": str(tmp_path),
         "BROKER_NAMESPACE": namespace,

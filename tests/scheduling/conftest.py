@@ -41,6 +41,7 @@ def env(postgres_url, amqp_url, tmp_path) -> dict[str, str]:
     """The service's environment; the HTTP side never talks to the broker."""
     return {
         "SCHEDULING_DATABASE_URL": postgres_url,
+        "SECRET_KEY": "scheduling-tests",
         "ORGANISER_CREDENTIALS_FILE": str(tmp_path / "org.json"),
         "DATA_DIR": str(tmp_path),
         "BROKER_NAMESPACE": "cxtest-scheduling-api",

@@ -7,12 +7,14 @@ from datetime import datetime
 
 from flask import Flask
 
-from services.notifications.adapters.metrics import EmailCollector
 from services.notifications.bootstrap import bootstrap
 from services.notifications.domain import errors
 from services.notifications.domain.ports import Mailer
 from services.notifications.entrypoints.api import notifications_blp
 from services.notifications.entrypoints.pages import delivery_pages
+from services.notifications.webhooks.bootstrap import bootstrap_webhooks
+from services.notifications.webhooks.entrypoints import api as webhooks_api
+from services.notifications.webhooks.entrypoints.pages import webhook_pages
 from shared.app_factory import create_service_app
 from shared.infrastructure import utc_now
 from shared.metrics import add_collector
@@ -20,7 +22,7 @@ from shared.metrics import add_collector
 DOMAIN_ERRORS = {
     errors.NotFound: 404,
     errors.NotResendable: 409,
-}
+} | webhooks_api.DOMAIN_ERRORS
 
 
 def create_app(
@@ -34,11 +36,12 @@ def create_app(
     app = create_service_app(
         container.infrastructure,
         "Notifications API",
-        [notifications_blp],
+        [notifications_blp, webhooks_api.webhooks_blp],
         DOMAIN_ERRORS,
         container,
-        pages=[delivery_pages],
+        pages=[delivery_pages, webhook_pages],
         page_links={"home": f"{registration}/", "organiser_home": "/organiser/notifications"},
     )
-    add_collector(app, EmailCollector(container.infrastructure.engine))
+    add_collector(app, container.metrics())
+    app.extensions["webhooks"] = bootstrap_webhooks(container, env)
     return app

@@ -9,10 +9,11 @@ import logging
 import threading
 from collections.abc import Callable
 
-from services.notifications.adapters.orm import outbox
 from services.notifications.bootstrap import Notifications, bootstrap
 from services.notifications.service_layer import delivery, reminders
 from services.notifications.service_layer.handlers import consumer_handlers
+from services.notifications.webhooks.bootstrap import bootstrap_webhooks
+from services.notifications.webhooks.entrypoints.worker import webhook_loop
 from shared.runtime import run_worker
 
 log = logging.getLogger(__name__)
@@ -60,16 +61,17 @@ def main() -> None:
     from shared.logging_setup import configure_logging
 
     app = bootstrap()
+    hooks = bootstrap_webhooks(app)
     configure_logging("notifications", app.infrastructure.settings.log_level)
     log.info("mail transport", extra={"transport": app.mail_transport})
     run_worker(
         "notifications",
         app.infrastructure.settings.broker,
         app.infrastructure.engine,
-        outbox,
-        app.uow,
-        handlers=consumer_handlers(app.policy),
-        extra_loops=(delivery_loop(app), reminder_loop(app)),
+        app.outbox,
+        hooks.uow,  # the notifications unit of work plus the webhook repositories
+        handlers=consumer_handlers(app.policy) | {"webhooks": hooks.handlers()},
+        extra_loops=(delivery_loop(app), reminder_loop(app), webhook_loop(hooks)),
     )
 
 

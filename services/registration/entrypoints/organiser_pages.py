@@ -13,7 +13,8 @@ from services.registration.domain import errors
 from services.registration.domain.commands import CreateEvent, Venue
 from services.registration.entrypoints import schemas as s
 from services.registration.service_layer import handlers, views
-from shared.pages import form_errors, organiser_page, page_blueprint
+from shared.pages.layout import form_errors, page_blueprint
+from shared.pages.login import organiser_page, safe_next
 
 organiser_pages = page_blueprint("organiser_pages", __name__)
 EVENT_TEXT = ("title", "kind", "description", "timezone")
@@ -172,7 +173,7 @@ def registration_action(registration_id, action):
         done = getattr(handlers, action)(registration_id, *extra, app.uow(), app.clock)
     except (errors.InvalidTransition, errors.EventFull) as exc:
         flash(f"Not possible: {exc}")
-        return redirect(request.form.get("back") or url_for(".events"), 303)
+        return redirect(safe_next(request.form.get("back"), url_for(".events")), 303)
     flash(f"{done.name or 'The registration'} {ACTIONS[action]}.")
     return redirect(url_for(".event", event_id=done.event_id), 303)
 

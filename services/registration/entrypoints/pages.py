@@ -8,7 +8,7 @@ from services.registration.domain import errors
 from services.registration.domain.commands import Participant, Register
 from services.registration.entrypoints import schemas as s
 from services.registration.service_layer import handlers, views
-from shared.pages import form_errors, page_blueprint
+from shared.pages.layout import form_errors, page_blueprint
 
 participant_pages = page_blueprint("participant_pages", __name__)
 FORM_FIELDS = (

@@ -29,7 +29,8 @@ from services.scheduling.exchanges.domain.agenda import AgendaItem
 from services.scheduling.exchanges.domain.commands import Party
 from services.scheduling.exchanges.domain.model import Exchange
 from shared.database import UtcDateTime
-from shared.persistence import inbox_table, outbox_table
+from shared.idempotency import idempotency_table
+from shared.persistence import inbox_table, organiser_sessions_table, outbox_table
 
 metadata = MetaData()
 mapper_registry = registry(metadata=metadata)
@@ -201,6 +202,8 @@ exchange_items = Table(
 
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
+organiser_sessions = organiser_sessions_table(metadata)
+idempotency_keys = idempotency_table(metadata)
 
 _mapped = False
 

@@ -16,11 +16,7 @@ feeds_blp = Blueprint(
     "feeds", __name__, url_prefix="/feeds", description="iCalendar subscription feeds"
 )
 PUBLIC = {"Cache-Control": "max-age=300, public"}
-PRIVATE = {
-    "Cache-Control": "max-age=300, private",
-    "X-Robots-Tag": "noindex",
-    "Referrer-Policy": "no-referrer",
-}
+PRIVATE = {"Cache-Control": "max-age=300, private", "X-Robots-Tag": "noindex"}
 CALENDAR = {200: {"description": "The calendar", "content": {"text/calendar": {}}}}
 
 

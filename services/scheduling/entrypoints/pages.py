@@ -8,7 +8,7 @@ from services.scheduling.domain import errors
 from services.scheduling.service_layer import handlers, views
 from services.scheduling.service_layer.feeds import PARTICIPANT
 from shared.calendar_links import subscription_links
-from shared.pages import page_blueprint
+from shared.pages.layout import page_blueprint
 
 participant_pages = page_blueprint("participant_pages", __name__)
 REFUSALS = (errors.Conflict, errors.InvalidVisit, errors.Forbidden)

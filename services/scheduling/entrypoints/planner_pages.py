@@ -12,7 +12,8 @@ from services.scheduling.domain import errors
 from services.scheduling.domain.commands import HostDetails, Location, ScheduleVisit
 from services.scheduling.entrypoints import schemas as s
 from services.scheduling.service_layer import handlers, views
-from shared.pages import form_errors, organiser_page, page_blueprint
+from shared.pages.layout import form_errors, page_blueprint
+from shared.pages.login import organiser_page
 
 planner_pages = page_blueprint("planner_pages", __name__)
 TEXT = ("title", "description", "meeting_point")
