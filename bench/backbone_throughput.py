@@ -1,17 +1,23 @@
-"""Backbone throughput on the local broker: raw kombu vs outbox → relay → idempotent consumer.
+"""Backbone throughput on the local broker: the broker's limit, raw kombu, and the project.
 
-Both sides publish persistent messages with publisher confirms and consume with acks, on the
-same RabbitMQ in the same run; the backbone side also commits an outbox row per message, and
-the consumer commits an inbox row and an effect per message in PostgreSQL.
-Usage: python bench/backbone_throughput.py [--messages N]
+Three figures from the same RabbitMQ, in interleaved rounds (median and spread printed):
+- the broker limit: py-amqp publishing persistent messages with pipelined publisher confirms
+  (window 1000) to a consumer with prefetch 1000;
+- raw kombu waiting for one confirm per message (the usual naive producer), consumer prefetch 16;
+- the project: committed outbox rows -> relay (its own process) -> idempotent consumer that
+  commits an inbox mark and an effect per message in PostgreSQL, with the default settings.
+Target: project >= 0.6x the broker limit (median of the per-round ratios).
+Usage: python bench/backbone_throughput.py [--messages N] [--rounds R]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import multiprocessing
 import os
 import signal
+import statistics
 import sys
 import threading
 import time
@@ -20,8 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import contextlib
-
+import amqp  # noqa: E402
 from kombu import Connection, Exchange, Producer, Queue  # noqa: E402
 from marshmallow import Schema, fields  # noqa: E402
 from sqlalchemy import (  # noqa: E402  # noqa: E402
@@ -37,8 +42,9 @@ from sqlalchemy import (  # noqa: E402  # noqa: E402
     text,
 )
 
+from bench.common import spread, verdict  # noqa: E402
 from shared.broker import connect  # noqa: E402
-from shared.config import BrokerSettings  # noqa: E402
+from shared.config import broker_settings  # noqa: E402
 from shared.consumer import Worker  # noqa: E402
 from shared.contracts import register  # noqa: E402
 from shared.database import make_engine, make_session_factory  # noqa: E402
@@ -68,8 +74,73 @@ class Tick(Schema):
     value = fields.Integer(required=True)
 
 
+WINDOW = 1000  # unconfirmed publishes in flight, and the consumer's prefetch, for the limit
+
+
+def broker_limit(n: int, ns: str) -> float:
+    """msgs/s for persistent publishes with pipelined confirms -> consume (ack), raw py-amqp."""
+    url = Connection(AMQP)
+    options = {
+        "host": f"{url.hostname}:{url.port or 5672}",
+        "userid": url.userid,
+        "password": url.password,
+        "virtual_host": url.virtual_host or "/",
+    }
+    exchange, queue = f"{ns}.limit", f"{ns}.limit.q"
+    received, unconfirmed = 0, 0
+    done = threading.Event()
+
+    def on_message(message) -> None:
+        nonlocal received
+        message.channel.basic_ack(message.delivery_tag)
+        received += 1
+        if received == n:
+            done.set()
+
+    def consume() -> None:
+        with amqp.Connection(**options) as conn:
+            channel = conn.channel()
+            channel.basic_qos(0, WINDOW, False)
+            channel.basic_consume(queue, callback=on_message)
+            while not done.is_set():
+                with contextlib.suppress(TimeoutError):
+                    conn.drain_events(timeout=1)
+
+    def on_confirm(delivery_tag: int, multiple: bool) -> None:
+        nonlocal unconfirmed
+        unconfirmed = max(0, unconfirmed - (delivery_tag - confirmed_upto[0] if multiple else 1))
+        confirmed_upto[0] = max(confirmed_upto[0], delivery_tag)
+
+    confirmed_upto = [0]
+    with amqp.Connection(**options) as conn:
+        channel = conn.channel()
+        channel.exchange_declare(exchange, "topic", durable=True, auto_delete=False)
+        channel.queue_declare(queue, durable=True, auto_delete=False)
+        channel.queue_bind(queue, exchange, "#")
+        channel.confirm_select()
+        channel.events["basic_ack"].add(on_confirm)
+        thread = threading.Thread(target=consume)
+        thread.start()
+        start = time.perf_counter()
+        for i in range(n):
+            body = f'{{"value":{i}}}'
+            message = amqp.Message(body, delivery_mode=2, content_type="application/json")
+            channel.basic_publish(message, exchange, "bench.tick", mandatory=True)
+            unconfirmed += 1
+            while unconfirmed >= WINDOW:
+                conn.drain_events(timeout=10)
+        while unconfirmed:
+            conn.drain_events(timeout=10)
+        done.wait(300)
+        elapsed = time.perf_counter() - start
+        thread.join()
+        channel.queue_delete(queue)
+        channel.exchange_delete(exchange)
+    return n / elapsed
+
+
 def raw_kombu(n: int, ns: str) -> float:
-    """msgs/s for publish (confirmed, persistent) → consume (ack) with plain kombu."""
+    """msgs/s for publish (persistent, one confirm waited for per message) -> consume (ack)."""
     exchange = Exchange(f"{ns}.raw", type="topic", durable=True)
     queue = Queue(f"{ns}.raw.q", exchange, routing_key="#", durable=True)
     received = 0
@@ -123,7 +194,7 @@ def backbone(n: int, ns: str, db_url: str) -> float:
     """msgs/s from committed outbox rows to committed, deduplicated effects."""
     engine = make_engine(db_url, pool_size=10)
     metadata.create_all(engine)
-    settings = BrokerSettings(url=AMQP, namespace=ns, prefetch=16)
+    settings = broker_settings({**os.environ, "AMQP_URL": AMQP, "BROKER_NAMESPACE": ns})
     topology = Topology(
         settings, (Subscription("bench", "effects", {"bench": ("bench.#",)}),), ("bench",)
     )
@@ -146,9 +217,9 @@ def backbone(n: int, ns: str, db_url: str) -> float:
     engine.dispose()
 
     def relay_process() -> None:  # the producing service's worker: a process of its own
-        relay = OutboxRelay(engine, outbox, connect(settings), topology, settings, batch_size=200)
+        relay = OutboxRelay(engine, outbox, connect(settings), topology, settings)
         signal.signal(signal.SIGTERM, lambda *_: relay.stop())
-        relay.run(idle_sleep=0.01)
+        relay.run()
 
     worker = Worker(
         connect(settings), topology, "bench", uow, {"effects": {"bench.tick": handle}}, settings
@@ -174,26 +245,43 @@ def backbone(n: int, ns: str, db_url: str) -> float:
     return n / elapsed
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--messages", type=int, default=3000)
-    args = parser.parse_args()
+def one_round(n: int) -> tuple[float, float, float]:
+    """(limit, raw kombu, project) msgs/s, each on fresh queues and a fresh database."""
     ns = "cxbench-" + uuid.uuid4().hex[:8]
     name = "cx_bench_" + uuid.uuid4().hex[:8]
     admin = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
     with admin.connect() as db:
         db.execute(text(f'CREATE DATABASE "{name}"'))
     try:
-        db_url = POSTGRES.rsplit("/", 1)[0] + "/" + name
-        raw = raw_kombu(args.messages, ns)
-        ours = backbone(args.messages, ns, db_url)
+        limit = broker_limit(n, ns)
+        raw = raw_kombu(n, ns)
+        ours = backbone(n, ns, POSTGRES.rsplit("/", 1)[0] + "/" + name)
     finally:
         with admin.connect() as db:
             db.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    print(f"cores: {os.cpu_count()}  messages: {args.messages}")
-    print(f"raw kombu publish->consume:     {raw:8.0f} msg/s")
-    print(f"outbox->relay->consumer (PG):   {ours:8.0f} msg/s")
-    print(f"ratio backbone/raw:             {ours / raw:8.2f}x  (target >= 0.5x)")
+        admin.dispose()
+    return limit, raw, ours
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--messages", type=int, default=5000)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    rounds = [one_round(args.messages) for _ in range(args.rounds)]
+    limit, raw, ours = ([r[k] for r in rounds] for k in range(3))
+    to_limit = statistics.median(o / li for o, li in zip(ours, limit, strict=True))
+    to_raw = statistics.median(o / r for o, r in zip(ours, raw, strict=True))
+    print(f"cores: {os.cpu_count()}  messages: {args.messages}  rounds: {args.rounds}")
+    print(f"broker limit (py-amqp, pipelined confirms): {spread(limit, ' msg/s')}")
+    print(f"raw kombu, one confirm per message:         {spread(raw, ' msg/s')}")
+    print(f"project, outbox->relay->consumer (PG):      {spread(ours, ' msg/s')}")
+    print(f"ratio project/broker limit:   {to_limit:8.2f}x  ({verdict(to_limit, 0.6)})")
+    print(f"ratio project/raw kombu:      {to_raw:8.2f}x  (information)")
+    print(
+        "per round (limit, raw, project): "
+        + ", ".join(f"{a:.0f}/{b:.0f}/{c:.0f}" for a, b, c in rounds)
+    )
 
 
 if __name__ == "__main__":

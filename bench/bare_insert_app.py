@@ -23,4 +23,5 @@ def create_app() -> Flask:
             )
         return {"ok": True}, 201
 
+    app.add_url_rule("/healthz", "healthz", lambda: "ok")  # readiness, as the services have
     return app

@@ -53,6 +53,7 @@ def bare_app() -> Flask:
     """The baseline: a bare Flask endpoint answering a constant."""
     app = Flask("bare")
     app.add_url_rule("/ping", "ping", lambda: "ok")
+    app.add_url_rule("/healthz", "healthz", lambda: "ok")  # readiness, as the services have
     return app
 
 

@@ -62,12 +62,16 @@ class BrokerSettings:
     url: str
     namespace: str = "cx"
     quorum_queues: bool = False
-    prefetch: int = 16
+    prefetch: int = 100
     heartbeat: int = 30
     confirm_timeout: float = 10.0
     max_attempts: int = 5
     retry_base_delay: float = 1.0
     relay_idle_seconds: float = 0.05
+    relay_fallback_seconds: float = 1.0
+    outbox_batch: int = 200
+    outbox_retention_hours: float = 168.0
+    inbox_retention_hours: float = 168.0
     data_dir: Path = field(default_factory=lambda: Path("var"))
 
     @property
@@ -125,12 +129,16 @@ def broker_settings(env: Mapping[str, str] | None = None) -> BrokerSettings:
         url=env.get("AMQP_URL") or EMBEDDED_BROKER_URL,
         namespace=env.get("BROKER_NAMESPACE", "cx"),
         quorum_queues=_flag(env.get("QUORUM_QUEUES"), False),
-        prefetch=int(env.get("BROKER_PREFETCH", "16")),
+        prefetch=int(env.get("BROKER_PREFETCH", "100")),
         heartbeat=int(env.get("BROKER_HEARTBEAT", "30")),
         confirm_timeout=float(env.get("BROKER_CONFIRM_TIMEOUT", "10")),
         max_attempts=int(env.get("MESSAGE_MAX_ATTEMPTS", "5")),
         retry_base_delay=float(env.get("MESSAGE_RETRY_BASE_DELAY", "1.0")),
         relay_idle_seconds=float(env.get("OUTBOX_RELAY_IDLE_SECONDS", "0.05")),
+        relay_fallback_seconds=float(env.get("OUTBOX_RELAY_FALLBACK_SECONDS", "1.0")),
+        outbox_batch=int(env.get("OUTBOX_BATCH", "200")),
+        outbox_retention_hours=float(env.get("OUTBOX_RETENTION_HOURS", "168")),
+        inbox_retention_hours=float(env.get("INBOX_RETENTION_HOURS", "168")),
         data_dir=directory,
     )
 

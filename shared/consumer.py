@@ -122,8 +122,9 @@ class Worker(ConsumerMixin):
             for delivery in batch:
                 self._process_alone(delivery)
             return
-        for delivery in batch:
-            delivery.message.ack()
+        # every other delivery of the channel was settled on arrival, so one ack with
+        # ``multiple`` settles exactly this batch
+        batch[-1].message.ack(multiple=True)
 
     def _process_alone(self, delivery: Delivery) -> None:
         with correlation_scope(delivery.envelope.correlation_id):

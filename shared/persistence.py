@@ -10,6 +10,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    and_,
 )
 
 from shared.database import UtcDateTime
@@ -31,13 +32,15 @@ def outbox_table(metadata: MetaData) -> Table:
         Column("attempts", Integer, nullable=False, default=0),
         Column("last_error", Text, nullable=True),
     )
-    Index("ix_outbox_pending", table.c.sent_at, table.c.failed_at, table.c.id)
+    # Only pending rows, in the order the relay claims them: sent rows never slow the claim.
+    pending = and_(table.c.sent_at.is_(None), table.c.failed_at.is_(None))
+    Index("ix_outbox_pending", table.c.id, postgresql_where=pending, sqlite_where=pending)
     return table
 
 
 def inbox_table(metadata: MetaData) -> Table:
     """Message ids already handled, per handler group, to make consumers idempotent."""
-    return Table(
+    table = Table(
         "inbox",
         metadata,
         Column("message_id", String(36), primary_key=True),
@@ -45,6 +48,8 @@ def inbox_table(metadata: MetaData) -> Table:
         Column("message_type", String(100), nullable=False),
         Column("processed_at", UtcDateTime, nullable=False),
     )
+    Index("ix_inbox_processed_at", table.c.processed_at)  # retention deletes the oldest marks
+    return table
 
 
 def organiser_sessions_table(metadata: MetaData) -> Table:

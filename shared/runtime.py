@@ -15,6 +15,7 @@ from shared.config import BrokerSettings
 from shared.consumer import Handler, Worker
 from shared.heartbeat import INTERVAL_SECONDS, heartbeat_path, keep_beating
 from shared.outbox import OutboxRelay
+from shared.retention import retention_loop
 from shared.topology import platform_topology
 from shared.unit_of_work import OutboxUnitOfWork
 
@@ -58,10 +59,12 @@ def run_worker(
 
     signal.signal(signal.SIGTERM, shutdown)
     signal.signal(signal.SIGINT, shutdown)
+    inbox = outbox.metadata.tables["inbox"]  # every service keeps both in one metadata
+    loops = (*extra_loops, retention_loop(engine, outbox, inbox, settings))
     threads = [threading.Thread(target=relay.run, name=f"{service}-relay", daemon=True)]
     threads += [
         threading.Thread(target=loop, args=(stopping,), name=f"{service}-loop", daemon=True)
-        for loop in extra_loops
+        for loop in loops
     ]
     consuming = any(sub.service == service for sub in worker.topology.subscriptions)
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from shared import messages
 from shared.messages import Envelope
+from shared.outbox_wakeup import notify_outbox
 
 
 class OutboxUnitOfWork:
@@ -33,9 +34,11 @@ class OutboxUnitOfWork:
         self.exchange = exchange
         self._outbox = outbox
         self._inbox = inbox
+        self._queued = False
         self.session: Session
 
     def __enter__(self):
+        self._queued = False
         self.session = self.session_factory()
         self._start(self.session)
         return self
@@ -67,6 +70,7 @@ class OutboxUnitOfWork:
                 attempts=0,
             )
         )
+        self._queued = True
         return envelope
 
     def handled_among(self, keys: list[tuple[str, str]]) -> set[tuple[str, str]]:
@@ -99,10 +103,16 @@ class OutboxUnitOfWork:
         )
 
     def commit(self) -> None:
-        """Write the messages of the touched aggregates to the outbox, then commit everything."""
+        """Write the messages of the touched aggregates to the outbox, then commit everything.
+
+        A commit that queued messages also wakes the relay (PostgreSQL NOTIFY, delivered at commit).
+        """
         self.session.flush()
         for message_type, payload in self._collect_messages():
             self.publish(message_type, payload)
+        if self._queued:
+            notify_outbox(self.session)
+            self._queued = False
         self.session.commit()
 
     def rollback(self) -> None:

@@ -8,6 +8,7 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cached_property
 from pathlib import Path
 
 from prometheus_client.registry import Collector
@@ -31,6 +32,27 @@ _LEAD = re.compile(r"^(\d+)\s*([dhm])$")
 _UNITS = {"d": "days", "h": "hours", "m": "minutes"}
 
 
+class Doorbell:
+    """Wakes every delivery sender of this process at once when a commit queued work."""
+
+    def __init__(self) -> None:
+        self._events: list[threading.Event] = []
+        self._lock = threading.Lock()
+
+    def subscribe(self) -> threading.Event:
+        """An event of one sender's own, set by every ring."""
+        event = threading.Event()
+        with self._lock:
+            self._events.append(event)
+        return event
+
+    def set(self) -> None:
+        """Ring: wake all senders."""
+        with self._lock:
+            for event in self._events:
+                event.set()
+
+
 @dataclass
 class Notifications:
     """Everything the entrypoints need, wired once."""
@@ -38,9 +60,9 @@ class Notifications:
     infrastructure: Infrastructure
     policy: Policy
     retry: RetryPolicy
-    postman: Postman
+    postmen: tuple[Postman, ...]
     mail_transport: str
-    wakeup: threading.Event = field(default_factory=threading.Event)
+    wakeup: Doorbell = field(default_factory=Doorbell)
 
     @property
     def clock(self) -> Callable[[], datetime]:
@@ -55,13 +77,26 @@ class Notifications:
         """The delivery log's email counts for /metrics."""
         return EmailCollector(self.infrastructure.engine)
 
+    def postman(self) -> Postman:
+        """The first sender's postman (one-off deliveries and tests)."""
+        return self.postmen[0]
+
     def uow(self) -> NotificationsUnitOfWork:
-        """A unit of work whose commit wakes this process's delivery loop."""
-        exchange = platform_topology(self.infrastructure.settings.broker).events_exchange(
-            "notifications"
-        )
+        """A unit of work whose commit wakes this process's senders (it may queue emails)."""
+        return self._uow(self.wakeup.set)
+
+    def sender_uow(self) -> NotificationsUnitOfWork:
+        """A sender's unit of work: marking an email sent queues no work, so it wakes nobody."""
+        return self._uow(lambda: None)
+
+    @cached_property
+    def _exchange(self) -> str:
+        topology = platform_topology(self.infrastructure.settings.broker)
+        return topology.events_exchange("notifications").name
+
+    def _uow(self, on_commit: Callable[[], None]) -> NotificationsUnitOfWork:
         return NotificationsUnitOfWork(
-            self.infrastructure.session_factory, exchange.name, self.wakeup.set
+            self.infrastructure.session_factory, self._exchange, on_commit
         )
 
 
@@ -77,9 +112,14 @@ def bootstrap(
     infrastructure = build_infrastructure("notifications", env, clock)
     if migrate:
         infrastructure.migrate(MIGRATIONS)
-    transport = "the given mailer"
-    if mailer is None:
-        mailer, transport = mailer_from(env)
+    senders = int(env.get("EMAIL_SENDERS") or 4)
+    if senders < 1:
+        raise ValueError("EMAIL_SENDERS: at least one sender is needed")
+    if mailer is None:  # one SMTP connection per sender: a mailer each
+        built = [mailer_from(env) for _ in range(senders)]
+        mailers, transport = [each for each, _ in built], f"{built[0][1]}, {senders} senders"
+    else:
+        mailers, transport = [mailer] * senders, "the given mailer"
     sender = Sender(
         env.get("MAIL_FROM") or "workshops@clusterxchange.local",
         env.get("MAIL_FROM_NAME") or "ClusterXchange",
@@ -91,7 +131,7 @@ def bootstrap(
             max_attempts=int(env.get("EMAIL_MAX_ATTEMPTS") or 8),
             base_seconds=float(env.get("EMAIL_RETRY_BASE_SECONDS") or 30),
         ),
-        postman=Postman(mailer, sender),
+        postmen=tuple(Postman(each, sender) for each in mailers),
         mail_transport=transport,
     )
 

@@ -167,4 +167,6 @@ def make_service(service_env):
 
     yield make
     for app in built:
+        for postman in app.postmen:
+            postman.mailer.close()
         app.infrastructure.engine.dispose()

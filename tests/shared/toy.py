@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 from dataclasses import dataclass, field
 
@@ -149,3 +150,16 @@ def running(*loops):
                 loop.should_stop = True
         for thread in threads:
             thread.join(timeout=15)
+
+
+class _DyingRelay(OutboxRelay):
+    """A relay whose process dies once the batch is published, before any confirm is read."""
+
+    def _await_confirms(self) -> None:
+        os._exit(9)
+
+
+def relay_and_die(database_url: str, amqp_url: str, namespace: str) -> None:
+    """Run in a child process: one relay pass that is killed between publish and confirm."""
+    toy = build_toy(database_url, amqp_url, namespace)
+    _DyingRelay(toy.engine, outbox, toy.connect(), toy.topology, toy.settings).relay_once()

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import smtplib
 import ssl
 import tempfile
+import threading
+import weakref
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Literal
@@ -23,7 +26,13 @@ SECURITIES: frozenset[str] = frozenset({"none", "starttls", "tls"})
 
 
 class SmtpMailer(Mailer):
-    """Sends each message over its own SMTP connection to one relay."""
+    """Sends messages to one relay over one SMTP connection, kept open between messages.
+
+    Before a connection is reused it gets an ``RSET``: if the relay has dropped it meanwhile,
+    nothing was sent on it, so a new connection is opened and the message goes out once. A
+    failure inside a transaction closes the connection; the caller retries the message later.
+    Threads sharing a mailer take turns on its connection; concurrent senders get one each.
+    """
 
     def __init__(
         self,
@@ -45,16 +54,15 @@ class SmtpMailer(Mailer):
             self._credentials = (username, password)
         self._timeout = timeout
         self._ssl_context = ssl_context or ssl.create_default_context()
+        self._smtp: smtplib.SMTP | None = None
+        self._finalizer: weakref.finalize | None = None
+        self._lock = threading.Lock()
 
     def send(self, msg: EmailMessage) -> None:
         """Hand msg to the relay; 5xx replies are permanent, anything else temporary."""
         try:
-            with self._connect() as smtp:
-                if self.security == "starttls":
-                    smtp.starttls(context=self._ssl_context)
-                if self._credentials is not None:
-                    smtp.login(*self._credentials)
-                smtp.send_message(msg)
+            with self._lock:
+                self._send(msg)
         except smtplib.SMTPRecipientsRefused as exc:
             # Our messages have a single recipient, so its reply is the whole story.
             raise _reply_error(*next(iter(exc.recipients.values()))) from exc
@@ -62,6 +70,54 @@ class SmtpMailer(Mailer):
             raise _reply_error(exc.smtp_code, exc.smtp_error) from exc
         except OSError as exc:  # refused or dropped connection, timeout, TLS failure
             raise TemporaryDeliveryError(f"{type(exc).__name__}: {exc}") from exc
+
+    def _send(self, msg: EmailMessage) -> None:
+        try:
+            self._session().send_message(msg)
+        except smtplib.SMTPRecipientsRefused:
+            raise  # a refusal of the message, not of the connection (smtplib reset it)
+        except smtplib.SMTPResponseException as exc:
+            if exc.smtp_code == 421:  # the relay is closing this connection
+                self._drop()
+            raise
+        except OSError:
+            self._drop()
+            raise
+
+    def close(self) -> None:
+        """Say QUIT and close the connection (an idle sender lets go of the relay)."""
+        with self._lock:
+            if self._smtp is not None:
+                with contextlib.suppress(OSError):
+                    self._smtp.quit()
+                self._drop()
+
+    def _session(self) -> smtplib.SMTP:
+        """The open connection if the relay still answers RSET on it, else a new one."""
+        if self._smtp is not None:
+            try:
+                self._smtp.rset()
+                return self._smtp
+            except OSError:  # dropped while idle, or after the last message
+                self._drop()
+        smtp = self._connect()
+        try:
+            if self.security == "starttls":
+                smtp.starttls(context=self._ssl_context)
+            if self._credentials is not None:
+                smtp.login(*self._credentials)
+        except BaseException:
+            smtp.close()
+            raise
+        self._smtp = smtp
+        # a mailer dropped without close() (a process ending, a test) still hangs up
+        self._finalizer = weakref.finalize(self, smtp.close)
+        return smtp
+
+    def _drop(self) -> None:
+        if self._finalizer is not None:
+            self._finalizer()  # closes the connection, once
+        self._smtp, self._finalizer = None, None
 
     def _connect(self) -> smtplib.SMTP:
         if self.security == "tls":

@@ -10,3 +10,6 @@ class Mailer(abc.ABC):
     @abc.abstractmethod
     def send(self, msg: EmailMessage) -> None:
         """Deliver msg or raise a DeliveryError subclass saying whether to retry."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook, most mailers hold nothing open
+        """Let go of any connection kept between messages (an idle sender calls this)."""

@@ -1,10 +1,11 @@
 """Send queued emails, one locked row and one transaction each; and resend on request.
 
 Each email is claimed with ``FOR UPDATE SKIP LOCKED``, handed to the relay and marked in the
-same transaction, so concurrent senders never take the same row. If the process dies after the
-relay accepted an email but before the commit, the row is still queued and is sent again with
-the same Message-ID (derived from the notification id): that edge is at-least-once; everything
-else is exactly once.
+same transaction, so the concurrent senders (``EMAIL_SENDERS``) never take the same row. The
+"sent" mark commits right after the relay's 250, never after a batch. If the process dies
+between that 250 and the commit, the row is still queued and is sent again with the same
+Message-ID (derived from the notification id): that edge is at-least-once; everything else is
+exactly once.
 """
 
 from __future__ import annotations

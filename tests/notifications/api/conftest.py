@@ -34,6 +34,8 @@ def service(env):
     migrate(env)
     app = bootstrap(env)
     yield app
+    for postman in app.postmen:
+        postman.mailer.close()
     app.infrastructure.engine.dispose()
 
 

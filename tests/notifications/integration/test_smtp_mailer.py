@@ -17,7 +17,9 @@ def msg(outgoing_email):
 
 @pytest.fixture
 def mailer(smtp_server):
-    return SmtpMailer(smtp_server.host, smtp_server.port, security="none", timeout=2.0)
+    mailer = SmtpMailer(smtp_server.host, smtp_server.port, security="none", timeout=2.0)
+    yield mailer
+    mailer.close()
 
 
 def test_a_sent_invitation_reaches_the_server_with_its_calendar_part(smtp_server, mailer, msg):

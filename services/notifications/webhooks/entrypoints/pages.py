@@ -8,7 +8,8 @@ from services.notifications.webhooks.domain.errors import WebhookNotFound
 from services.notifications.webhooks.entrypoints import schemas as s
 from services.notifications.webhooks.service_layer import endpoints, views
 from services.notifications.webhooks.service_layer.handlers import message_types
-from shared.pages import form_errors, organiser_page, page_blueprint
+from shared.pages.layout import form_errors, page_blueprint
+from shared.pages.login import organiser_page
 
 webhook_pages = page_blueprint("webhook_pages", __name__)
 
