@@ -1,7 +1,7 @@
 """verified registration: holds, verification links, partner claim codes, email notices
 
 Revision ID: 3d9b1f0c7a21
-Revises: 7a1d0e5c2b01
+Revises: 5a1e0c7b2d13
 Create Date: 2026-12-01 22:30:00
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 import shared.database
 
 revision = "3d9b1f0c7a21"
-down_revision = "7a1d0e5c2b01"
+down_revision = "5a1e0c7b2d13"
 branch_labels = None
 depends_on = None
 
