@@ -8,6 +8,7 @@ from datetime import timedelta
 from flask import Blueprint as PlainBlueprint
 from flask import Flask
 from flask_smorest import Api, Blueprint
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from shared.api_docs.swagger_ui import init_api_docs
 from shared.hardening import init_hardening
@@ -63,7 +64,10 @@ def create_service_app(
     register_problem_handlers(app, domain_errors)
     init_hardening(app)
     init_web(app, infrastructure.credentials, infrastructure.engine, infrastructure.settings.broker)
-    init_rate_limit(app, infrastructure.settings.public_write_rate_limit)
+    init_rate_limit(app, service, settings.public_write_rate_limit, settings.rate_limit_storage_url)
+    if settings.trusted_proxies:  # opt in: otherwise forwarded headers are ignored
+        hops = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     init_idempotency(app, infrastructure.engine, infrastructure.clock)  # after the rate limit
     app.extensions["container"] = container
     pages = list(pages)

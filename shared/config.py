@@ -109,6 +109,8 @@ class ServiceSettings:
     secret_key: str | None = None
     public_urls: Mapping[str, str] = field(default_factory=dict)
     public_write_rate_limit: str = DEFAULT_PUBLIC_WRITE_RATE_LIMIT
+    rate_limit_storage_url: str = "memory://"
+    trusted_proxies: int = 0
     organiser_session_hours: float = 12.0
 
 
@@ -162,6 +164,8 @@ def service_settings(service: str, env: Mapping[str, str] | None = None) -> Serv
         secret_key=env.get("SECRET_KEY") or None,
         public_urls={name: public_url_for(name, env) for name in SERVICES},
         public_write_rate_limit=env.get("PUBLIC_WRITE_RATE_LIMIT", DEFAULT_PUBLIC_WRITE_RATE_LIMIT),
+        rate_limit_storage_url=env.get("RATE_LIMIT_STORAGE_URL") or "memory://",
+        trusted_proxies=int(env.get("TRUSTED_PROXIES") or 0),
         organiser_session_hours=_session_hours(env),
     )
 

@@ -1,26 +1,34 @@
 """Per-client-IP rate limit of public writes (POST/PUT/PATCH/DELETE without an organiser).
 
-A fixed-window counter kept in process memory: each web process counts on its own, so behind
-N gunicorn workers a client may get up to N times the limit. Organiser requests (a valid
-bearer credential, or an organiser logged in on the pages) are never limited; safe methods
-(GET, HEAD, OPTIONS) are never counted. Configured by ``PUBLIC_WRITE_RATE_LIMIT``, e.g.
-``120/minute``; ``0``, ``off`` or an empty value turn it off.
+Counted by the ``limits`` library (the engine of flask-limiter) in a fixed window. Where the
+counters live decides what "per client" means: ``RATE_LIMIT_STORAGE_URL`` (e.g.
+``redis://127.0.0.1:6379``) shares them between every worker and host of a service, so N
+gunicorn workers enforce the limit once; without it they stay in process memory and each
+worker counts on its own (up to N times the limit). Organiser requests (a valid bearer
+credential, or an organiser logged in on the pages) are never limited; safe methods (GET,
+HEAD, OPTIONS) are never counted. ``PUBLIC_WRITE_RATE_LIMIT``, e.g. ``120/minute``; ``0``,
+``off`` or an empty value turn it off. The client is ``request.remote_addr``: behind a
+reverse proxy set ``TRUSTED_PROXIES`` (see ``shared.app_factory``), or every client shares
+the proxy's address.
 """
 
 from __future__ import annotations
 
+import logging
 import math
 import re
-import threading
 import time
-from collections.abc import Callable
 
 from flask import Flask, Response, request
+from limits import RateLimitItem, RateLimitItemPerSecond
+from limits.storage import storage_from_string
+from limits.strategies import FixedWindowRateLimiter
 
 from shared.pages.login import page_organiser
 from shared.problems import problem
 from shared.web import current_organiser
 
+log = logging.getLogger(__name__)
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
 _RATE = re.compile(r"^\s*(\d+)\s*(?:/|per)\s*(second|minute|hour|day)s?\s*$", re.IGNORECASE)
@@ -40,36 +48,28 @@ def parse_rate(value: str | None) -> tuple[int, int] | None:
     return (limit, period) if limit > 0 else None
 
 
-class FixedWindowLimiter:
-    """At most ``limit`` hits per key in each window of ``period`` seconds (thread-safe)."""
+class PublicWriteLimiter:
+    """At most the rate's hits per client key in each window, counted in ``storage_url``."""
 
-    def __init__(self, limit: int, period: float, clock: Callable[[], float] = time.monotonic):
-        self.limit = limit
-        self.period = period
-        self._clock = clock
-        self._lock = threading.Lock()
-        self._windows: dict[str, tuple[float, int]] = {}  # key -> (window start, hits)
-        self._last_sweep = clock()
+    def __init__(self, service: str, rate: RateLimitItem, storage_url: str) -> None:
+        self.service = service
+        self.rate = rate
+        self.limiter = FixedWindowRateLimiter(storage_from_string(storage_url))
 
-    def hit(self, key: str) -> float | None:
-        """Count a hit; None when allowed, else the seconds until the key's window resets."""
-        now = self._clock()
-        with self._lock:
-            self._sweep(now)
-            start, hits = self._windows.get(key, (now, 0))
-            if now - start >= self.period:
-                start, hits = now, 0
-            if hits >= self.limit:
-                return max(start + self.period - now, 0.0)
-            self._windows[key] = (start, hits + 1)
+    def hit(self, client: str) -> float | None:
+        """Count a hit; None when allowed, else the seconds until the client's window resets.
+
+        If the shared storage cannot be reached the write is let through (and logged):
+        an outage of the counters must not take the service down with it.
+        """
+        try:
+            if self.limiter.hit(self.rate, self.service, client):
+                return None
+            reset = self.limiter.get_window_stats(self.rate, self.service, client).reset_time
+        except Exception:  # noqa: BLE001 - fail open, see above
+            log.warning("rate limit storage unavailable; request let through", exc_info=True)
             return None
-
-    def _sweep(self, now: float) -> None:
-        """Forget expired windows now and then, so memory stays bounded by active clients."""
-        if now - self._last_sweep < self.period:
-            return
-        self._last_sweep = now
-        self._windows = {k: w for k, w in self._windows.items() if now - w[0] < self.period}
+        return max(reset - time.time(), 0.0)
 
 
 def too_many_requests(retry_after: float) -> Response:
@@ -86,12 +86,14 @@ def _is_organiser() -> bool:
     return current_organiser() is not None or page_organiser() is not None
 
 
-def init_rate_limit(app: Flask, rate: str | None) -> FixedWindowLimiter | None:
+def init_rate_limit(
+    app: Flask, service: str, rate: str | None, storage_url: str = "memory://"
+) -> PublicWriteLimiter | None:
     """Limit the app's public writes per client IP; returns the limiter (None when off)."""
     parsed = parse_rate(rate)
     if parsed is None:
         return None
-    limiter = FixedWindowLimiter(*parsed)
+    limiter = PublicWriteLimiter(service, RateLimitItemPerSecond(*parsed), storage_url)
     app.extensions["public_write_limiter"] = limiter
 
     @app.before_request

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
+from prometheus_client.registry import Collector
 from sqlalchemy import Table
 
+from services.registration.adapters.metrics import WithheldVerificationsCollector
 from services.registration.adapters.orm import outbox, start_mappers
 from services.registration.service_layer.desk import RegistrationDesk
 from services.registration.service_layer.messages import PublicUrls
@@ -26,10 +28,11 @@ class Registration:
 
     infrastructure: Infrastructure
     urls: PublicUrls
+    hold: timedelta = timedelta(minutes=30)
     desk: RegistrationDesk = field(init=False)
 
     def __post_init__(self) -> None:
-        self.desk = RegistrationDesk(self.uow, self.clock)
+        self.desk = RegistrationDesk(self.uow, self.clock, hold=self.hold)
 
     @property
     def outbox(self) -> Table:
@@ -39,6 +42,10 @@ class Registration:
     @property
     def clock(self) -> Callable[[], datetime]:
         return self.infrastructure.clock
+
+    def collectors(self) -> list[Collector]:
+        """The service's own scrape-time metrics."""
+        return [WithheldVerificationsCollector(self.infrastructure.engine)]
 
     def uow(self) -> RegistrationUnitOfWork:
         exchange = platform_topology(self.infrastructure.settings.broker).events_exchange(
@@ -64,4 +71,5 @@ def bootstrap(
         registration=infrastructure.settings.public_base_url,
         scheduling=public_url_for("scheduling", env),
     )
-    return Registration(infrastructure, urls)
+    hold = timedelta(minutes=int(env.get("VERIFY_HOLD_MINUTES", "30")))
+    return Registration(infrastructure, urls, hold)

@@ -60,6 +60,44 @@ for _type in (
     register(_type)(RegistrationChange)
 
 
+@register("registration.verification_requested")
+class VerificationRequested(Schema):
+    """Someone registered publicly: email them the single-use link that verifies the address.
+
+    The registration holds its place until ``expires_at``; no other registration.* message
+    is sent about it before it is verified.
+    """
+
+    registration_id = fields.String(required=True)
+    event = fields.Nested(EventSnapshotSchema, required=True)
+    participant = fields.Nested(ParticipantSchema, required=True)
+    verify_url = fields.String(required=True)
+    expires_at = fields.AwareDateTime(required=True)
+
+
+@register("registration.already_registered")
+class AlreadyRegistered(Schema):
+    """A verified address was registered again: remind its owner of the manage link
+    (at most once per address, event and hour)."""
+
+    registration_id = fields.String(required=True)
+    event = fields.Nested(EventSnapshotSchema, required=True)
+    participant = fields.Nested(ParticipantSchema, required=True)
+    manage_url = fields.String(required=True)
+
+
+@register("registration.expired")
+class RegistrationExpired(Schema):
+    """An unverified registration lapsed: its place was released and its personal data purged.
+
+    Consumers never heard of the person, so this carries no personal data.
+    """
+
+    registration_id = fields.String(required=True)
+    event_id = fields.String(required=True)
+    expired_at = fields.AwareDateTime(required=True)
+
+
 @register("participant.erased")
 class ParticipantErased(Schema):
     """A participant asked to be forgotten: every service erases its copy of their data."""

@@ -3,15 +3,18 @@ their workers in threads (real RabbitMQ, fresh PostgreSQL databases), and headle
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
 import tempfile
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine, select
 from werkzeug.serving import make_server
 
 from shared.broker import connect
@@ -39,6 +42,23 @@ class Platform:
     registration: str
     scheduling: str
     credential: str
+    verification_link: Callable[[str], str]
+
+
+def _verification_links(engine: Engine) -> Callable[[str], str]:
+    """The mail client of these tests (no notifications service runs here): the link of the
+    latest verification message registration published for an address."""
+    from services.registration.adapters.orm import outbox
+
+    def link(address: str) -> str:
+        query = select(outbox.c.body).where(
+            outbox.c.message_type == "registration.verification_requested"
+        )
+        with engine.connect() as db:
+            asked = [json.loads(body)["payload"] for body in db.scalars(query)]
+        return [a["verify_url"] for a in asked if a["participant"]["email"] == address][-1]
+
+    return link
 
 
 class _Background:
@@ -127,7 +147,12 @@ def live_platform(postgres_server_url, amqp_url, namespace, tmp_path):
             _serve(background, app, port)
         _run_workers(background, registration, scheduling)
         _, credential = CredentialStore(tmp_path / "organisers.json").mint("Tess Organiser")
-        yield Platform(env["REGISTRATION_PUBLIC_URL"], env["SCHEDULING_PUBLIC_URL"], credential)
+        yield Platform(
+            env["REGISTRATION_PUBLIC_URL"],
+            env["SCHEDULING_PUBLIC_URL"],
+            credential,
+            _verification_links(registration.infrastructure.engine),
+        )
     finally:
         background.stop()
         for container in (registration, scheduling, *(a.extensions["container"] for a in apps)):

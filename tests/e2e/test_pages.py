@@ -39,7 +39,8 @@ def create_event(web: Browser, site, capacity: int) -> str:
 
 
 def register(web: Browser, site, name: str) -> str:
-    """A participant registers from the list of open workshops; returns their manage link."""
+    """A participant registers from the list of open workshops, is asked to check their inbox,
+    follows the emailed link and confirms; returns their manage link."""
     web.open(f"{site.registration}/")
     web.follow("article.event a.button")
     web.fill(
@@ -52,6 +53,10 @@ def register(web: Browser, site, name: str) -> str:
     )
     web.tick("consent")
     web.press("Register")
+    assert "Check your inbox" in web.text("h1")
+    assert web.all("#manage-link") == []
+    web.open(site.verification_link(f"{name.split()[0].lower()}@example.eu"))
+    web.press("Confirm my registration")
     return web.find("#manage-link").get_attribute("href")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections import Counter
 
@@ -47,20 +48,56 @@ def _settled(smtp, count: int) -> list:
     return list(smtp.messages)
 
 
-def test_register_join_cancel_and_promote_end_to_end(platform, smtp_server):  # noqa: F811
+def _verification_link(smtp, address: str) -> str:
+    """The path of the link in the verification email that reached ``address``."""
+
+    def sent():
+        for message in list(smtp.messages):
+            if address in str(message["To"]) and "confirm" in str(message["Subject"]).lower():
+                body = message.get_body(("plain",)).get_content()
+                return re.search(r"https?://[^/\s]+(/verify/\S+)", body).group(1)
+        return None
+
+    return wait_until(sent, timeout=60)
+
+
+def _click(client, path: str):
+    """Open the link in a browser and press its confirm button."""
+    page = client.get(path).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    return client.post(path, data={"csrf_token": token})
+
+
+def test_register_verify_join_cancel_and_promote_end_to_end(platform, smtp_server):  # noqa: F811
     organiser = platform.organiser()
     registration, scheduling = platform.client("registration"), platform.client("scheduling")
     event = registration.post("/api/v1/events", json=EVENT, headers=organiser).json
     registration.post(f"/api/v1/events/{event['id']}/publish", headers=organiser)
-    ana = registration.post(f"/api/v1/events/{event['id']}/registrations", json=person("Ana")).json
-    ben = registration.post(f"/api/v1/events/{event['id']}/registrations", json=person("Ben")).json
+    path = f"/api/v1/events/{event['id']}/registrations"
+    answers = [registration.post(path, json=person(name)) for name in ("Ana", "Ben")]
+    assert [a.status_code for a in answers] == [202, 202]
+    assert answers[0].get_data() == answers[1].get_data()  # nothing about either person
+
+    # each clicks the link of their verification email; only then the manage link
+    verified = {}
+    for name in ("Ana", "Ben"):
+        link = _verification_link(smtp_server, f"{name.lower()}@example.org")
+        landed = _click(registration, link)
+        assert landed.status_code == 303
+        manage = landed.headers["Location"].split("/manage/", 1)[1].removesuffix("/confirmation")
+        verified[name] = registration.get(f"/api/v1/manage/{manage}").json | {"token": manage}
+    ana, ben = verified["Ana"], verified["Ben"]
     assert (ana["status"], ben["status"]) == ("confirmed", "waitlisted")
+    feeds = {
+        name: registration.get(f"/manage/{v['token']}").get_data(as_text=True)
+        for name, v in verified.items()
+    }
 
     # scheduling learns about the event and Ana's seat from registration's messages
     visits = f"/api/v1/events/{event['id']}/visits"
     wait_until(lambda: scheduling.get(visits).status_code == 200, timeout=30)
     visit = scheduling.post(visits, json=VISIT, headers=organiser).json
-    ana_token = ana["feed"]["https"].rsplit("/", 1)[1].removesuffix(".ics")
+    ana_token = re.search(r"/feeds/participants/([\w-]+)\.ics", feeds["Ana"]).group(1)
     joined = wait_until(
         lambda: (
             scheduling.post(
@@ -75,28 +112,28 @@ def test_register_join_cancel_and_promote_end_to_end(platform, smtp_server):  # 
     assert joined
 
     # Ana cancels: Ben is promoted, Ana leaves the visit
-    manage = ana["manage_url"].rsplit("/", 1)[1]
-    assert registration.post(f"/api/v1/manage/{manage}/cancel").status_code == 200
+    assert registration.post(f"/api/v1/manage/{ana['token']}/cancel").status_code == 200
     wait_until(
         lambda: scheduling.get(f"/api/v1/visits/{visit['id']}").json["seats_taken"] == 0, timeout=30
     )
 
-    messages = _settled(smtp_server, 6)
+    messages = _settled(smtp_server, 8)
     received = Counter(
         (str(m["To"]).split("<")[-1].rstrip(">"), _calendar_method(m)) for m in messages
     )
     assert received == Counter(
         {
+            ("ana@example.org", None): 1,  # the verification link
             ("ana@example.org", "REQUEST"): 2,  # workshop confirmed, visit joined
             ("ana@example.org", "CANCEL"): 2,  # registration cancelled, visit left
-            ("ben@example.org", None): 1,  # waitlisted (no invitation)
+            ("ben@example.org", None): 2,  # the verification link; waitlisted (no invitation)
             ("ben@example.org", "REQUEST"): 1,  # promoted
         }
     ), [str(m["Subject"]) for m in messages]
 
     # the personal feed of the promoted participant shows the workshop
-    ben_feed = ben["feed"]["https"].split("://", 1)[1].split("/", 1)[1]
-    feed = scheduling.get("/" + ben_feed)
+    ben_feed = re.search(r"/feeds/participants/[\w-]+\.ics", feeds["Ben"]).group(0)
+    feed = scheduling.get(ben_feed)
     assert feed.status_code == 200
     assert b"Bio-economy joint learning workshop" in feed.data
 

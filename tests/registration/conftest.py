@@ -69,14 +69,26 @@ def event_body(**overrides) -> dict:
         "start": "2027-04-12T09:00:00+02:00",
         "end": "2027-04-13T17:00:00+02:00",
         "capacity": 3,
+        # seats are decided at once; verified registration: test_verified_registration.py
+        "verify_email": False,
     }
     body.update(overrides)
     return body
 
 
+def spelled(n: int) -> str:
+    """A number in letters (0 → A, 26 → BA): names hold no digits."""
+    word = ""
+    while True:
+        n, digit = divmod(n, 26)
+        word = chr(ord("A") + digit) + word
+        if n == 0:
+            return word
+
+
 def person(n: int, **overrides) -> dict:
     body = {
-        "name": f"Participant {n}",
+        "name": f"Participant {spelled(n)}",
         "email": f"p{n}@example.org",
         "organisation": f"Org {n}",
         "organisation_type": "sme",

@@ -23,6 +23,7 @@ PUBLIC_WRITES = {
         ("patch", "/api/v1/manage/{token}"),  # the private manage token in the path
         ("post", "/api/v1/manage/{token}/cancel"),
         ("post", "/api/v1/manage/{token}/erase"),
+        ("post", "/api/v1/verify/{token}"),  # the single-use link of the verification email
     },
     "scheduling": {
         ("post", "/api/v1/visits/{visit_id}/participants"),  # X-Participant-Token (feed token)

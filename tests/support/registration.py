@@ -22,6 +22,7 @@ class FakeEventRepository(AbstractEventRepository):
         self.seen = set()
         self._events: dict[str, Event] = {}
         self._registrations: dict[str, Registration] = {}
+        self.notices: list[tuple[str, str, str, datetime]] = []
 
     def add(self, event: Event) -> None:
         self._events[event.id] = event
@@ -88,6 +89,40 @@ class FakeEventRepository(AbstractEventRepository):
             and any(q.release_at <= now for q in event.quotas)
             and self.waitlist(event.id)
         ]
+
+    def by_verify_token(self, token: str) -> Registration:
+        found = [r for r in self._registrations.values() if r.verify_token == token]
+        if not found:
+            raise NotFound("unknown verification link")
+        return found[0]
+
+    def active_by_email(self, event_id: str, email: str) -> Registration:
+        found = [r for r in self._of(event_id, ACTIVE) if r.email.lower() == email.lower()]
+        if not found:
+            raise NotFound("no such registration")
+        return found[0]
+
+    def _lapsed(self, now: datetime) -> list[Registration]:
+        return [
+            r
+            for r in sorted(self._registrations.values(), key=lambda r: r.queue_number)
+            if r.active and r.hold_lapsed(now)
+        ]
+
+    def with_lapsed_holds(self, now: datetime) -> list[str]:
+        return list(dict.fromkeys(r.event_id for r in self._lapsed(now)))
+
+    def lapsed_holds(self, event_id: str, now: datetime) -> list[Registration]:
+        return [r for r in self._lapsed(now) if r.event_id == event_id]
+
+    def notices_since(self, event_id: str, key: str, kind: str, since: datetime) -> int:
+        return sum(1 for n in self.notices if n[:3] == (event_id, key, kind) and n[3] > since)
+
+    def record_notice(self, event_id: str, key: str, kind: str, at: datetime) -> None:
+        self.notices.append((event_id, key, kind, at))
+
+    def forget_notices(self, before: datetime) -> None:
+        self.notices[:] = [n for n in self.notices if n[3] > before]
 
     def snapshot(self) -> Snapshot:
         """Everything stored, to go back to on rollback (objects keep their identity)."""

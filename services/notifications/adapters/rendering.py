@@ -19,6 +19,8 @@ KINDS: frozenset[str] = frozenset(
         "registration_promoted",
         "registration_rejected",
         "registration_cancelled",
+        "registration_verify",
+        "registration_already",
         "event_rescheduled",
         "event_cancelled",
         "visit_joined",

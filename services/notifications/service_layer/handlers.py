@@ -64,6 +64,51 @@ def registration_cancelled(envelope: Envelope, uow: UOW, policy: Policy) -> None
     uow.reminders.drop(registration_id=person.registration_id)
 
 
+def _unregistered(envelope: Envelope, manage_url: str = "") -> Recipient:
+    """The addressee of a message about someone who is not (or not yet) a known registrant;
+    kept only on the email itself, never in the read model."""
+    participant = envelope.payload["participant"]
+    return Recipient(
+        registration_id=envelope.payload["registration_id"],
+        event_id=envelope.payload["event"]["event_id"],
+        name=participant["name"],
+        email=participant["email"],
+        language=participant["language"],
+        manage_url=manage_url,
+        feed_url="",
+        status="unverified",
+    )
+
+
+def verification_requested(envelope: Envelope, uow: UOW, policy: Policy) -> None:
+    """registration.verification_requested: the single-use link that verifies the address."""
+    event = payloads.event_snapshot(envelope.payload["event"])
+    context = notify.event_context(event) | {
+        "verify_url": envelope.payload["verify_url"],
+        "expires_at": event.zoned(envelope.payload["expires_at"]),
+    }
+    person = _unregistered(envelope)
+    notify.queue(uow, envelope.message_id, person, "registration_verify", context, policy.clock())
+
+
+def already_registered(envelope: Envelope, uow: UOW, policy: Policy) -> None:
+    """registration.already_registered: remind a registrant of their manage link."""
+    event = payloads.event_snapshot(envelope.payload["event"])
+    person = _unregistered(envelope, envelope.payload["manage_url"])
+    context = notify.event_context(event)
+    notify.queue(uow, envelope.message_id, person, "registration_already", context, policy.clock())
+
+
+def registration_expired(envelope: Envelope, uow: UOW, policy: Policy) -> None:
+    """registration.expired: forget the verification emails of a person who never verified."""
+    now = policy.clock()
+    for notification in uow.notifications.of_registration(envelope.payload["registration_id"]):
+        if notification.status == "queued":
+            uow.notifications.delete(notification)
+        else:
+            notification.erase(now)
+
+
 def event_published(envelope: Envelope, uow: UOW, policy: Policy) -> None:
     """event.published: remember the workshop."""
     snapshot = payloads.event_snapshot(envelope.payload)
@@ -124,6 +169,9 @@ def consumer_handlers(policy: Policy) -> dict[str, dict[str, Handler]]:
         "registration.pending": no_seat,
         "registration.rejected": no_seat,
         "registration.cancelled": registration_cancelled,
+        "registration.verification_requested": verification_requested,
+        "registration.already_registered": already_registered,
+        "registration.expired": registration_expired,
         "event.published": event_published,
         "event.updated": event_updated,
         "event.cancelled": event_cancelled,

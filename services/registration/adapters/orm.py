@@ -47,6 +47,7 @@ events = Table(
     Column("registration_closes", UtcDateTime, nullable=True),
     Column("waitlist_enabled", Boolean, nullable=False),
     Column("approval_required", Boolean, nullable=False),
+    Column("verify_email", Boolean, nullable=False, default=True),
     Column("status", String(20), nullable=False),
     Column("sequence", Integer, nullable=False),
     Column("next_number", Integer, nullable=False),
@@ -65,6 +66,8 @@ quotas = Table(
     Column("seats", Integer, nullable=False),
     Column("release_at", UtcDateTime, nullable=False),
     Column("confirmed", Integer, nullable=False),
+    Column("code_hash", String(64), nullable=True),
+    Index("uq_partner_quotas_code_hash", "code_hash", unique=True),
 )
 
 registrations = Table(
@@ -90,6 +93,24 @@ registrations = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
     Column("erased_at", UtcDateTime, nullable=True),
+    Column("verified_at", UtcDateTime, nullable=True),
+    Column("verify_token", String(64), nullable=True),
+    Column("verify_expires_at", UtcDateTime, nullable=True),
+)
+Index("uq_registrations_verify_token", registrations.c.verify_token, unique=True)
+# The expiry pass looks for lapsed holds: unverified registrations by expiry time.
+Index("ix_registrations_hold", registrations.c.verified_at, registrations.c.verify_expires_at)
+
+# One row per email sent (or withheld) about an event to an address (a hash, not the address).
+notices = Table(
+    "notices",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("event_id", String(36), nullable=False),
+    Column("address_key", String(64), nullable=False),
+    Column("kind", String(30), nullable=False),
+    Column("sent_at", UtcDateTime, nullable=False),
+    Index("ix_notices_address", "event_id", "address_key", "kind", "sent_at"),
 )
 Index(
     "ix_registrations_event_status_queue",

@@ -5,10 +5,10 @@ from __future__ import annotations
 import abc
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session, joinedload
 
-from services.registration.adapters.orm import events, quotas, registrations
+from services.registration.adapters.orm import events, notices, quotas, registrations
 from services.registration.domain.errors import NotFound
 from services.registration.domain.model import ACTIVE, Event, Registration, Status
 
@@ -55,6 +55,29 @@ class AbstractEventRepository(abc.ABC):
 
     @abc.abstractmethod
     def with_released_quotas(self, now: datetime) -> list[Event]: ...
+
+    @abc.abstractmethod
+    def by_verify_token(self, token: str) -> Registration: ...
+
+    @abc.abstractmethod
+    def active_by_email(self, event_id: str, email: str) -> Registration: ...
+
+    @abc.abstractmethod
+    def with_lapsed_holds(self, now: datetime) -> list[str]:
+        """Ids of events with an unverified registration whose hold has lapsed."""
+
+    @abc.abstractmethod
+    def lapsed_holds(self, event_id: str, now: datetime) -> list[Registration]: ...
+
+    @abc.abstractmethod
+    def notices_since(self, event_id: str, key: str, kind: str, since: datetime) -> int:
+        """How many emails of ``kind`` went to the address with ``key`` since ``since``."""
+
+    @abc.abstractmethod
+    def record_notice(self, event_id: str, key: str, kind: str, at: datetime) -> None: ...
+
+    @abc.abstractmethod
+    def forget_notices(self, before: datetime) -> None: ...
 
 
 class EventRepository(AbstractEventRepository):
@@ -170,3 +193,60 @@ class EventRepository(AbstractEventRepository):
             .distinct()
         ).all()
         return [self.get(event_id) for event_id in ids]
+
+    def by_verify_token(self, token: str) -> Registration:
+        found = self.session.scalars(
+            select(Registration).where(registrations.c.verify_token == token)
+        ).first()
+        if found is None:
+            raise NotFound("unknown verification link")
+        return found
+
+    def active_by_email(self, event_id: str, email: str) -> Registration:
+        found = self.session.scalars(
+            select(Registration).where(
+                registrations.c.event_id == event_id,
+                func.lower(registrations.c.email) == email.strip().lower(),
+                registrations.c.status.in_([str(s) for s in ACTIVE]),
+            )
+        ).first()
+        if found is None:
+            raise NotFound("no such registration")
+        return found
+
+    def _lapsed(self, now: datetime):
+        return (
+            registrations.c.verified_at.is_(None),
+            registrations.c.verify_expires_at <= now,
+            registrations.c.status.in_([str(s) for s in ACTIVE]),
+        )
+
+    def with_lapsed_holds(self, now: datetime) -> list[str]:
+        query = select(registrations.c.event_id).where(*self._lapsed(now)).distinct()
+        return list(self.session.scalars(query))
+
+    def lapsed_holds(self, event_id: str, now: datetime) -> list[Registration]:
+        query = (
+            select(Registration)
+            .where(registrations.c.event_id == event_id, *self._lapsed(now))
+            .order_by(registrations.c.queue_number)
+        )
+        return list(self.session.scalars(query))
+
+    def notices_since(self, event_id: str, key: str, kind: str, since: datetime) -> int:
+        return self.session.execute(
+            select(func.count()).where(
+                notices.c.event_id == event_id,
+                notices.c.address_key == key,
+                notices.c.kind == kind,
+                notices.c.sent_at > since,
+            )
+        ).scalar_one()
+
+    def record_notice(self, event_id: str, key: str, kind: str, at: datetime) -> None:
+        self.session.execute(
+            insert(notices).values(event_id=event_id, address_key=key, kind=kind, sent_at=at)
+        )
+
+    def forget_notices(self, before: datetime) -> None:
+        self.session.execute(delete(notices).where(notices.c.sent_at <= before))

@@ -42,6 +42,7 @@ class CreateEvent:
     waitlist_enabled: bool = True
     approval_required: bool = False
     quotas: tuple[Quota, ...] = ()
+    verify_email: bool = True
 
 
 @dataclass(frozen=True)
@@ -65,3 +66,5 @@ class Register:
     event_id: str
     participant: Participant
     consent: bool = field(default=False)
+    by_organiser: bool = False  # an organiser vouches for the address: no verification
+    partner_code: str | None = None  # the secret that claims a seat of a partner's quota

@@ -27,3 +27,11 @@ class AlreadyRegistered(RegistrationError):
 
 class InvalidTransition(RegistrationError):
     """The action does not fit the current state (approve a confirmed one, publish twice …)."""
+
+
+class LinkUsed(RegistrationError):
+    """A single-use verification link was already used."""
+
+
+class LinkExpired(RegistrationError):
+    """A verification link outlived its hold; the registration was (or is being) released."""

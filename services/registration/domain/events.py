@@ -69,3 +69,37 @@ class ParticipantErased:
     registration_id: str
     event_id: str
     erased_at: datetime
+
+
+@dataclass(frozen=True)
+class VerificationRequested:
+    """An unverified registration holds a place; its owner must follow ``verify_token``."""
+
+    registration_id: str
+    event: EventDetails
+    name: str
+    email: str
+    language: str
+    verify_token: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class AlreadyRegistered:
+    """Someone registered an address that already holds a verified registration."""
+
+    registration_id: str
+    event: EventDetails
+    name: str
+    email: str
+    language: str
+    manage_token: str
+
+
+@dataclass(frozen=True)
+class RegistrationExpired:
+    """An unverified registration outlived its hold: released and its personal data purged."""
+
+    registration_id: str
+    event_id: str
+    expired_at: datetime

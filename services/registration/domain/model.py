@@ -24,6 +24,8 @@ from services.registration.domain.errors import (
     EventNotOpen,
     InvalidEvent,
     InvalidTransition,
+    LinkExpired,
+    LinkUsed,
     NotFound,
 )
 from services.registration.domain.seats import QuotaSeats, SeatLedger
@@ -72,6 +74,15 @@ class PartnerQuota:
     seats: int
     release_at: datetime
     confirmed: int = 0
+    code_hash: str | None = None  # sha256 of the claim code; the code itself is never kept
+
+
+@dataclass(frozen=True)
+class Hold:
+    """An unverified registration keeps its place until ``until``, claimed by ``token``."""
+
+    token: str
+    until: datetime
 
 
 @dataclass(eq=False)
@@ -98,6 +109,9 @@ class Registration:
     created_at: datetime
     updated_at: datetime
     erased_at: datetime | None = None
+    verified_at: datetime | None = None
+    verify_token: str | None = None
+    verify_expires_at: datetime | None = None
 
     @classmethod
     def from_participant(
@@ -134,6 +148,21 @@ class Registration:
     @property
     def active(self) -> bool:
         return self.status in ACTIVE
+
+    @property
+    def verified(self) -> bool:
+        return self.verified_at is not None
+
+    def hold(self, hold: Hold | None, now: datetime) -> None:
+        """Wait for the owner to verify the address, or take it as verified right away."""
+        if hold is None:
+            self.verified_at = now
+        else:
+            self.verify_token, self.verify_expires_at = hold.token, hold.until
+
+    def hold_lapsed(self, now: datetime) -> bool:
+        expires = self.verify_expires_at
+        return not self.verified and expires is not None and now >= expires
 
     def reached(
         self, kind: str, event: ev.EventDetails, reason: str | None, position: int | None
@@ -195,6 +224,7 @@ class Event:
     created_at: datetime
     updated_at: datetime
     status: str = EventStatus.DRAFT
+    verify_email: bool = True
     sequence: int = 0
     next_number: int = 1
     confirmed_count: int = 0
@@ -253,8 +283,10 @@ class Event:
         waitlist: Iterable[Registration] = (),
     ) -> None:
         """Swap the partner quotas; their counters start from the partners' current seats."""
+        codes = {q.partner: q.code_hash for q in self.quotas}
         for quota in quotas:
             quota.confirmed = confirmed_by_partner.get(quota.partner, 0)
+            quota.code_hash = codes.get(quota.partner) or quota.code_hash
         self.quotas[:] = quotas
         self.validate()
         self._touched(now, bump=False)
@@ -298,8 +330,13 @@ class Event:
         tokens: tuple[str, str],
         now: datetime,
         already_registered: bool,
+        hold: Hold | None = None,
     ) -> Registration:
-        """Take a seat, a place on the waiting list, or a place in the approval queue."""
+        """Take a seat, a place on the waiting list, or a place in the approval queue.
+
+        With a ``hold`` the place is kept for an unverified address: nobody downstream hears
+        of the registration until it is verified (see ``verify``).
+        """
         self._require_open(now)
         if already_registered:
             raise AlreadyRegistered("this email is already registered for the event")
@@ -314,6 +351,7 @@ class Event:
         registration = Registration.from_participant(
             registration_id, self.id, participant, tokens, now
         )
+        registration.hold(hold, now)
         self._set(registration, status, now)  # joining the waiting list numbers it
         registration.queue_number = registration.queue_number or self._take_number()
         self._changed(str(status), registration)
@@ -349,10 +387,97 @@ class Event:
         self.next_number += 1
         return self.next_number - 1
 
-    def _changed(self, kind: str, registration: Registration, reason: str | None = None):
-        """Record that ``registration`` reached a status, as it stands now."""
-        position = self.waitlisted_count if kind == Status.WAITLISTED else None
+    def _changed(
+        self,
+        kind: str,
+        registration: Registration,
+        reason: str | None = None,
+        position: int | None = None,
+    ):
+        """Record that ``registration`` reached a status, as it stands now.
+
+        An unverified registration changes silently: the other services only ever hear of
+        verified people.
+        """
+        if not registration.verified:
+            return
+        if kind == Status.WAITLISTED and position is None:
+            position = self.waitlisted_count
         self.events.append(registration.reached(kind, self.details(), reason, position))
+
+    # --- verification --------------------------------------------------------------------
+
+    def request_verification(self, registration: Registration) -> None:
+        """Ask the owner of an unverified registration to follow its verification link."""
+        self._own(registration)
+        if registration.verified or registration.verify_token is None:
+            raise InvalidTransition("the registration needs no verification")
+        self.events.append(
+            ev.VerificationRequested(
+                registration_id=registration.id,
+                event=self.details(),
+                name=registration.name,
+                email=registration.email,
+                language=registration.language,
+                verify_token=registration.verify_token,
+                expires_at=registration.verify_expires_at or registration.created_at,
+            )
+        )
+
+    def remind_registered(self, registration: Registration) -> None:
+        """Tell the owner of a verified registration that someone registered them again."""
+        self._own(registration)
+        self.events.append(
+            ev.AlreadyRegistered(
+                registration_id=registration.id,
+                event=self.details(),
+                name=registration.name,
+                email=registration.email,
+                language=registration.language,
+                manage_token=registration.manage_token,
+            )
+        )
+
+    def verify(self, registration: Registration, now: datetime, position: int | None) -> None:
+        """The owner followed the link: the registration takes its real state, announced."""
+        self._own(registration)
+        if registration.verified:
+            raise LinkUsed("this verification link was already used")
+        if registration.status == Status.EXPIRED or registration.hold_lapsed(now):
+            raise LinkExpired("this verification link has expired; please register again")
+        registration.verified_at = registration.updated_at = now
+        self._changed(str(registration.status), registration, position=position)
+
+    def expire_holds(
+        self, due: Iterable[Registration], now: datetime, waitlist: Iterable[Registration] = ()
+    ) -> list[Registration]:
+        """Release the places of unverified registrations whose hold lapsed, as a cancellation
+        would, and purge their personal data; the waiting list moves up in the same step."""
+        expired = [self._own(r) for r in due if r.active and r.hold_lapsed(now)]
+        for registration in expired:
+            self._set(registration, Status.EXPIRED, now)
+            registration.anonymise(now)
+            self.events.append(ev.RegistrationExpired(registration.id, self.id, now))
+        if expired:
+            self.fill_free_seats(now, waitlist)
+        return expired
+
+    # --- partner quotas ------------------------------------------------------------------
+
+    def partner_of_code(self, code_hash: str) -> str:
+        """The partner whose quota this claim code opens."""
+        for quota in self.quotas:
+            if quota.code_hash is not None and quota.code_hash == code_hash:
+                return quota.partner
+        raise InvalidEvent("unknown or replaced partner code")
+
+    def set_partner_code(self, partner: str, code_hash: str, now: datetime) -> None:
+        """Give a partner's quota a new claim code; the old one stops working."""
+        quota = next((q for q in self.quotas if q.partner == partner), None)
+        if quota is None:
+            raise NotFound(f"no quota for partner {partner!r}")
+        quota.code_hash = code_hash
+        self._touched(now, bump=False)
 
     def cancel_registration(
         self, registration: Registration, now: datetime, waitlist: Iterable[Registration] = ()

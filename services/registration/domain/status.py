@@ -11,6 +11,7 @@ class Status(StrEnum):
     PENDING = "pending"
     CANCELLED = "cancelled"
     REJECTED = "rejected"
+    EXPIRED = "expired"  # never verified within the hold; its personal data is purged
 
 
 ACTIVE = {Status.CONFIRMED, Status.WAITLISTED, Status.PENDING}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app
+from flask import Response, current_app, jsonify
 from flask_smorest import Blueprint
 
 from services.registration.domain.commands import CreateEvent, Participant, Quota, Register, Venue
@@ -25,9 +25,11 @@ def _app():
     return current_app.extensions["container"]
 
 
-def _event_out(event):
+def _event_out(event, claim_codes: dict[str, str] | None = None):
+    """The event as organisers see it; new partner claim codes are shown this once."""
     app = _app()
-    return views.event_view(app.uow(), event, app.urls, app.clock())
+    shown = views.event_view(app.uow(), event, app.urls, app.clock())
+    return shown | ({"claim_codes": claim_codes} if claim_codes else {})
 
 
 def _quotas(raw) -> tuple[Quota, ...]:
@@ -59,7 +61,7 @@ def create_event(data):
         venue=Venue(**data["venue"]),
         quotas=_quotas(data["quotas"]),
     )
-    return _event_out(handlers.create_event(command, app.uow(), app.clock))
+    return _event_out(*handlers.create_event(command, app.uow(), app.clock))
 
 
 @events_blp.get("/events/<event_id>")
@@ -84,7 +86,7 @@ def update_event(data, event_id):
         data["venue"] = Venue(**data["venue"])
     if "quotas" in data:
         data["quotas"] = _quotas(data["quotas"])
-    return _event_out(handlers.update_event(event_id, data, app.uow(), app.clock))
+    return _event_out(*handlers.update_event(event_id, data, app.uow(), app.clock))
 
 
 @events_blp.post("/events/<event_id>/publish")
@@ -108,23 +110,77 @@ def cancel_event(data, event_id):
     return _event_out(handlers.cancel_event(event_id, data.get("reason"), app.uow(), app.clock))
 
 
-@participants_blp.post("/events/<event_id>/registrations")
-@participants_blp.arguments(s.RegistrationInSchema)
-@participants_blp.response(201, s.RegistrationCreatedSchema)
-def register(data, event_id):
-    """Register for an event: a seat, the waiting list, or pending approval."""
+@events_blp.post("/events/<event_id>/quotas/<partner>/code")
+@events_blp.doc(security=ORGANISER)
+@organiser_required
+@events_blp.response(200, s.PartnerCodeSchema)
+def rotate_partner_code(event_id, partner):
+    """A new claim code for a partner's quota, shown once; the old code stops working."""
     app = _app()
-    consent = data.pop("consent")
-    command = Register(event_id=event_id, participant=Participant(**data), consent=consent)
-    event, registration, position = app.desk.register(command)
+    code = handlers.rotate_partner_code(event_id, partner, app.uow(), app.clock)
+    return {"partner": partner, "claim_code": code}
+
+
+ACCEPTED = {
+    "status": "accepted",
+    "detail": "Check your inbox: we have sent you a link to confirm your registration.",
+}
+
+
+def accepted() -> Response:
+    """The one answer to every public registration of an event that verifies addresses."""
+    response = jsonify(ACCEPTED)
+    response.status_code = 202
+    return response
+
+
+def created(registration, position) -> dict:
+    """What an organiser (or an event without verification) learns of a new registration."""
+    urls = _app().urls
     return {
         "id": registration.id,
-        "event_id": event.id,
+        "event_id": registration.event_id,
         "status": registration.status,
         "waitlist_position": position,
-        "manage_url": app.urls.manage(registration.manage_token),
-        "feed": subscription_links(app.urls.feed(registration.feed_token)),
+        "manage_url": urls.manage(registration.manage_token),
+        "feed": subscription_links(urls.feed(registration.feed_token)),
     }
+
+
+@participants_blp.post("/events/<event_id>/registrations")
+@participants_blp.arguments(s.RegistrationInSchema)
+@participants_blp.arguments(s.PartnerCodeQuerySchema, location="query")
+@participants_blp.response(201, s.RegistrationCreatedSchema)
+@participants_blp.alt_response(202, schema=s.RegistrationAcceptedSchema)
+def register(data, query, event_id):
+    """Register for an event: a seat, the waiting list, or pending approval.
+
+    The public registration of an event that verifies addresses answers 202 and the same
+    body whatever happened (a new or a known address): the links arrive by email. An
+    organiser (bearer) registers without verification and gets the manage link at once.
+    """
+    app = _app()
+    consent = data.pop("consent")
+    code = data.pop("partner_code") or query.get("partner_code")
+    command = Register(
+        event_id=event_id,
+        participant=Participant(**data),
+        consent=consent,
+        by_organiser=current_organiser() is not None,
+        partner_code=code,
+    )
+    _event, registration, position = app.desk.register(command)
+    return accepted() if registration is None else created(registration, position)
+
+
+@participants_blp.post("/verify/<token>")
+@participants_blp.response(200, s.RegistrationCreatedSchema)
+def verify(token):
+    """Follow the single-use link of the verification email: the real state, and the links."""
+    app = _app()
+    registration = handlers.verify(token, app.uow(), app.clock)
+    own = views.own_registration(app.uow(), registration)
+    return created(registration, own["waitlist_position"])
 
 
 def _own(token: str) -> dict:

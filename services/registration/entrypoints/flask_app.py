@@ -14,6 +14,7 @@ from services.registration.entrypoints.organiser_pages import organiser_pages
 from services.registration.entrypoints.pages import participant_pages
 from shared.app_factory import create_service_app
 from shared.infrastructure import utc_now
+from shared.metrics import add_collector
 
 DOMAIN_ERRORS = {
     errors.NotFound: 404,
@@ -22,6 +23,8 @@ DOMAIN_ERRORS = {
     errors.EventFull: 409,
     errors.AlreadyRegistered: 409,
     errors.InvalidTransition: 409,
+    errors.LinkUsed: 409,
+    errors.LinkExpired: 410,
 }
 
 
@@ -30,7 +33,7 @@ def create_app(
 ) -> Flask:
     """Build the app from the environment (or the given mapping)."""
     container = bootstrap(env, clock)
-    return create_service_app(
+    app = create_service_app(
         container.infrastructure,
         "Registration API",
         [events_blp, participants_blp, roster_blp],
@@ -39,3 +42,6 @@ def create_app(
         pages=[participant_pages, organiser_pages],
         page_links={"home": "/", "organiser_home": "/organiser/"},
     )
+    for collector in container.collectors():
+        add_collector(app, collector)
+    return app

@@ -98,7 +98,7 @@ def create_event():
     venue = Venue(**data.pop("venue"))
     command = CreateEvent(**{k: v for k, v in data.items() if k != "quotas"}, venue=venue)
     try:
-        event = handlers.create_event(command, app.uow(), app.clock)
+        event, _codes = handlers.create_event(command, app.uow(), app.clock)
     except errors.InvalidEvent as exc:
         return _event_form(None, values, {}, str(exc), 422)
     flash(f"Draft “{event.title}” created. Publish it to open registration.")

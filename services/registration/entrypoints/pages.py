@@ -1,4 +1,4 @@
-"""Participant pages: open workshops, the registration form, confirmation and manage page."""
+"""Participant pages: open workshops, registration, verification, confirmation and manage page."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ FORM_FIELDS = (
     "organisation_type",
     "country",
     "role",
-    "partner",
+    "partner_code",
     "dietary_needs",
     "accessibility_needs",
 )
@@ -63,19 +63,30 @@ def register(event_id):
     """The registration form; errors are shown next to their fields."""
     event = _event(event_id)
     values, errs, form_error, status = {}, {}, None, 200
+    if request.args.get("partner_code"):  # a partner's link fills in its code
+        values["partner_code"] = request.args["partner_code"]
     if request.method == "POST":
         values = registration_form()
         data, errs = form_errors(s.RegistrationInSchema(), values)
         status = 422 if errs else 200
         if not errs:
             app = _app()
-            consent = data.pop("consent")
-            command = Register(event_id=event_id, participant=Participant(**data), consent=consent)
+            consent, code = data.pop("consent"), data.pop("partner_code")
+            command = Register(
+                event_id=event_id,
+                participant=Participant(**data),
+                consent=consent,
+                partner_code=code,
+            )
             try:
-                _, registration, _ = handlers.register(command, app.uow(), app.clock)
+                _, registration, _ = handlers.register(command, app.uow(), app.clock, app.hold)
             except (errors.EventNotOpen, errors.EventFull, errors.AlreadyRegistered) as exc:
                 form_error, status = str(exc), 409
+            except errors.InvalidEvent as exc:
+                form_error, status = str(exc), 422
             else:
+                if registration is None:  # held until the address is verified
+                    return redirect(url_for(".check_inbox", event_id=event_id), 303)
                 token = registration.manage_token
                 return redirect(url_for(".confirmation", token=token), 303)
     page = render_template(
@@ -88,6 +99,43 @@ def register(event_id):
         roles=s.ROLES,
     )
     return page, status
+
+
+@participant_pages.get("/events/<event_id>/check-inbox")
+def check_inbox(event_id):
+    """After a public registration: the link is on its way (the same page for everyone)."""
+    minutes = int(_app().hold.total_seconds() // 60)
+    return render_template(
+        "registration/check_inbox.html", event=_event(event_id), hold_minutes=minutes
+    )
+
+
+VERIFY_PROBLEMS = {
+    errors.NotFound: (404, "This link is unknown. Please use the link of your latest email."),
+    errors.LinkUsed: (409, "This link was already used: your manage link is in the email we sent."),
+    errors.LinkExpired: (
+        410,
+        "This link has expired and your place was released. Please register again.",
+    ),
+}
+
+
+@participant_pages.get("/verify/<token>")
+def verify_form(token):
+    """The verification email's link: a button, so a mail scanner's GET confirms nothing."""
+    return render_template("registration/verify.html", problem=None)
+
+
+@participant_pages.post("/verify/<token>")
+def verify(token):
+    """Confirm the address: the real state and, only now, the manage link."""
+    app = _app()
+    try:
+        registration = handlers.verify(token, app.uow(), app.clock)
+    except (errors.NotFound, errors.LinkUsed, errors.LinkExpired) as exc:
+        status, problem = VERIFY_PROBLEMS[type(exc)]
+        return render_template("registration/verify.html", problem=problem), status
+    return redirect(url_for(".confirmation", token=registration.manage_token), 303)
 
 
 @participant_pages.get("/manage/<token>/confirmation")

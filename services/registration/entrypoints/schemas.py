@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from marshmallow import Schema, ValidationError, fields, validate, validates
@@ -30,6 +31,20 @@ STATUSES = ["confirmed", "waitlisted", "pending", "cancelled", "rejected"]
 EVENT_STATUSES = ["draft", "published", "cancelled"]
 Text = fields.String
 Country = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z]{2}$"))
+NAME_MAX = 100
+NAME_PUNCTUATION = frozenset(" '-.")
+
+
+def person_name(value: str) -> None:
+    """Letters, combining marks, spaces and ' - . only, so a name cannot carry a sentence,
+    a URL or markup into an email sent in the platform's voice."""
+    if not value.strip() or len(value) > NAME_MAX:
+        raise ValidationError(f"a name has 1 to {NAME_MAX} characters")
+    for char in value:
+        if char not in NAME_PUNCTUATION and unicodedata.category(char)[0] not in "LM":
+            raise ValidationError("a name may hold only letters, spaces and the marks ' - .")
+    if not any(unicodedata.category(char)[0] == "L" for char in value):
+        raise ValidationError("a name needs at least one letter")
 
 
 class VenueSchema(Schema):
@@ -62,6 +77,7 @@ class EventInSchema(Schema):
     registration_closes = fields.AwareDateTime(load_default=None, allow_none=True)
     waitlist_enabled = fields.Boolean(load_default=True)
     approval_required = fields.Boolean(load_default=False)
+    verify_email = fields.Boolean(load_default=True)
     quotas = fields.List(fields.Nested(QuotaSchema), load_default=list)
 
     @validates("timezone")
@@ -88,6 +104,8 @@ class SeatsSchema(Schema):
     confirmed = fields.Integer()
     waitlisted = fields.Integer()
     pending = fields.Integer()
+    held = fields.Integer(metadata={"description": "seats held for unverified registrations"})
+    reserved = fields.Integer(metadata={"description": "seats still kept for partner quotas"})
     seats_left = fields.Integer()
 
 
@@ -105,18 +123,34 @@ class EventOutSchema(EventInSchema):
     feed = fields.Nested(LinksSchema)
     created_at = fields.AwareDateTime()
     updated_at = fields.AwareDateTime()
+    claim_codes = fields.Dict(
+        keys=Text(),
+        values=Text(),
+        metadata={"description": "partner → claim code, only in the answer that created it"},
+    )
 
 
 class RegistrationInSchema(Schema):
     """What a participant fills in; consent to the privacy notice is required."""
 
-    name = Text(required=True, validate=validate.Length(min=1, max=200))
+    name = Text(required=True, validate=person_name)
     email = fields.Email(required=True, validate=validate.Length(max=320))
     organisation = Text(required=True, validate=validate.Length(min=1, max=200))
     organisation_type = Text(required=True, validate=validate.OneOf(ORGANISATION_TYPES))
     country = Country
     role = Text(required=True, validate=validate.OneOf(ROLES))
-    partner = Text(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    partner = Text(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=200),
+        metadata={"description": "honoured only when an organiser registers someone"},
+    )
+    partner_code = Text(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(min=1, max=100),
+        metadata={"description": "a partner's claim code: a seat of its quota"},
+    )
     dietary_needs = Text(load_default=None, allow_none=True, validate=validate.Length(max=1000))
     accessibility_needs = Text(
         load_default=None, allow_none=True, validate=validate.Length(max=1000)
@@ -168,6 +202,22 @@ class RegistrationCreatedSchema(Schema):
     waitlist_position = fields.Integer(allow_none=True)
     manage_url = Text()
     feed = fields.Nested(LinksSchema)
+
+
+class RegistrationAcceptedSchema(Schema):
+    """The same answer to every public registration: the rest comes by email."""
+
+    status = Text()
+    detail = Text()
+
+
+class PartnerCodeQuerySchema(Schema):
+    partner_code = Text(validate=validate.Length(min=1, max=100))
+
+
+class PartnerCodeSchema(Schema):
+    partner = Text()
+    claim_code = Text()
 
 
 class RosterQuerySchema(PageQuerySchema):

@@ -1,4 +1,4 @@
-"""The registration worker: relays the outbox and releases partner quotas on time."""
+"""The registration worker: relays the outbox, releases partner quotas and lapsed holds."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from shared.runtime import run_worker
 
 log = logging.getLogger(__name__)
 QUOTA_CHECK_SECONDS = 60
+HOLD_CHECK_SECONDS = 30
 
 
 def main() -> None:
@@ -30,6 +31,16 @@ def main() -> None:
             if promoted:
                 log.info("partner quotas released", extra={"promoted": promoted})
 
+    def expire_holds(stopping: threading.Event) -> None:
+        while not stopping.wait(HOLD_CHECK_SECONDS):
+            try:
+                expired = handlers.expire_holds(app.uow(), app.clock)
+            except Exception:  # noqa: BLE001 - logged; the next pass tries again
+                log.exception("hold expiry pass failed")
+                continue
+            if expired:
+                log.info("unverified registrations expired", extra={"expired": expired})
+
     run_worker(
         "registration",
         app.infrastructure.settings.broker,
@@ -37,7 +48,7 @@ def main() -> None:
         app.outbox,
         app.uow,
         handlers={},
-        extra_loops=(release_quotas,),
+        extra_loops=(release_quotas, expire_holds),
     )
 
 

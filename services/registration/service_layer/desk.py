@@ -12,6 +12,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from services.registration.domain.commands import Register
 from services.registration.service_layer import handlers
@@ -34,9 +35,11 @@ class RegistrationDesk:
         uow_factory: Callable[[], AbstractRegistrationUnitOfWork],
         clock: handlers.Clock,
         max_batch: int = 64,
+        hold: timedelta = handlers.DEFAULT_HOLD,
     ):
         self.uow_factory = uow_factory
         self.clock = clock
+        self.hold = hold
         self.max_batch = max_batch
         self._lock = threading.Lock()
         self._queues: dict[str, list[_Ticket]] = defaultdict(list)
@@ -82,7 +85,11 @@ class RegistrationDesk:
     def _decide(self, event_id: str, batch: list[_Ticket]) -> list[object]:
         commands = [ticket.command for ticket in batch]
         try:
-            return list(handlers.register_batch(event_id, commands, self.uow_factory(), self.clock))
+            return list(
+                handlers.register_batch(
+                    event_id, commands, self.uow_factory(), self.clock, self.hold
+                )
+            )
         except Exception as exc:  # noqa: BLE001 - the batch failed as a whole
             if len(batch) == 1:
                 return [exc]
@@ -91,6 +98,8 @@ class RegistrationDesk:
 
     def _alone(self, event_id: str, command: Register) -> object:
         try:
-            return handlers.register_batch(event_id, [command], self.uow_factory(), self.clock)[0]
+            return handlers.register_batch(
+                event_id, [command], self.uow_factory(), self.clock, self.hold
+            )[0]
         except Exception as exc:  # noqa: BLE001 - reported to its caller
             return exc

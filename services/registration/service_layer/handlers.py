@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import secrets
 import uuid
 from collections.abc import Callable
-from datetime import datetime
+from dataclasses import replace
+from datetime import datetime, timedelta
 from typing import Any
 
-from services.registration.domain.commands import CreateEvent, Quota, Register
+from services.registration.domain import notices
+from services.registration.domain.commands import CreateEvent, Participant, Quota, Register
 from services.registration.domain.errors import InvalidEvent, RegistrationError
-from services.registration.domain.model import Event, PartnerQuota, Registration
+from services.registration.domain.model import Event, Hold, PartnerQuota, Registration
 from services.registration.service_layer.unit_of_work import AbstractRegistrationUnitOfWork
 
 Clock = Callable[[], datetime]
+DEFAULT_HOLD = timedelta(minutes=30)
+log = logging.getLogger(__name__)
 
 
 def new_token() -> str:
@@ -21,7 +27,25 @@ def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-def create_event(cmd: CreateEvent, uow: AbstractRegistrationUnitOfWork, clock: Clock) -> Event:
+def code_hash(code: str) -> str:
+    """What is stored of a partner claim code: its SHA-256, so a database leak claims nothing."""
+    return hashlib.sha256(code.strip().encode()).hexdigest()
+
+
+def _new_codes(quotas: list[PartnerQuota]) -> dict[str, str]:
+    """Give every quota without one a fresh claim code (256 bits); the codes, to show once."""
+    codes = {}
+    for quota in quotas:
+        if quota.code_hash is None:
+            codes[quota.partner] = new_token()
+            quota.code_hash = code_hash(codes[quota.partner])
+    return codes
+
+
+def create_event(
+    cmd: CreateEvent, uow: AbstractRegistrationUnitOfWork, clock: Clock
+) -> tuple[Event, dict[str, str]]:
+    """Create a draft; returns it with the partner claim codes, which are never shown again."""
     now = clock()
     venue = cmd.venue
     event = Event(
@@ -43,15 +67,17 @@ def create_event(cmd: CreateEvent, uow: AbstractRegistrationUnitOfWork, clock: C
         registration_closes=cmd.registration_closes,
         waitlist_enabled=cmd.waitlist_enabled,
         approval_required=cmd.approval_required,
+        verify_email=cmd.verify_email,
         created_at=now,
         updated_at=now,
         quotas=[_quota(q) for q in cmd.quotas],
     )
     event.validate()
+    codes = _new_codes(event.quotas)
     with uow:
         uow.events.add(event)
         uow.commit()
-    return event
+    return event, codes
 
 
 def _quota(quota: Quota) -> PartnerQuota:
@@ -60,7 +86,9 @@ def _quota(quota: Quota) -> PartnerQuota:
 
 def update_event(
     event_id: str, changes: dict[str, Any], uow: AbstractRegistrationUnitOfWork, clock: Clock
-) -> Event:
+) -> tuple[Event, dict[str, str]]:
+    """Edit an event; returns it with the claim codes of partners that are new to it."""
+    codes: dict[str, str] = {}
     with uow:
         event = uow.events.get(event_id)
         quotas = changes.pop("quotas", None)
@@ -77,8 +105,20 @@ def update_event(
                 clock(),
                 waitlist,
             )
+            codes = _new_codes(event.quotas)
         uow.commit()
-    return event
+    return event, codes
+
+
+def rotate_partner_code(
+    event_id: str, partner: str, uow: AbstractRegistrationUnitOfWork, clock: Clock
+) -> str:
+    """A new claim code for a partner's quota; the old code stops working at once."""
+    code = new_token()
+    with uow:
+        uow.events.get(event_id).set_partner_code(partner, code_hash(code), clock())
+        uow.commit()
+    return code
 
 
 def publish_event(event_id: str, uow: AbstractRegistrationUnitOfWork, clock: Clock) -> Event:
@@ -99,25 +139,34 @@ def cancel_event(
     return event
 
 
-Registered = tuple[Event, Registration, int | None]
+# (event, registration, waiting-list position); no registration when it awaits verification,
+# which is also the answer to a duplicate: the caller cannot tell the two apart.
+Registered = tuple[Event, Registration | None, int | None]
 
 
-def register(cmd: Register, uow: AbstractRegistrationUnitOfWork, clock: Clock) -> Registered:
+def register(
+    cmd: Register, uow: AbstractRegistrationUnitOfWork, clock: Clock, hold: timedelta = DEFAULT_HOLD
+) -> Registered:
     """Register someone; returns the event, the registration and its waiting-list position."""
-    outcome = register_batch(cmd.event_id, [cmd], uow, clock)[0]
+    outcome = register_batch(cmd.event_id, [cmd], uow, clock, hold)[0]
     if isinstance(outcome, Exception):
         raise outcome
     return outcome
 
 
 def register_batch(
-    event_id: str, commands: list[Register], uow: AbstractRegistrationUnitOfWork, clock: Clock
+    event_id: str,
+    commands: list[Register],
+    uow: AbstractRegistrationUnitOfWork,
+    clock: Clock,
+    hold: timedelta = DEFAULT_HOLD,
 ) -> list[Registered | RegistrationError]:
     """Register several people for one event in one transaction, in order.
 
     Each command gets its own outcome: a registration or the domain error that refused it (a
     refusal changes nothing, so the others go ahead). Emails are checked before the event row
     is locked; a race with another transaction is caught by the unique index on active emails.
+    A public registration of an event that verifies emails holds its place until verified.
     """
     with uow:
         taken = uow.events.active_emails(event_id, [c.participant.email for c in commands])
@@ -125,25 +174,107 @@ def register_batch(
         outcomes: list[Registered | RegistrationError] = []
         for cmd in commands:
             email = cmd.participant.email.strip().lower()
+            held = event.verify_email and not cmd.by_organiser
             try:
                 if not cmd.consent:
                     raise InvalidEvent("consent to the privacy notice is required to register")
+                if held and email in taken:
+                    _registered_again(uow, event, email, clock())
+                    outcomes.append((event, None, None))
+                    continue
                 registration = event.register(
                     str(uuid.uuid4()),
-                    cmd.participant,
+                    _claimed(event, cmd),
                     (new_token(), new_token()),
                     clock(),
                     email in taken,
+                    Hold(new_token(), clock() + hold) if held else None,
                 )
             except RegistrationError as exc:
                 outcomes.append(exc)
                 continue
             taken.add(email)
             uow.events.add_registration(registration)
+            if held:
+                _ask_to_verify(uow, event, registration, clock())
+                outcomes.append((event, None, None))
+                continue
             waiting = registration.status == "waitlisted"
             outcomes.append((event, registration, event.waitlisted_count if waiting else None))
         uow.commit()
     return outcomes
+
+
+def _claimed(event: Event, cmd: Register) -> Participant:
+    """The participant with the partner their claim code names; a typed partner name counts
+    only when an organiser registers."""
+    partner = cmd.participant.partner if cmd.by_organiser else None
+    if cmd.partner_code:
+        partner = event.partner_of_code(code_hash(cmd.partner_code))
+    return replace(cmd.participant, partner=partner)
+
+
+def _within(
+    uow: AbstractRegistrationUnitOfWork,
+    limit: notices.NoticeLimit,
+    event_id: str,
+    email: str,
+    now: datetime,
+) -> bool:
+    """Whether one more email of this kind keeps within its limit; if so it is recorded."""
+    key = notices.address_key(email)
+    if uow.events.notices_since(event_id, key, limit.kind, now - limit.per) >= limit.at_most:
+        return False
+    uow.events.record_notice(event_id, key, limit.kind, now)
+    return True
+
+
+def _ask_to_verify(
+    uow: AbstractRegistrationUnitOfWork, event: Event, registration: Registration, now: datetime
+) -> None:
+    """Send the verification link, unless this address had its share of them today."""
+    if _within(uow, notices.VERIFICATION, event.id, registration.email, now):
+        event.request_verification(registration)
+        return
+    key = notices.address_key(registration.email)
+    uow.events.record_notice(event.id, key, notices.SUPPRESSED, now)
+    log.warning("verification email withheld: limit reached", extra={"event_id": event.id})
+
+
+def _registered_again(
+    uow: AbstractRegistrationUnitOfWork, event: Event, email: str, now: datetime
+) -> None:
+    """A known address registered again: a reminder of its manage link (or its verification
+    link, while unverified), within the limits; the caller hears the same as anyone."""
+    existing = uow.events.active_by_email(event.id, email)
+    if not existing.verified:
+        _ask_to_verify(uow, event, existing, now)
+    elif _within(uow, notices.ALREADY_REGISTERED, event.id, email, now):
+        event.remind_registered(existing)
+
+
+def verify(token: str, uow: AbstractRegistrationUnitOfWork, clock: Clock) -> Registration:
+    """Follow a verification link: the registration takes its real state, announced once."""
+    with uow:
+        registration = uow.events.by_verify_token(token)
+        event = _locked(uow, registration)
+        event.verify(registration, clock(), uow.events.waitlist_position(registration))
+        uow.commit()
+    return registration
+
+
+def expire_holds(uow: AbstractRegistrationUnitOfWork, clock: Clock) -> int:
+    """Release lapsed holds event by event (under its lock), promote the waiting lists, purge
+    the unverified people and forget old email notices; count the expired registrations."""
+    now, expired = clock(), 0
+    with uow:
+        for event_id in uow.events.with_lapsed_holds(now):
+            event = uow.events.get(event_id)
+            due = uow.events.lapsed_holds(event_id, now)  # read again under the lock
+            expired += len(event.expire_holds(due, now, uow.events.waitlist(event_id)))
+        uow.events.forget_notices(now - notices.KEPT_FOR)
+        uow.commit()
+    return expired
 
 
 def _locked(uow: AbstractRegistrationUnitOfWork, registration: Registration) -> Event:

@@ -21,6 +21,9 @@ class PublicUrls:
     def feed(self, token: str) -> str:
         return f"{self.scheduling}/feeds/participants/{token}.ics"
 
+    def verify(self, token: str) -> str:
+        return f"{self.registration}/verify/{token}"
+
 
 def event_snapshot(event: ev.EventDetails) -> dict[str, Any]:
     """The event part of every message; a draft is never announced, so it reads published."""
@@ -57,6 +60,29 @@ def _registration(changed: ev.RegistrationChanged, urls: PublicUrls) -> dict[str
     }
 
 
+def _person(name: str, email: str, language: str) -> dict[str, Any]:
+    return {"name": name, "email": email, "language": language}
+
+
+def _verification(asked: ev.VerificationRequested, urls: PublicUrls) -> dict[str, Any]:
+    return {
+        "registration_id": asked.registration_id,
+        "event": event_snapshot(asked.event),
+        "participant": _person(asked.name, asked.email, asked.language),
+        "verify_url": urls.verify(asked.verify_token),
+        "expires_at": asked.expires_at,
+    }
+
+
+def _reminder(again: ev.AlreadyRegistered, urls: PublicUrls) -> dict[str, Any]:
+    return {
+        "registration_id": again.registration_id,
+        "event": event_snapshot(again.event),
+        "participant": _person(again.name, again.email, again.language),
+        "manage_url": urls.manage(again.manage_token),
+    }
+
+
 def to_message(domain_event: Any, urls: PublicUrls) -> tuple[str, dict[str, Any]]:
     """(message type, payload) for one domain event."""
     match domain_event:
@@ -68,6 +94,16 @@ def to_message(domain_event: Any, urls: PublicUrls) -> tuple[str, dict[str, Any]
             return "event.cancelled", event_snapshot(event) | {"reason": reason}
         case ev.RegistrationChanged(kind=kind):
             return f"registration.{kind}", _registration(domain_event, urls)
+        case ev.VerificationRequested():
+            return "registration.verification_requested", _verification(domain_event, urls)
+        case ev.AlreadyRegistered():
+            return "registration.already_registered", _reminder(domain_event, urls)
+        case ev.RegistrationExpired(registration_id=rid, event_id=eid, expired_at=at):
+            return "registration.expired", {
+                "registration_id": rid,
+                "event_id": eid,
+                "expired_at": at,
+            }
         case ev.ParticipantErased(registration_id=rid, event_id=eid, erased_at=at):
             return "participant.erased", {"registration_id": rid, "event_id": eid, "erased_at": at}
     raise TypeError(f"no message for {domain_event!r}")

@@ -50,6 +50,17 @@ def _status_counts(session: Session, event_id: str) -> Counter:
     return Counter(dict(rows.all()))
 
 
+def _held(session: Session, event_id: str) -> int:
+    """Seats taken by registrations still waiting for their address to be verified."""
+    return session.execute(
+        select(func.count()).where(
+            registrations.c.event_id == event_id,
+            registrations.c.status == Status.CONFIRMED,
+            registrations.c.verified_at.is_(None),
+        )
+    ).scalar_one()
+
+
 def _venue(event: Event) -> dict[str, Any]:
     return {
         "name": event.venue_name,
@@ -61,9 +72,18 @@ def _venue(event: Event) -> dict[str, Any]:
     }
 
 
-def _event_view(session: Session, event: Event, urls: PublicUrls, now: datetime) -> dict:
-    """An event with its seat counts and the links to subscribe to its feed."""
-    counts = _status_counts(session, event.id)
+def _event_view(
+    session: Session, event: Event, urls: PublicUrls, now: datetime, organiser: bool = True
+) -> dict:
+    """An event with its seat counts and the links to subscribe to its feed.
+
+    Partner quotas are the organisers' business: the public sees only how many seats they
+    still keep back, never which partners hold them.
+    """
+    counts, held = _status_counts(session, event.id), _held(session, event.id)
+    quotas = [
+        {"partner": q.partner, "seats": q.seats, "release_at": q.release_at} for q in event.quotas
+    ]
     return {
         **{
             k: getattr(event, k)
@@ -80,6 +100,7 @@ def _event_view(session: Session, event: Event, urls: PublicUrls, now: datetime)
                 "registration_closes",
                 "waitlist_enabled",
                 "approval_required",
+                "verify_email",
                 "status",
                 "sequence",
                 "created_at",
@@ -87,15 +108,14 @@ def _event_view(session: Session, event: Event, urls: PublicUrls, now: datetime)
             )
         },
         "venue": _venue(event),
-        "quotas": [
-            {"partner": q.partner, "seats": q.seats, "release_at": q.release_at}
-            for q in event.quotas
-        ],
+        "quotas": quotas if organiser else [],
         "seats": {
             "capacity": event.capacity,
-            "confirmed": event.confirmed_count,
+            "confirmed": event.confirmed_count - held,
+            "held": held,
             "waitlisted": counts[Status.WAITLISTED],
             "pending": counts[Status.PENDING],
+            "reserved": event.seats.reserved_seats(now),
             "seats_left": event.seats.seats_left(now),
         },
         "feed": subscription_links(f"{urls.scheduling}/feeds/events/{event.id}.ics"),
@@ -134,12 +154,14 @@ def list_events(
     with uow:
         count = uow.session.scalar(select(func.count()).select_from(query.subquery()))
         found = uow.session.scalars(keyset(query, [events.c.start, events.c.id], page))
-        shape = partial(_event_in_list, uow.session, urls, now)
+        shape = partial(_event_in_list, uow.session, urls, now, include_unpublished)
         return page_of(found, attrgetter("start", "id"), page, shape, count)
 
 
-def _event_in_list(session: Session, urls: PublicUrls, now: datetime, event: Event) -> dict:
-    return _event_view(session, event, urls, now)
+def _event_in_list(
+    session: Session, urls: PublicUrls, now: datetime, organiser: bool, event: Event
+) -> dict:
+    return _event_view(session, event, urls, now, organiser)
 
 
 def _get_event(session: Session, event_id: str, include_unpublished: bool) -> Event:
@@ -159,7 +181,7 @@ def get_event(
     """One event; drafts only when ``include_unpublished``."""
     with uow:
         event = _get_event(uow.session, event_id, include_unpublished)
-        return _event_view(uow.session, event, urls, now)
+        return _event_view(uow.session, event, urls, now, include_unpublished)
 
 
 def registration_view(
@@ -322,8 +344,10 @@ def roster_csv(rows: Iterable[Mapping[Any, Any]]) -> str:
 def _counts(session: Session, event: Event, column, confirmed_only: bool = True) -> dict:
     """How many of the event's registrations have each value of ``column`` (one GROUP BY)."""
     query = select(column, func.count()).where(registrations.c.event_id == event.id)
-    if confirmed_only:
-        query = query.where(registrations.c.status == Status.CONFIRMED)
+    if confirmed_only:  # a participant is a confirmed registration whose address was verified
+        query = query.where(
+            registrations.c.status == Status.CONFIRMED, registrations.c.verified_at.is_not(None)
+        )
     return {value: count for value, count in session.execute(query.group_by(column))}
 
 
@@ -370,7 +394,7 @@ def manage_view(
         event = uow.events.get(registration.event_id, lock=False)
         return {
             **registration_view(event, registration, uow.events.waitlist_position(registration)),
-            "event": _event_view(uow.session, event, urls, now),
+            "event": _event_view(uow.session, event, urls, now, organiser=False),
             "feed": subscription_links(urls.feed(registration.feed_token)),
             "my_visits_url": f"{urls.scheduling}/my/{registration.feed_token}",
         }

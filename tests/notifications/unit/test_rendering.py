@@ -51,7 +51,14 @@ EXTRA = {
         "visit_location": "Zaha Hadidplein 1, Antwerpen",
     },
     "reminder_event": {"event_location": "Square Brussels, Mont des Arts"},
+    "registration_verify": {
+        "verify_url": "https://clusterxchange.eu/verify/v-1a2b",
+        "expires_at": datetime(2025, 5, 1, 10, 0, tzinfo=BRUSSELS),
+    },
 }
+
+
+ADDRESS_ONLY = {"registration_verify", "registration_already"}
 
 
 def context(kind: str, **overrides: object) -> dict[str, object]:
@@ -64,10 +71,12 @@ def test_every_kind_renders_a_subject_a_text_and_an_html_body_in_english(kind):
 
     assert subject and "\n" not in subject
     assert text.startswith("Hello Anna Müller,")
-    assert BASE["manage_url"] in text and BASE["feed_url"] in text
+    if kind not in ADDRESS_ONLY:  # sent before (or besides) a verified registration
+        assert BASE["manage_url"] in text and BASE["feed_url"] in text
     assert html.startswith("<!DOCTYPE html>") and '<html lang="en">' in html
     assert f"<title>{subject}</title>" in html
-    assert "https://clusterxchange.eu/registrations/r-81f2?token=ab&amp;lang=en" in html
+    if kind not in ADDRESS_ONLY:
+        assert "https://clusterxchange.eu/registrations/r-81f2?token=ab&amp;lang=en" in html
 
 
 def test_the_waiting_list_email_states_the_position():
@@ -155,3 +164,25 @@ def test_a_missing_variable_is_an_error_not_a_blank():
 def test_an_unknown_kind_is_refused():
     with pytest.raises(ValueError, match="newsletter"):
         render_email("newsletter", "en", BASE)
+
+
+def test_the_verification_email_holds_the_link_and_no_manage_or_feed_link():
+    subject, text, html = render_email("registration_verify", "en", context("registration_verify"))
+    assert "confirm" in subject.lower()
+    assert "https://clusterxchange.eu/verify/v-1a2b" in text and "/verify/v-1a2b" in html
+    for private in (BASE["manage_url"], BASE["feed_url"]):
+        assert private not in text and private not in html
+
+
+def test_the_verification_email_escapes_the_name_in_html():
+    name = "<a href='http://evil.test'>Ana</a>"
+    _, _, html = render_email(
+        "registration_verify", "en", context("registration_verify", recipient_name=name)
+    )
+    assert "<a href='http://evil.test'>" not in html and "&lt;a href=" in html
+
+
+def test_the_already_registered_email_gives_the_manage_link():
+    subject, text, _ = render_email("registration_already", "en", context("registration_already"))
+    assert "already registered" in subject.lower()
+    assert BASE["manage_url"] in text

@@ -35,6 +35,8 @@ def test_an_organiser_creates_a_draft_that_the_public_cannot_see(client, organis
         "confirmed": 0,
         "waitlisted": 0,
         "pending": 0,
+        "held": 0,
+        "reserved": 0,
         "seats_left": 3,
     }
     assert event["feed"]["webcal"].startswith("webcal://sched.example.test/feeds/events/")

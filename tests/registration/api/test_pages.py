@@ -55,7 +55,7 @@ def test_an_invalid_registration_is_shown_again_with_the_api_schemas_messages(
     errors = field_errors(response)
     assert errors["email"] == "Not a valid email address."
     assert "consent" in errors["consent"]
-    assert 'value="Participant 1"' in response.get_data(as_text=True)
+    assert 'value="Participant B"' in response.get_data(as_text=True)
 
 
 def test_registering_redirects_to_a_confirmation_with_manage_and_calendar_links(
@@ -213,3 +213,53 @@ def test_needs_are_updated_and_erasure_ends_the_manage_link(client, published_ev
     gone = client.get(manage)
     assert gone.status_code == 404
     assert "p1@example.org" not in gone.get_data(as_text=True)
+
+
+def _verify_url(app, email: str) -> str:
+    import json
+
+    from sqlalchemy import select
+
+    from services.registration.adapters.orm import outbox
+
+    engine = app.extensions["container"].infrastructure.engine
+    with engine.connect() as db:
+        query = select(outbox.c.body).where(
+            outbox.c.message_type == "registration.verification_requested"
+        )
+        asked = [json.loads(body)["payload"] for body in db.scalars(query)]
+    return [a["verify_url"] for a in asked if a["participant"]["email"] == email][-1]
+
+
+def test_a_public_registration_goes_to_check_your_inbox_then_the_link_shows_the_manage_link(
+    client, app, published_event
+):
+    event = published_event(capacity=2, verify_email=True)
+    token = csrf(client)
+    registered = client.post(f"/events/{event['id']}/register", data=form(1, token))
+    assert registered.status_code == 303
+    assert registered.headers["Location"].endswith(f"/events/{event['id']}/check-inbox")
+    inbox = client.get(registered.headers["Location"]).get_data(as_text=True)
+    assert "Check your inbox" in inbox and "/manage/" not in inbox
+    again = client.post(f"/events/{event['id']}/register", data=form(1, token))
+    assert again.headers["Location"] == registered.headers["Location"]
+    assert "1 held" in client.get("/").get_data(as_text=True)
+
+    path = _verify_url(app, "p1@example.org").removeprefix("https://reg.example.test")
+    landing = client.get(path)
+    assert landing.status_code == 200 and "Confirm my registration" in landing.get_data(True)
+    confirmed = client.post(path, data={"csrf_token": csrf(client, path)})
+    assert confirmed.status_code == 303
+    page = client.get(confirmed.headers["Location"]).get_data(as_text=True)
+    assert 'id="manage-link"' in page and "confirmed" in page
+
+    replay = client.post(path, data={"csrf_token": csrf(client, path)})
+    assert replay.status_code == 409
+    assert "already used" in replay.get_data(as_text=True)
+    assert "/manage/" not in replay.get_data(as_text=True)
+
+
+def test_a_partner_link_fills_in_the_partner_code(client, published_event):
+    event = published_event(verify_email=True)
+    page = client.get(f"/events/{event['id']}/register?partner_code=abc123").get_data(True)
+    assert 'value="abc123"' in page

@@ -203,7 +203,7 @@ def test_roster_filters_csv_export_and_eu_report(client, organiser, published_ev
         role="cluster_manager",
         organisation_type="cluster_organisation",
     )
-    _register(client, event["id"], 2, country="DE", name="=HYPERLINK(evil)")
+    _register(client, event["id"], 2, country="DE", organisation="=HYPERLINK(evil)")
     _register(client, event["id"], 3, country="DE", role="research", organisation_type="research")
     _register(client, event["id"], 4, country="FR")
     base = f"/api/v1/events/{event['id']}"

@@ -28,8 +28,9 @@ def _event(app):
         start=start,
         end=start + timedelta(hours=8),
         capacity=SEATS,
+        verify_email=False,  # the race is about seats, decided at registration
     )
-    event = handlers.create_event(command, app.uow(), app.clock)
+    event, _codes = handlers.create_event(command, app.uow(), app.clock)
     handlers.publish_event(event.id, app.uow(), app.clock)
     return event.id
 
@@ -131,9 +132,9 @@ def test_the_desk_batches_concurrent_registrations_without_overbooking(
     batches = []
     original = handlers.register_batch
 
-    def spy(event_id, commands, uow, clock):
+    def spy(event_id, commands, uow, clock, hold):
         batches.append(len(commands))
-        return original(event_id, commands, uow, clock)
+        return original(event_id, commands, uow, clock, hold)
 
     handlers.register_batch = spy
     try:

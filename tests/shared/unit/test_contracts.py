@@ -102,6 +102,20 @@ SAMPLES = {
         for k in ("confirmed", "waitlisted", "pending", "promoted", "cancelled", "rejected")
     },
     "participant.erased": {"registration_id": "r1", "event_id": "e1", "erased_at": AT},
+    "registration.verification_requested": {
+        "registration_id": "r1",
+        "event": EVENT,
+        "participant": REGISTRATION["participant"],
+        "verify_url": "https://x/verify/t",
+        "expires_at": AT,
+    },
+    "registration.already_registered": {
+        "registration_id": "r1",
+        "event": EVENT,
+        "participant": REGISTRATION["participant"],
+        "manage_url": "https://x/manage/t",
+    },
+    "registration.expired": {"registration_id": "r1", "event_id": "e1", "expired_at": AT},
     "visit.scheduled": {"visit": VISIT},
     "visit.updated": {
         "visit": VISIT,
