@@ -10,6 +10,7 @@ from datetime import timedelta
 from flask import Blueprint, Flask, redirect, request
 from flask_babel import Babel, get_locale
 
+from shared.hardening import carries_token
 from shared.i18n import (
     DEFAULT_LANGUAGE,
     LANGUAGES,
@@ -41,6 +42,7 @@ def init_languages(app: Flask) -> None:
         page_language=page_language,
         page_language_tag=page_language_tag,
         page_languages=lambda: [(code, language_name(code)) for code in LANGUAGES],
+        url_carries_token=carries_token,  # such a URL never goes into the switch's form
     )
     app.register_blueprint(languages)
 
