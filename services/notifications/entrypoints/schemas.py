@@ -5,14 +5,15 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from services.notifications.domain.notification import DELIVERY_STATUSES
+from shared.text import Email, SingleLine
 
 
 class NotificationQuerySchema(Schema):
     """Filters of the delivery log."""
 
-    recipient = fields.Email(validate=validate.Length(max=320))
-    event_id = fields.String(validate=validate.Length(min=1, max=64))
-    status = fields.String(validate=validate.OneOf(DELIVERY_STATUSES))
+    recipient = Email(validate=validate.Length(max=320))
+    event_id = SingleLine(validate=validate.Length(min=1, max=64))
+    status = SingleLine(validate=validate.OneOf(DELIVERY_STATUSES))
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
     offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=1_000_000))
 

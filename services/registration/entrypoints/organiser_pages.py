@@ -14,6 +14,7 @@ from services.registration.domain.commands import CreateEvent, Venue
 from services.registration.entrypoints import schemas as s
 from services.registration.service_layer import handlers, views
 from shared.pages import form_errors, organiser_page, page_blueprint
+from shared.text import form_text
 
 organiser_pages = page_blueprint("organiser_pages", __name__)
 EVENT_TEXT = ("title", "kind", "description", "timezone")
@@ -161,7 +162,8 @@ def event_action(event_id, action):
     if action == "publish":
         handlers.publish_event(event_id, app.uow(), app.clock)
     elif action == "cancel":
-        handlers.cancel_event(event_id, request.form.get("reason") or None, app.uow(), app.clock)
+        reason = form_text(request.form, "reason", multi_line=True)
+        handlers.cancel_event(event_id, reason, app.uow(), app.clock)
     else:
         return Response("unknown action", 404)
     flash(f"Event {action}{'ed' if action == 'publish' else 'led'}.")
@@ -175,7 +177,7 @@ def registration_action(registration_id, action):
     if action not in ACTIONS:
         return Response("unknown action", 404)
     app = _app()
-    extra = (request.form.get("reason") or None,) if action == "reject" else ()
+    extra = (form_text(request.form, "reason", multi_line=True),) if action == "reject" else ()
     try:
         done = getattr(handlers, action)(registration_id, *extra, app.uow(), app.clock)
     except (errors.InvalidTransition, errors.EventFull) as exc:

@@ -14,6 +14,7 @@ from services.scheduling.domain.commands import HostDetails, Location, ScheduleV
 from services.scheduling.entrypoints import schemas as s
 from services.scheduling.service_layer import handlers, views
 from shared.pages import form_errors, organiser_page, page_blueprint
+from shared.text import form_text
 
 planner_pages = page_blueprint("planner_pages", __name__)
 TEXT = ("title", "description", "meeting_point")
@@ -121,7 +122,7 @@ def cancel_visit(visit_id):
     """Cancel a visit."""
     app = _app()
     visit = handlers.cancel_visit(
-        visit_id, request.form.get("reason") or None, app.uow(), app.clock
+        visit_id, form_text(request.form, "reason", multi_line=True), app.uow(), app.clock
     )
     flash(f"Visit “{visit.title}” cancelled.")
     return redirect(url_for(".planner", event_id=visit.event_id), 303)
@@ -132,7 +133,7 @@ def cancel_visit(visit_id):
 def create_block(event_id):
     """Group parallel visits into a block that participants rank."""
     app = _app()
-    title = request.form.get("block_title", "").strip() or "Parallel visits"
+    title = form_text(request.form, "block_title") or "Parallel visits"
     try:
         handlers.create_block(
             event_id, title, request.form.getlist("visit_ids"), app.uow(), app.clock
