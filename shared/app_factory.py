@@ -14,6 +14,7 @@ from shared.metrics import init_metrics
 from shared.pages import init_pages, secret_key
 from shared.problems import register_problem_handlers
 from shared.ratelimit import init_rate_limit
+from shared.request_limits import init_request_limits
 from shared.web import init_web
 
 SWAGGER_UI_CDN = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/"
@@ -58,6 +59,7 @@ def create_service_app(
     register_problem_handlers(app, domain_errors)
     init_web(app, infrastructure.credentials, infrastructure.engine, infrastructure.settings.broker)
     init_rate_limit(app, infrastructure.settings.public_write_rate_limit)
+    init_request_limits(app, infrastructure.settings.max_content_length)
     app.extensions["container"] = container
     pages = list(pages)
     if pages:

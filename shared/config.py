@@ -26,6 +26,7 @@ def data_dir(env: Mapping[str, str] | None = None) -> Path:
 EMBEDDED_BROKER_URL = "filesystem://"
 # Public (non-organiser) POST/PUT/PATCH/DELETE per client IP and web process; "off" disables.
 DEFAULT_PUBLIC_WRITE_RATE_LIMIT = "120/minute"
+DEFAULT_MAX_CONTENT_LENGTH = 256 * 1024  # bytes of a request body, API and page forms alike
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ class ServiceSettings:
     secret_key: str | None = None
     public_urls: Mapping[str, str] = field(default_factory=dict)
     public_write_rate_limit: str = DEFAULT_PUBLIC_WRITE_RATE_LIMIT
+    max_content_length: int = DEFAULT_MAX_CONTENT_LENGTH
 
 
 def public_url_for(service: str, env: Mapping[str, str]) -> str:
@@ -126,4 +128,5 @@ def service_settings(service: str, env: Mapping[str, str] | None = None) -> Serv
         secret_key=env.get("SECRET_KEY") or None,
         public_urls={name: public_url_for(name, env) for name in SERVICES},
         public_write_rate_limit=env.get("PUBLIC_WRITE_RATE_LIMIT", DEFAULT_PUBLIC_WRITE_RATE_LIMIT),
+        max_content_length=int(env.get("MAX_CONTENT_LENGTH", DEFAULT_MAX_CONTENT_LENGTH)),
     )
