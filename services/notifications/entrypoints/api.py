@@ -7,6 +7,7 @@ from flask_smorest import Blueprint
 
 from services.notifications.entrypoints import schemas as s
 from services.notifications.service_layer import delivery, views
+from shared.exports import FORMATS, download
 from shared.web import organiser_required
 
 notifications_blp = Blueprint(
@@ -25,9 +26,15 @@ def _app():
 @notifications_blp.arguments(s.NotificationQuerySchema, location="query")
 @notifications_blp.response(200, s.NotificationSchema(many=True))
 def list_notifications(query):
-    """Emails, newest first, with status (queued, sent, failed), attempts and last error."""
+    """Emails, newest first, with status (queued, sent, failed), attempts and last error.
+
+    ``format=csv`` or ``xlsx`` downloads the same rows as a spreadsheet.
+    """
     with _app().infrastructure.session_factory() as session:
-        return views.list_notifications(session, query)
+        rows = views.list_notifications(session, query)
+    if query["format"] in FORMATS:
+        return download(*views.delivery_table(rows), "delivery-log", query["format"])
+    return rows
 
 
 @notifications_blp.get("/notifications/<notification_id>")

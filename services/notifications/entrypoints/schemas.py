@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from services.notifications.domain.notification import DELIVERY_STATUSES
+from shared.exports import FORMATS
 from shared.text import Email, SingleLine
 
 
@@ -16,6 +17,7 @@ class NotificationQuerySchema(Schema):
     status = SingleLine(validate=validate.OneOf(DELIVERY_STATUSES))
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
     offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=1_000_000))
+    format = SingleLine(load_default="json", validate=validate.OneOf(["json", *FORMATS]))
 
 
 class RecipientSchema(Schema):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -50,6 +51,34 @@ def list_notifications(session: Session, query: dict[str, Any]) -> list[dict[str
     statement = statement.order_by(notifications.c.created_at.desc(), notifications.c.id)
     found = session.scalars(statement.limit(query["limit"]).offset(query["offset"]))
     return [notification_view(notification) for notification in found]
+
+
+DELIVERY_COLUMNS = [
+    "id",
+    "created_at",
+    "kind",
+    "status",
+    "attempts",
+    "recipient_email",
+    "recipient_name",
+    "event_id",
+    "registration_id",
+    "sent_at",
+    "last_error",
+]
+
+
+def delivery_table(rows: list[dict[str, Any]]) -> tuple[list[str], list[list[Any]]]:
+    """Delivery-log entries as a spreadsheet: header and one row per email."""
+    table = []
+    for row in rows:
+        flat = {**row, **{f"recipient_{k}": v for k, v in row["recipient"].items()}}
+        table.append([_cell(flat[column]) for column in DELIVERY_COLUMNS])
+    return DELIVERY_COLUMNS, table
+
+
+def _cell(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
 
 
 def get_notification(session: Session, notification_id: str) -> dict[str, Any]:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app
+from flask import current_app
 from flask_smorest import Blueprint
 
 from services.registration.domain.commands import CreateEvent, Participant, Quota, Register, Venue
 from services.registration.entrypoints import schemas as s
 from services.registration.service_layer import handlers, views
 from shared.calendar_links import subscription_links
+from shared.exports import FORMATS, download
 from shared.web import current_organiser, organiser_required
 
 events_blp = Blueprint("events", __name__, url_prefix="/api/v1", description="Events")
@@ -171,28 +172,28 @@ def erase_own(token):
 @roster_blp.arguments(s.RosterQuerySchema, location="query")
 @roster_blp.response(200, s.OwnRegistrationSchema(many=True))
 def roster(query, event_id):
-    """The roster, filtered by status, country and role; ``format=csv`` for a spreadsheet."""
+    """The roster, filtered by status, country and role; ``format=csv`` or ``xlsx`` to download."""
     app = _app()
     with app.infrastructure.session_factory() as session:
         rows = views.roster(session, views.get_event(session, event_id, True), query)
-    if query["format"] == "csv":
-        return Response(
-            views.roster_csv(rows),
-            mimetype="text/csv",
-            headers={"Content-Disposition": f'attachment; filename="roster-{event_id}.csv"'},
-        )
+    if query["format"] in FORMATS:
+        return download(*views.roster_table(rows), f"roster-{event_id}", query["format"])
     return rows
 
 
 @roster_blp.get("/events/<event_id>/report")
 @roster_blp.doc(security=ORGANISER)
 @organiser_required
+@roster_blp.arguments(s.ReportQuerySchema, location="query")
 @roster_blp.response(200, s.ReportSchema)
-def report(event_id):
-    """Participant counts for EU programme reporting."""
+def report(query, event_id):
+    """Participant counts for EU programme reporting; ``format=csv`` or ``xlsx`` to download."""
     app = _app()
     with app.infrastructure.session_factory() as session:
-        return views.report(session, views.get_event(session, event_id, True))
+        figures = views.report(session, views.get_event(session, event_id, True))
+    if query["format"] in FORMATS:
+        return download(*views.report_table(figures), f"eu-report-{event_id}", query["format"])
+    return figures
 
 
 def _organiser_action(name: str, summary: str, schema=None):

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 
 from services.registration.domain import errors
 from services.registration.domain.commands import CreateEvent, Venue
 from services.registration.entrypoints import schemas as s
 from services.registration.service_layer import handlers, views
+from shared.exports import FORMATS, download
 from shared.pages import form_errors, organiser_page, page_blueprint
 from shared.text import form_text
 
@@ -187,32 +186,23 @@ def registration_action(registration_id, action):
     return redirect(url_for(".event", event_id=done.event_id), 303)
 
 
-@organiser_pages.get("/organiser/events/<event_id>/roster.csv")
+@organiser_pages.get("/organiser/events/<event_id>/roster.<fmt>")
 @organiser_page
-def roster_csv(event_id):
-    """The roster as a spreadsheet."""
+def roster_export(event_id, fmt):
+    """The roster as a spreadsheet (CSV or XLSX)."""
+    if fmt not in FORMATS:
+        abort(404)
     with _app().infrastructure.session_factory() as session:
         rows = views.roster(session, views.get_event(session, event_id, True), {})
-    return _csv(views.roster_csv(rows), f"roster-{event_id}.csv")
+    return download(*views.roster_table(rows), f"roster-{event_id}", fmt)
 
 
-@organiser_pages.get("/organiser/events/<event_id>/report.csv")
+@organiser_pages.get("/organiser/events/<event_id>/report.<fmt>")
 @organiser_page
-def report_csv(event_id):
-    """EU reporting counts as a spreadsheet: one row per (dimension, value)."""
+def report_export(event_id, fmt):
+    """EU reporting counts as a spreadsheet (CSV or XLSX)."""
+    if fmt not in FORMATS:
+        abort(404)
     with _app().infrastructure.session_factory() as session:
         report = views.report(session, views.get_event(session, event_id, True))
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["dimension", "value", "count"])
-    writer.writerow(["total", "participants", report["participants"]])
-    writer.writerow(["total", "sme", report["sme_count"]])
-    for dimension in ("by_country", "by_role", "by_organisation_type", "by_status"):
-        for value, count in sorted(report[dimension].items()):
-            writer.writerow([dimension.removeprefix("by_"), value, count])
-    return _csv(buffer.getvalue(), f"eu-report-{event_id}.csv")
-
-
-def _csv(body: str, filename: str) -> Response:
-    disposition = f'attachment; filename="{filename}"'
-    return Response(body, mimetype="text/csv", headers={"Content-Disposition": disposition})
+    return download(*views.report_table(report), f"eu-report-{event_id}", fmt)

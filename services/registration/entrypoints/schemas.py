@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
+from shared.exports import FORMATS
 from shared.text import AwareDateTime, Email, MultiLine, SingleLine
 
 EVENT_KINDS = [
@@ -172,7 +173,11 @@ class RosterQuerySchema(Schema):
     status = SingleLine(validate=validate.OneOf(STATUSES))
     country = SingleLine(validate=validate.Regexp(r"^[A-Za-z]{2}\Z"))
     role = SingleLine(validate=validate.OneOf(ROLES))
-    format = SingleLine(load_default="json", validate=validate.OneOf(["json", "csv"]))
+    format = SingleLine(load_default="json", validate=validate.OneOf(["json", *FORMATS]))
+
+
+class ReportQuerySchema(Schema):
+    format = SingleLine(load_default="json", validate=validate.OneOf(["json", *FORMATS]))
 
 
 class RejectSchema(Schema):

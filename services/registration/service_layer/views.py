@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
 from datetime import datetime
 from typing import Any
@@ -147,19 +145,9 @@ def roster(session: Session, event: Event, filters: dict[str, str]) -> list[dict
     return rows
 
 
-def _safe_cell(value: Any) -> str:
-    """Neutralise spreadsheet formulas in user-supplied text (CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
-
-
-def roster_csv(rows: list[dict[str, Any]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(ROSTER_COLUMNS)
-    for row in rows:
-        writer.writerow([_safe_cell(row[column]) for column in ROSTER_COLUMNS])
-    return buffer.getvalue()
+def roster_table(rows: list[dict[str, Any]]) -> tuple[list[str], list[list[Any]]]:
+    """The roster as a spreadsheet: header and one row per registration."""
+    return ROSTER_COLUMNS, [[row[column] for column in ROSTER_COLUMNS] for row in rows]
 
 
 def report(session: Session, event: Event) -> dict[str, Any]:
@@ -178,6 +166,18 @@ def report(session: Session, event: Event) -> dict[str, Any]:
         "by_organisation_type": dict(Counter(r.organisation_type for r in confirmed)),
         "by_status": dict(Counter(r.status for r in everyone)),
     }
+
+
+def report_table(report: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
+    """EU reporting counts as a spreadsheet: one row per (dimension, value)."""
+    rows: list[list[Any]] = [
+        ["total", "participants", report["participants"]],
+        ["total", "sme", report["sme_count"]],
+    ]
+    for dimension in ("by_country", "by_role", "by_organisation_type", "by_status"):
+        for value, count in sorted(report[dimension].items()):
+            rows.append([dimension.removeprefix("by_"), value, count])
+    return ["dimension", "value", "count"], rows
 
 
 def manage_view(session: Session, token: str, urls: PublicUrls, now: datetime) -> dict[str, Any]:

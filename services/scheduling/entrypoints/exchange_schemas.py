@@ -7,6 +7,7 @@ from marshmallow import Schema, fields, validate
 from services.scheduling.domain.agenda import ITEM_KINDS
 from services.scheduling.domain.exchanges import STATUSES
 from services.scheduling.entrypoints.schemas import LinksSchema, Text
+from shared.exports import FORMATS
 from shared.text import AwareDateTime, Date, Email, MultiLine
 
 Name = Text(required=True, validate=validate.Length(min=1, max=200))
@@ -94,7 +95,7 @@ class ExchangeOutSchema(Schema):
 
 
 class KpiQuerySchema(Schema):
-    format = Text(load_default="json", validate=validate.OneOf(["json", "csv"]))
+    format = Text(load_default="json", validate=validate.OneOf(["json", *FORMATS]))
 
 
 class KpiSchema(Schema):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Response, abort, current_app, request
+from flask import abort, current_app, request
 from flask_smorest import Blueprint
 
 from services.scheduling.adapters.exchange_repository import ExchangeRepository
@@ -20,6 +20,7 @@ from services.scheduling.entrypoints.auth import ORGANISER as ORGANISER_SECURITY
 from services.scheduling.entrypoints.schemas import ReasonSchema
 from services.scheduling.service_layer import exchange_views as views
 from services.scheduling.service_layer import exchanges as handlers
+from shared.exports import FORMATS, download
 from shared.web import current_organiser, organiser_required
 
 TOKEN_HEADER = "X-Exchange-Token"
@@ -110,9 +111,8 @@ def kpis(query):
     """Reporting figures: by status, countries, sectors, SMEs, working days abroad."""
     with _app().infrastructure.session_factory() as session:
         figures = views.kpis(session)
-    if query["format"] == "csv":
-        headers = {"Content-Disposition": 'attachment; filename="exchange-kpis.csv"'}
-        return Response(views.kpi_csv(figures), mimetype="text/csv", headers=headers)
+    if query["format"] in FORMATS:
+        return download(*views.kpi_table(figures), "exchange-kpis", query["format"])
     return figures
 
 

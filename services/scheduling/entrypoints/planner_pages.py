@@ -6,13 +6,14 @@ from datetime import datetime
 from itertools import groupby
 from zoneinfo import ZoneInfo
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 
 from services.scheduling.adapters.repository import ProgrammeRepository
 from services.scheduling.domain import errors
 from services.scheduling.domain.commands import HostDetails, Location, ScheduleVisit
 from services.scheduling.entrypoints import schemas as s
-from services.scheduling.service_layer import handlers, views
+from services.scheduling.service_layer import exchange_views, handlers, views
+from shared.exports import FORMATS, download
 from shared.pages import form_errors, organiser_page, page_blueprint
 from shared.text import form_text
 
@@ -157,3 +158,14 @@ def close_block(block_id):
     with app.infrastructure.session_factory() as session:
         event_id = views.block(session, block_id, organiser=False)["event_id"]
     return redirect(url_for(".planner", event_id=event_id), 303)
+
+
+@planner_pages.get("/organiser/exchanges/kpis.<fmt>")
+@organiser_page
+def kpi_export(fmt):
+    """The exchange programme's KPIs as a spreadsheet (CSV or XLSX)."""
+    if fmt not in FORMATS:
+        abort(404)
+    with _app().infrastructure.session_factory() as session:
+        figures = exchange_views.kpis(session)
+    return download(*exchange_views.kpi_table(figures), "exchange-kpis", fmt)
