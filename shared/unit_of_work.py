@@ -10,6 +10,7 @@ from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from shared import messages
+from shared.erasure import Traces, scrub_outbox
 from shared.messages import Envelope
 
 
@@ -37,6 +38,7 @@ class OutboxUnitOfWork:
 
     def __enter__(self):
         self.session = self.session_factory()
+        self._forgotten: list[Traces] = []
         self._start(self.session)
         return self
 
@@ -98,11 +100,17 @@ class OutboxUnitOfWork:
             ],
         )
 
+    def forget(self, traces: Traces) -> None:
+        """At commit, once this transaction's messages are written, scrub a person from them all."""
+        self._forgotten.append(traces)
+
     def commit(self) -> None:
         """Write the messages of the touched aggregates to the outbox, then commit everything."""
         self.session.flush()
         for message_type, payload in self._collect_messages():
             self.publish(message_type, payload)
+        while self._forgotten:
+            scrub_outbox(self.session, self._outbox, self._forgotten.pop())
         self.session.commit()
 
     def rollback(self) -> None:
