@@ -1,4 +1,4 @@
-"""Refuse request bodies too large or JSON nested too deep, before any view parses them.
+"""Refuse bodies too large, JSON nested too deep and NUL in paths, before any view runs.
 
 Without a limit a 100k-deep JSON array makes the parser raise RecursionError (a 500), and an
 unbounded body is read into memory whole; both become a clear 4xx problem instead.
@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from flask import Flask, request
-from werkzeug.exceptions import BadRequest
+from werkzeug.exceptions import BadRequest, NotFound
 
 MAX_JSON_DEPTH = 32
 
@@ -27,8 +27,13 @@ def json_depth(body: bytes) -> int:
 
 
 def init_request_limits(app: Flask, max_content_length: int) -> None:
-    """Bodies above max_content_length answer 413; JSON deeper than MAX_JSON_DEPTH answers 400."""
+    """Bodies over max_content_length: 413; JSON deeper than MAX_JSON_DEPTH: 400; NUL: 404."""
     app.config["MAX_CONTENT_LENGTH"] = max_content_length
+
+    @app.before_request
+    def _refuse_nul_in_path() -> None:
+        if "\x00" in request.path:  # no id holds one, and PostgreSQL refuses it in a query
+            raise NotFound()
 
     @app.before_request
     def _refuse_deep_json() -> None:

@@ -52,6 +52,14 @@ def test_the_default_limit_lets_an_ordinary_body_through(make_service_app):
     assert response.status_code == 422  # past the limits, refused only by the schema
 
 
+@pytest.mark.parametrize("service", SERVICES)
+def test_a_nul_in_the_path_is_a_404_problem(make_service_app, service):
+    response = make_service_app(service).test_client().get("/api/v1/events/e%00x")
+
+    assert response.status_code == 404
+    assert response.mimetype == "application/problem+json"
+
+
 @pytest.mark.parametrize(
     ("body", "depth"),
     [(b"{}", 1), (b'{"a": [[1], {"b": []}]}', 4), (b'["[[[[", "]\\"[["]', 1), (b"42", 0)],

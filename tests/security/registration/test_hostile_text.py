@@ -92,3 +92,8 @@ def test_the_registration_form_refuses_a_name_with_breaks_or_controls(
 
     assert response.status_code == 422
     assert list(field_errors(response)) == ["name"]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/manage/a%00b", "/api/v1/events/a%00b", "/manage/a%00b"])
+def test_a_nul_in_a_path_is_a_404_on_postgresql_not_a_500(client, path):
+    assert client.get(path).status_code == 404
