@@ -34,11 +34,12 @@ class OutboxUnitOfWork:
         self.exchange = exchange
         self._outbox = outbox
         self._inbox = inbox
+        self._forgotten: list[Traces] = []
         self.session: Session
 
     def __enter__(self):
         self.session = self.session_factory()
-        self._forgotten: list[Traces] = []
+        self._forgotten = []
         self._start(self.session)
         return self
 
