@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Table, select, update
 from sqlalchemy.orm import Session
 
-ERASED = "erased"
+ERASED = "[erased]"  # what the services write in place of an erased name
 
 
 @dataclass(frozen=True)
