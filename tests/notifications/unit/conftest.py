@@ -16,7 +16,10 @@ from services.notifications.service_layer.unit_of_work import NotificationsUnitO
 from shared.consumer import Delivery, Worker
 from shared.database import make_engine, make_session_factory
 from tests.notifications.factories import Clock
-from tests.scheduling.conftest import ical_js  # noqa: F401 - fixture: Mozilla ical.js
+from tests.scheduling.conftest import (  # noqa: F401 - fixtures shared with scheduling
+    fresh_vobject_tzids,
+    ical_js,
+)
 
 
 @pytest.fixture
