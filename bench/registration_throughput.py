@@ -48,6 +48,7 @@ def bench_registration(requests: int, clients: int, server: dict) -> tuple[float
     with scratch_database() as url, tempfile.TemporaryDirectory() as tmp:
         env = {
             "REGISTRATION_DATABASE_URL": url,
+            "SECRET_KEY": "bench",
             "DATA_DIR": tmp,
             "ORGANISER_CREDENTIALS_FILE": f"{tmp}/org.json",
         }

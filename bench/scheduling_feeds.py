@@ -82,7 +82,12 @@ def bench_conditional_get() -> dict[str, list[float]]:
     """Rates of each side per round; the sides take turns within every round."""
     with scratch_database() as url, tempfile.TemporaryDirectory() as tmp:
         seed(url, tmp)
-        env = {"SCHEDULING_DATABASE_URL": url, "DATA_DIR": tmp, "LOG_LEVEL": "WARNING"}
+        env = {
+            "SCHEDULING_DATABASE_URL": url,
+            "DATA_DIR": tmp,
+            "LOG_LEVEL": "WARNING",
+            "SECRET_KEY": "b",
+        }
         uncached_env = env | {"FEED_CACHE_SECONDS": "0"}
         with (
             gunicorn("bench.scheduling_feeds:bare_app()", {}, **SERVER) as bare,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 SERVICES = ("registration", "scheduling", "notifications")
@@ -14,6 +15,32 @@ def _flag(value: str | None, default: bool) -> bool:
     if value is None or value == "":
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def number(env: Mapping[str, str], name: str, default: float) -> float:
+    """A non-negative number from the environment, refused loudly when malformed."""
+    raw = env.get(name) or str(default)
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a number, not {raw!r}") from None
+    if value < 0:
+        raise ValueError(f"{name} must not be negative")
+    return value
+
+
+def iso_date(name: str, raw: str) -> date:
+    """An ISO date (YYYY-MM-DD) read from the variable ``name``, refused loudly when malformed."""
+    try:
+        return date.fromisoformat(raw.strip())
+    except ValueError:
+        raise ValueError(f"{name} must be an ISO date (YYYY-MM-DD), not {raw!r}") from None
+
+
+def optional_date(env: Mapping[str, str], name: str) -> date | None:
+    """An ISO date from the environment, or None when unset."""
+    raw = (env.get(name) or "").strip()
+    return iso_date(name, raw) if raw else None
 
 
 def data_dir(env: Mapping[str, str] | None = None) -> Path:
@@ -80,6 +107,7 @@ class ServiceSettings:
     public_urls: Mapping[str, str] = field(default_factory=dict)
     public_write_rate_limit: str = DEFAULT_PUBLIC_WRITE_RATE_LIMIT
     max_content_length: int = DEFAULT_MAX_CONTENT_LENGTH
+    organiser_session_hours: float = 12.0
 
 
 def public_url_for(service: str, env: Mapping[str, str]) -> str:
@@ -129,4 +157,13 @@ def service_settings(service: str, env: Mapping[str, str] | None = None) -> Serv
         public_urls={name: public_url_for(name, env) for name in SERVICES},
         public_write_rate_limit=env.get("PUBLIC_WRITE_RATE_LIMIT", DEFAULT_PUBLIC_WRITE_RATE_LIMIT),
         max_content_length=int(env.get("MAX_CONTENT_LENGTH", DEFAULT_MAX_CONTENT_LENGTH)),
+        organiser_session_hours=_session_hours(env),
     )
+
+
+def _session_hours(env: Mapping[str, str]) -> float:
+    """ORGANISER_SESSION_HOURS: how long an organiser stays logged in on the pages."""
+    hours = number(env, "ORGANISER_SESSION_HOURS", 12)
+    if hours == 0:
+        raise ValueError("ORGANISER_SESSION_HOURS must be more than 0")
+    return hours

@@ -15,6 +15,7 @@ from shared import messages
 from shared.config import BrokerSettings
 from shared.correlation import correlation_scope
 from shared.messages import Envelope, InvalidMessage
+from shared.outages import is_outage
 from shared.topology import Topology
 from shared.unit_of_work import OutboxUnitOfWork
 
@@ -63,6 +64,7 @@ class Worker(ConsumerMixin):
         self._producer: Producer | None = None
         self._batch: list[Delivery] = []
         self._live: Connection = connection
+        self.last_iteration = time.monotonic()  # the heartbeat checks the loop goes round
 
     def on_consume_ready(self, connection: Connection, channel, consumers, **kwargs) -> None:
         """Remember the live connection (the mixin works on a clone) for reads and republishing."""
@@ -100,6 +102,7 @@ class Worker(ConsumerMixin):
 
     def on_iteration(self) -> None:
         """Between reads: take what else is already waiting (up to the prefetch), then flush."""
+        self.last_iteration = time.monotonic()
         try:
             while self._batch and len(self._batch) < self.settings.prefetch:
                 self._live.drain_events(timeout=0)
@@ -157,7 +160,9 @@ class Worker(ConsumerMixin):
             uow.commit()
 
     def _retry_or_dead_letter(self, message: Message, group: str, exc: Exception) -> None:
-        attempts = int((message.headers or {}).get(ATTEMPTS_HEADER, 0)) + 1
+        attempts = int((message.headers or {}).get(ATTEMPTS_HEADER, 0))
+        if not is_outage(exc):  # an unreachable database is no fault of the message
+            attempts += 1
         reason = f"{type(exc).__name__}: {exc}"[:500]
         dead = attempts >= self.settings.max_attempts
         self._forward(message, group, dead=dead, reason=reason, attempts=attempts)

@@ -73,6 +73,13 @@ class CredentialStore:
                 return Organiser(entry["id"], entry["name"])
         return None
 
+    def organiser(self, credential_id: str) -> Organiser | None:
+        """The organiser of a credential id, or None once it is revoked."""
+        for entry in self._read():
+            if entry["id"] == credential_id:
+                return Organiser(entry["id"], entry["name"])
+        return None
+
     def mint(self, name: str) -> tuple[str, str]:
         """Create a credential; returns (id, token). The token is shown once and not stored."""
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)

@@ -45,3 +45,18 @@ def inbox_table(metadata: MetaData) -> Table:
         Column("message_type", String(100), nullable=False),
         Column("processed_at", UtcDateTime, nullable=False),
     )
+
+
+def organiser_sessions_table(metadata: MetaData) -> Table:
+    """Organiser page sessions: what logout and expiry must kill, so a replayed cookie fails.
+
+    Keyed by the SHA-256 of the session nonce, so the table alone opens no session.
+    """
+    return Table(
+        "organiser_sessions",
+        metadata,
+        Column("nonce_sha256", String(64), primary_key=True),
+        Column("credential_id", String(64), nullable=False, index=True),
+        Column("created_at", UtcDateTime, nullable=False),
+        Column("expires_at", UtcDateTime, nullable=False),
+    )

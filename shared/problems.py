@@ -8,9 +8,14 @@ from http import HTTPStatus
 from flask import Flask, Response, current_app, json, request
 from werkzeug.exceptions import HTTPException
 
+from shared.hardening import carries_token
+from shared.outages import is_outage
+
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
+# Seconds a client should wait before retrying when the database or broker is unreachable.
+OUTAGE_RETRY_AFTER = 5
 
 
 def problem(status: int, detail: str, title: str | None = None, **extra) -> Response:
@@ -23,8 +28,9 @@ def problem(status: int, detail: str, title: str | None = None, **extra) -> Resp
         "title": title or HTTPStatus(status).phrase,
         "status": status,
         "detail": detail,
-        "instance": request.path if request else None,
     }
+    if request and not carries_token():  # a private token in the path stays out of the body
+        body["instance"] = request.path
     body.update(extra)
     return Response(json.dumps(body), status=status, mimetype=PROBLEM_JSON)
 
@@ -49,5 +55,21 @@ def register_problem_handlers(app: Flask, domain_errors: dict[type[Exception], i
 
     @app.errorhandler(Exception)
     def handle_unexpected(exc: Exception) -> Response:
+        if is_outage(exc):
+            return outage(exc)
         log.exception("unhandled error")
         return problem(500, "An unexpected error occurred; it has been logged.")
+
+
+def outage(exc: BaseException) -> Response:
+    """503 with Retry-After; one WARNING line, no stack trace (the outage is not a bug here).
+
+    Only the driver's first line is logged: SQLAlchemy's own message carries the statement
+    and its parameters, which may hold personal data.
+    """
+    cause = getattr(exc, "orig", None) or exc
+    reason = (str(cause).strip().splitlines() or [""])[0][:200]
+    log.warning("dependency unavailable (%s): %s", type(cause).__name__, reason)
+    response = problem(503, "A service this request needs is unavailable right now; retry shortly.")
+    response.headers["Retry-After"] = str(OUTAGE_RETRY_AFTER)
+    return response

@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 from flask import Flask, Response, request
 
-from shared.pages import page_organiser
+from shared.pages.login import page_organiser
 from shared.problems import problem
 from shared.web import current_organiser
 

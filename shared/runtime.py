@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+import time
 from collections.abc import Callable, Mapping
 
 from sqlalchemy import Engine, Table
@@ -12,6 +13,7 @@ from sqlalchemy import Engine, Table
 from shared.broker import connect, describe
 from shared.config import BrokerSettings
 from shared.consumer import Handler, Worker
+from shared.heartbeat import INTERVAL_SECONDS, heartbeat_path, keep_beating
 from shared.outbox import OutboxRelay
 from shared.topology import platform_topology
 from shared.unit_of_work import OutboxUnitOfWork
@@ -61,9 +63,22 @@ def run_worker(
         threading.Thread(target=loop, args=(stopping,), name=f"{service}-loop", daemon=True)
         for loop in extra_loops
     ]
-    for thread in threads:
+    consuming = any(sub.service == service for sub in worker.topology.subscriptions)
+
+    def alive() -> bool:
+        """Every loop runs, and the consumer went round lately (it stalls while disconnected)."""
+        stalled = consuming and time.monotonic() - worker.last_iteration > 3 * INTERVAL_SECONDS
+        return not stalled and all(thread.is_alive() for thread in threads)
+
+    beating = threading.Thread(
+        target=keep_beating,
+        args=(heartbeat_path(settings.data_dir, service), alive, stopping),
+        name=f"{service}-heartbeat",
+        daemon=True,
+    )
+    for thread in [*threads, beating]:
         thread.start()
-    if any(sub.service == service for sub in worker.topology.subscriptions):
+    if consuming:
         worker.run()
     else:
         stopping.wait()

@@ -6,9 +6,10 @@ import contextlib
 import uuid
 
 import pytest
-from kombu import Connection
+from kombu import Connection, Queue
 
-from tests.infrastructure import find_amqp, find_postgres, fresh_database
+from tests import faults
+from tests.infrastructure import find_amqp, find_postgres, fresh_database, unavailable
 
 
 @pytest.fixture(scope="session")
@@ -29,6 +30,26 @@ def postgres_server_url(_containers) -> str:
     return find_postgres(_containers)
 
 
+@pytest.fixture(scope="session")
+def private_broker():
+    """A RabbitMQ node of this test run's own, for tests that cut, stop or kill the broker."""
+    if not faults.rabbit_available():
+        unavailable("rabbitmq-server (for a private node)")
+    node = faults.RabbitNode().start()
+    yield node
+    node.destroy()
+
+
+@pytest.fixture(scope="session")
+def private_postgres():
+    """A PostgreSQL cluster of this test run's own, for tests that crash the database."""
+    if not faults.postgres_available():
+        unavailable("PostgreSQL binaries (initdb, pg_ctl) for a private cluster")
+    cluster = faults.PrivatePostgres().start()
+    yield cluster
+    cluster.destroy()
+
+
 @pytest.fixture
 def postgres_url(postgres_server_url):
     """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
@@ -46,23 +67,18 @@ def namespace(amqp_url):
 
 
 def _delete_namespace(amqp_url: str, ns: str) -> None:
-    """Delete the namespace's queues (listed by rabbitmqctl when it is local) and exchanges."""
-    import shutil
-    import subprocess
+    """Delete the namespace's queues and exchanges by name (no rabbitmqctl, no listing)."""
+    from shared.config import SERVICES, BrokerSettings
+    from shared.topology import platform_topology
 
-    names: list[str] = []
-    if shutil.which("rabbitmqctl"):
-        listing = subprocess.run(
-            ["rabbitmqctl", "list_queues", "-q", "--no-table-headers", "name"],
-            capture_output=True,
-            text=True,
-            timeout=30,
-        )
-        names = [n.strip() for n in listing.stdout.splitlines() if n.strip().startswith(ns)]
+    topology = platform_topology(BrokerSettings(url=amqp_url, namespace=ns))
+    queues = [e.name for e in topology.all_entities() if isinstance(e, Queue)]
+    queues += [f"{ns}.testsvc.{name}" for name in ("effects", "delay", "dead")]
+    queues.append(f"{ns}.test.visits")  # tests/scheduling/integration/test_worker.py
     with contextlib.suppress(Exception), Connection(amqp_url) as conn:
         channel = conn.channel()
-        for name in names:
+        for name in queues:
             channel.queue_delete(name)
-        for suffix in ("registration", "scheduling", "notifications", "testsvc"):
+        for suffix in (*SERVICES, "testsvc"):
             for kind in ("events", "retry", "dlx"):
                 channel.exchange_delete(f"{ns}.{suffix}.{kind}")

@@ -1,4 +1,4 @@
-"""Find the real RabbitMQ and PostgreSQL for tests: env vars, then local services, then Docker.
+"""Find the real RabbitMQ and PostgreSQL for tests: env var (which must answer), local, Docker.
 
 Under CI=true a missing broker or database fails the run instead of skipping tests.
 """
@@ -35,39 +35,48 @@ def _docker_available() -> bool:
         return False
 
 
-def _unavailable(what: str) -> None:
+def unavailable(what: str) -> None:
+    """Skip, or fail under CI=true, when a broker or database the tests need is missing."""
     message = f"{what} is not reachable (env var, local service or Docker)"
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(message + " and CI=true forbids skipping", pytrace=False)
     pytest.skip(message)
 
 
+def _configured(name: str) -> str | None:
+    """The URL the env var names; one that does not answer fails, never falls back silently."""
+    url = os.environ.get(name)
+    if url and not _reachable(url):
+        unavailable(f"{name} ({urlparse(url).hostname}:{urlparse(url).port})")
+    return url
+
+
 def find_amqp(stack) -> str:
     """An AMQP URL of a running RabbitMQ."""
-    for url in (os.environ.get("TEST_AMQP_URL"), LOCAL_AMQP):
-        if url and _reachable(url):
-            return url
+    url = _configured("TEST_AMQP_URL") or LOCAL_AMQP
+    if _reachable(url):
+        return url
     if _docker_available():
         from testcontainers.rabbitmq import RabbitMqContainer
 
         container = stack.enter_context(RabbitMqContainer("rabbitmq:3.13-management"))
         params = container.get_connection_params()
         return f"amqp://guest:guest@{params.host}:{params.port}//"
-    _unavailable("RabbitMQ")
+    unavailable("RabbitMQ")
     raise AssertionError("unreachable")
 
 
 def find_postgres(stack) -> str:
     """A URL of a PostgreSQL server where the tests may create databases."""
-    for url in (os.environ.get("TEST_POSTGRES_URL"), LOCAL_POSTGRES):
-        if url and _reachable(url):
-            return url
+    url = _configured("TEST_POSTGRES_URL") or LOCAL_POSTGRES
+    if _reachable(url):
+        return url
     if _docker_available():
         from testcontainers.postgres import PostgresContainer
 
         container = stack.enter_context(PostgresContainer("postgres:16", driver="psycopg"))
         return container.get_connection_url()
-    _unavailable("PostgreSQL")
+    unavailable("PostgreSQL")
     raise AssertionError("unreachable")
 
 
@@ -77,7 +86,7 @@ def fresh_database(server_url: str) -> tuple[str, callable]:
     from sqlalchemy.engine import make_url
 
     name = "cx_test_" + uuid.uuid4().hex[:12]
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
     with admin.connect() as db:
         db.execute(text(f'CREATE DATABASE "{name}"'))
     url = make_url(server_url).set(database=name).render_as_string(hide_password=False)

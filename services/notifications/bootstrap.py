@@ -10,7 +10,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from services.notifications.adapters.orm import start_mappers
+from prometheus_client.registry import Collector
+from sqlalchemy import Table
+
+from services.notifications.adapters.metrics import EmailCollector
+from services.notifications.adapters.orm import outbox, start_mappers
 from services.notifications.adapters.postman import Postman, Sender
 from services.notifications.adapters.smtp import MailboxDirMailer, SmtpMailer
 from services.notifications.domain.notification import RetryPolicy
@@ -41,6 +45,15 @@ class Notifications:
     @property
     def clock(self) -> Callable[[], datetime]:
         return self.infrastructure.clock
+
+    @property
+    def outbox(self) -> Table:
+        """The outbox table the worker's relay drains."""
+        return outbox
+
+    def metrics(self) -> Collector:
+        """The delivery log's email counts for /metrics."""
+        return EmailCollector(self.infrastructure.engine)
 
     def uow(self) -> NotificationsUnitOfWork:
         """A unit of work whose commit wakes this process's delivery loop."""

@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from services.registration.adapters.orm import start_mappers
+from sqlalchemy import Table
+
+from services.registration.adapters.orm import outbox, start_mappers
 from services.registration.service_layer.desk import RegistrationDesk
 from services.registration.service_layer.messages import PublicUrls
 from services.registration.service_layer.unit_of_work import RegistrationUnitOfWork
@@ -28,6 +30,11 @@ class Registration:
 
     def __post_init__(self) -> None:
         self.desk = RegistrationDesk(self.uow, self.clock)
+
+    @property
+    def outbox(self) -> Table:
+        """The table the worker's relay publishes from."""
+        return outbox
 
     @property
     def clock(self) -> Callable[[], datetime]:

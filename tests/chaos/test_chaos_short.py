@@ -1,35 +1,45 @@
-"""A short chaos run in CI: ~20 s of load through broker, worker and SMTP faults, then account.
+"""A short chaos run in CI: ~20 s of load through every single-node fault, then the accounting.
 
-Stops and starts the local RabbitMQ application (``rabbitmqctl``), so it needs the broker on
-this machine and nothing else using it meanwhile; skipped when ``rabbitmqctl`` is missing.
+The broker node and the PostgreSQL cluster are this test run's own (``tests/faults.py``):
+nothing here stops, kills or cuts a server someone else uses.
 """
 
 from __future__ import annotations
 
-import shutil
+import uuid
 
 import pytest
 
-from tests.chaos.harness import chaos_run, render
+from tests.chaos.accounting import Minimum, passed, render
+from tests.chaos.harness import ChaosSmtp, chaos_run
 from tests.e2e.platform import running_platform
-from tests.notifications.conftest import _smtp_server_session, smtp_server  # noqa: F401
+from tests.faults import free_port
 
 pytestmark = pytest.mark.integration
 
 LOAD_SECONDS = 20
-DRAIN_SECONDS = 25
+DRAIN_SECONDS = 60
+RATE = 5  # requests per second: clears the minimum below about twice over
+# the CI minimum of work: fewer and the run proves nothing (issue #15)
+CI_MINIMUM = Minimum(registrations=50, cancellations=10, reschedules=5)
 
 
-def test_no_email_lost_or_duplicated_through_chaos(
-    postgres_server_url,
-    amqp_url,
-    namespace,
-    smtp_server,  # noqa: F811
-    tmp_path,
+@pytest.mark.timeout(450)  # measured 160-215 s at load average 13-15 on 2 cores: >= 50 % margin
+def test_nothing_committed_is_lost_or_duplicated_through_chaos(
+    private_broker, private_postgres, tmp_path
 ):
-    if not shutil.which("rabbitmqctl") or "127.0.0.1" not in amqp_url:
-        pytest.skip("the chaos run needs a local RabbitMQ it may stop (rabbitmqctl)")
-    with running_platform(postgres_server_url, amqp_url, namespace, smtp_server, tmp_path) as p:
-        table, passed = chaos_run(p, smtp_server, amqp_url, namespace, LOAD_SECONDS, DRAIN_SECONDS)
-    print(render(table))
-    assert passed, render(table)
+    smtp = ChaosSmtp(free_port())
+    smtp.start()
+    namespace = "cxchaos-" + uuid.uuid4().hex[:8]
+    try:
+        with running_platform(
+            private_postgres.url, private_broker.url, namespace, smtp, tmp_path
+        ) as platform:
+            rows, timings = chaos_run(
+                platform, smtp, LOAD_SECONDS, DRAIN_SECONDS, CI_MINIMUM, RATE, variant="ci"
+            )
+    finally:
+        smtp.stop()
+    print(render(rows))
+    print(", ".join(f"{name} {seconds:.1f}s" for name, seconds in timings.items()))
+    assert passed(rows), render(rows)

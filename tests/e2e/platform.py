@@ -14,6 +14,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -105,16 +106,13 @@ class Platform:
                 stderr=log,
             )
         self.webs[service] = (process, port)
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"{service} gunicorn did not start") from None
-                time.sleep(0.05)
-        return f"http://127.0.0.1:{port}"
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while not _healthy(base):  # the port opens before any worker has loaded the app
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"{service} gunicorn did not start")
+            time.sleep(0.1)
+        return base
 
     def stop_web(self, service: str, sig: int = signal.SIGTERM) -> int:
         """Stop the service's gunicorn (graceful on SIGTERM); returns its port for a restart."""
@@ -155,21 +153,34 @@ class Platform:
         return (self.logs / f"{service}-worker.log").read_text(errors="replace")
 
 
+def _healthy(base: str) -> bool:
+    try:
+        with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
 @contextlib.contextmanager
-def running_platform(postgres_server_url, amqp_url, namespace, smtp, tmp_path):
-    """Databases migrated, workers started; everything torn down afterwards."""
+def running_platform(postgres_server_url, amqp_url, namespace, smtp, tmp_path, overrides=None):
+    """Databases migrated, workers started; everything torn down afterwards.
+
+    ``overrides`` are extra environment variables (e.g. quorum queues, shorter heartbeats).
+    """
     drops = []
     env = {
         "AMQP_URL": amqp_url,
         "BROKER_NAMESPACE": namespace,
         "DATA_DIR": str(tmp_path),
         "ORGANISER_CREDENTIALS_FILE": str(tmp_path / "organisers.json"),
+        "SECRET_KEY": "e2e-platform",
         "SMTP_HOST": smtp.host,
         "SMTP_PORT": str(smtp.port),
         "SMTP_SECURITY": "none",
         "EMAIL_RETRY_BASE_SECONDS": "0.2",
         "MESSAGE_RETRY_BASE_DELAY": "0.2",
         "LOG_LEVEL": "INFO",
+        **(overrides or {}),
     }
     for service in SERVICES:
         url, drop = fresh_database(postgres_server_url)
@@ -177,14 +188,20 @@ def running_platform(postgres_server_url, amqp_url, namespace, smtp, tmp_path):
         env[f"{service.upper()}_DATABASE_URL"] = url
     platform = Platform(env, tmp_path)
     try:
-        for service in SERVICES:
-            subprocess.run(
+        migrations = {  # one database each: migrate them side by side
+            service: subprocess.Popen(
                 [sys.executable, "-m", f"services.{service}.entrypoints.manage", "migrate"],
                 env={**os.environ, **env, "PYTHONPATH": str(ROOT)},
                 cwd=ROOT,
-                check=True,
-                capture_output=True,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
             )
+            for service in SERVICES
+        }
+        for service, migration in migrations.items():
+            output, _ = migration.communicate(timeout=120)
+            if migration.returncode != 0:
+                raise RuntimeError(f"{service} migrate failed: {output.decode()[-2000:]}")
             platform.start_worker(service)
         yield platform
     finally:

@@ -16,7 +16,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from services.notifications.bootstrap import bootstrap
-from services.notifications.domain.model import Invitation, OutgoingEmail
+from services.notifications.domain.outgoing_mail import Invitation, OutgoingEmail
 from shared.infrastructure import utc_now
 
 BRUSSELS = ZoneInfo("Europe/Brussels")

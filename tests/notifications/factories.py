@@ -1,4 +1,4 @@
-"""Messages as registration and scheduling publish them, a settable clock, and email helpers."""
+"""Messages as registration and scheduling publish them, and email helpers."""
 
 from __future__ import annotations
 
@@ -15,19 +15,6 @@ NOW = datetime(2025, 5, 1, 8, 0, tzinfo=UTC)
 EVENT_ID = "ev-1"
 EVENT_START = datetime(2025, 5, 14, 7, 30, tzinfo=UTC)  # 09:30 in Brussels
 VISIT_START = datetime(2025, 5, 15, 11, 0, tzinfo=UTC)
-
-
-class Clock:
-    """A clock that stands still until a test moves it."""
-
-    def __init__(self, now: datetime = NOW):
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
 
 
 def event(**overrides: Any) -> dict[str, Any]:

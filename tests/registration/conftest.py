@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 
 from shared.credentials import CredentialStore
-
-
-class Clock:
-    """A clock tests move by hand."""
-
-    def __init__(self, now: datetime):
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta) -> None:
-        self.now += timedelta(**delta)
+from tests.support.clock import Clock
 
 
 @pytest.fixture
@@ -31,6 +19,7 @@ def clock() -> Clock:
 def env(postgres_url, tmp_path, namespace, amqp_url) -> dict[str, str]:
     return {
         "REGISTRATION_DATABASE_URL": postgres_url,
+        "SECRET_KEY": "registration-tests",
         "ORGANISER_CREDENTIALS_FILE": str(tmp_path / "organisers.json"),
         "DATA_DIR": str(tmp_path),
         "BROKER_NAMESPACE": namespace,

@@ -6,7 +6,7 @@ import json
 import os
 import shutil
 import subprocess
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -26,27 +26,14 @@ from tests.scheduling.builders import (
     registration_payload,
     visit_body,
 )
+from tests.support.clock import Clock
 
 JS_DIR = Path(__file__).resolve().parent / "js"
 
 
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self, now: datetime = NOW):
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> datetime:
-        self.now += timedelta(**delta)
-        return self.now
-
-
 @pytest.fixture
 def clock() -> Clock:
-    return Clock()
+    return Clock(NOW)
 
 
 @pytest.fixture
@@ -54,6 +41,7 @@ def env(postgres_url, amqp_url, tmp_path) -> dict[str, str]:
     """The service's environment; the HTTP side never talks to the broker."""
     return {
         "SCHEDULING_DATABASE_URL": postgres_url,
+        "SECRET_KEY": "scheduling-tests",
         "ORGANISER_CREDENTIALS_FILE": str(tmp_path / "org.json"),
         "DATA_DIR": str(tmp_path),
         "BROKER_NAMESPACE": "cxtest-scheduling-api",

@@ -7,9 +7,9 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from services.scheduling.domain.agenda import ItemDetails
-from services.scheduling.domain.exchange_rules import ExchangeRules
-from services.scheduling.domain.exchanges import Exchange, Party, RequestExchange
+from services.scheduling.exchanges.domain.agenda import ItemDetails
+from services.scheduling.exchanges.domain.model import Exchange, Party, RequestExchange
+from services.scheduling.exchanges.domain.rules import ExchangeRules
 from tests.scheduling.builders import NOW
 
 BERLIN = ZoneInfo("Europe/Berlin")

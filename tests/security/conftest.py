@@ -14,7 +14,7 @@ def make_service_app(tmp_path):
     """Build a service's app on a migrated SQLite file; disposed afterwards."""
     built = []
 
-    def make(service: str, **overrides: str):
+    def make(service: str, clock=None, **overrides: str):
         env = {
             f"{service.upper()}_DATABASE_URL": f"sqlite:///{tmp_path / (service + '.db')}",
             "DATA_DIR": str(tmp_path),
@@ -24,7 +24,8 @@ def make_service_app(tmp_path):
         } | overrides
         bootstrap = importlib.import_module(f"services.{service}.bootstrap").bootstrap
         bootstrap(env, migrate=True).infrastructure.engine.dispose()
-        app = importlib.import_module(f"services.{service}.entrypoints.flask_app").create_app(env)
+        factory = importlib.import_module(f"services.{service}.entrypoints.flask_app").create_app
+        app = factory(env, clock) if clock else factory(env)
         built.append(app)
         return app
 

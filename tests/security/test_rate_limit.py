@@ -6,16 +6,9 @@ import pytest
 
 from shared.config import service_settings
 from shared.ratelimit import FixedWindowLimiter, parse_rate
+from tests.support.clock import Clock
 
 EVENT = "/api/v1/events/00000000-0000-0000-0000-000000000000"
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.mark.parametrize(
@@ -48,7 +41,7 @@ def test_the_setting_defaults_to_a_limit_tests_and_people_do_not_reach(tmp_path)
 
 
 def test_a_fixed_window_counts_per_key_and_resets_after_its_period():
-    clock = Clock()
+    clock = Clock(1000.0)
     limiter = FixedWindowLimiter(2, 60, clock)
 
     assert [limiter.hit("a"), limiter.hit("a")] == [None, None]

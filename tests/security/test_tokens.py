@@ -15,9 +15,10 @@ from services.registration.service_layer import handlers as registration_handler
 from services.scheduling.domain import model as scheduling_model
 from services.scheduling.domain import registrations as scheduling_registrations
 from services.scheduling.domain import visits
-from services.scheduling.domain.exchanges import Exchange
-from shared import credentials, pages
+from services.scheduling.exchanges.domain.model import Exchange
+from shared import credentials
 from shared.credentials import TOKEN_PREFIX, CredentialStore
+from shared.pages import csrf, sessions
 from tests.registration.conftest import event_body, person
 from tests.scheduling.exchange_builders import EXCHANGE_ENV, exchange_body
 
@@ -30,7 +31,8 @@ MINTERS = [
     visits.new_token,  # scheduling's feed tokens (participants after rotation, hosts)
     Exchange.request,  # the visitor's and the host's exchange tokens
     CredentialStore.mint,  # organiser credentials
-    pages.csrf_token,  # the pages' CSRF token
+    csrf.csrf_token,  # the pages' CSRF token
+    sessions.SessionStore.open,  # the nonce of an organiser page session
 ]
 
 

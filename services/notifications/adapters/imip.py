@@ -6,7 +6,7 @@ from datetime import UTC, date
 
 from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
-from services.notifications.domain.model import Invitation
+from services.notifications.domain.outgoing_mail import Invitation
 
 PRODID = "-//ClusterXchange//Logistics Platform//EN"
 

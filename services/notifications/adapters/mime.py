@@ -10,7 +10,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 
 from services.notifications.adapters.imip import build_invitation_ics
-from services.notifications.domain.model import OutgoingEmail
+from services.notifications.domain.outgoing_mail import OutgoingEmail
 
 # 7-bit bodies (ASCII, else quoted-printable or base64) survive relays without 8BITMIME.
 # RFC 5322 allows 998-octet lines; the default 78 folds even short subjects awkwardly.

@@ -15,7 +15,7 @@ from services.notifications.domain.readmodel import (
 )
 from services.notifications.domain.reminders import Reminder
 from shared.database import UtcDateTime
-from shared.persistence import inbox_table, outbox_table
+from shared.persistence import inbox_table, organiser_sessions_table, outbox_table
 
 metadata = MetaData()
 mapper_registry = registry(metadata=metadata)
@@ -119,6 +119,7 @@ Index("ix_reminders_target", reminders.c.kind, reminders.c.target_id)
 
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
+organiser_sessions = organiser_sessions_table(metadata)
 
 _mapped = False
 

@@ -7,8 +7,8 @@ from email.message import EmailMessage
 
 from services.notifications.adapters.mime import build_message
 from services.notifications.adapters.rendering import render_email
-from services.notifications.domain.model import OutgoingEmail
 from services.notifications.domain.notification import Notification
+from services.notifications.domain.outgoing_mail import OutgoingEmail
 from services.notifications.domain.ports import Mailer
 
 

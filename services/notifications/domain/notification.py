@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from services.notifications.domain.errors import NotResendable
-from services.notifications.domain.model import Invitation, Method
+from services.notifications.domain.outgoing_mail import Invitation, Method
 
 DeliveryStatus = Literal["queued", "sent", "failed"]
 DELIVERY_STATUSES = ("queued", "sent", "failed")

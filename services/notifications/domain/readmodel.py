@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from services.notifications.domain.model import Method
 from services.notifications.domain.notification import ERASED, CalendarPart
+from services.notifications.domain.outgoing_mail import Method
 
 
 @dataclass(kw_only=True, eq=False)

@@ -7,7 +7,6 @@ from datetime import datetime
 
 from flask import Flask
 
-from services.notifications.adapters.metrics import EmailCollector
 from services.notifications.bootstrap import bootstrap
 from services.notifications.domain import errors
 from services.notifications.domain.ports import Mailer
@@ -40,5 +39,5 @@ def create_app(
         pages=[delivery_pages],
         page_links={"home": f"{registration}/", "organiser_home": "/organiser/notifications"},
     )
-    add_collector(app, EmailCollector(container.infrastructure.engine))
+    add_collector(app, container.metrics())
     return app

@@ -9,7 +9,8 @@ from services.notifications.domain.notification import DELIVERY_STATUSES
 from services.notifications.entrypoints import schemas as s
 from services.notifications.service_layer import delivery, views
 from shared.exports import FORMATS, download
-from shared.pages import form_errors, organiser_page, page_blueprint
+from shared.pages.layout import form_errors, page_blueprint
+from shared.pages.login import organiser_page, safe_next
 
 delivery_pages = page_blueprint("delivery_pages", __name__)
 FILTERS = ("recipient", "event_id", "status")
@@ -62,4 +63,4 @@ def resend(notification_id):
         flash(f"Resend queued ({again.id}).")
     except NotResendable as exc:
         flash(f"Not possible: {exc}")
-    return redirect(request.form.get("back") or url_for(".delivery_log"), 303)
+    return redirect(safe_next(request.form.get("back"), url_for(".delivery_log")), 303)

@@ -9,7 +9,6 @@ import logging
 import threading
 from collections.abc import Callable
 
-from services.notifications.adapters.orm import outbox
 from services.notifications.bootstrap import Notifications, bootstrap
 from services.notifications.service_layer import delivery, reminders
 from services.notifications.service_layer.handlers import consumer_handlers
@@ -66,7 +65,7 @@ def main() -> None:
         "notifications",
         app.infrastructure.settings.broker,
         app.infrastructure.engine,
-        outbox,
+        app.outbox,
         app.uow,
         handlers=consumer_handlers(app.policy),
         extra_loops=(delivery_loop(app), reminder_loop(app)),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import abc
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -12,12 +13,56 @@ from services.registration.domain.errors import NotFound
 from services.registration.domain.model import ACTIVE, Event, Registration, Status
 
 
-class EventRepository:
-    """Events, and the registrations a decision about one of them needs."""
+class AbstractEventRepository(abc.ABC):
+    """Events, and the registrations a decision about one of them needs (the port)."""
+
+    seen: set[Event]
+
+    @abc.abstractmethod
+    def add(self, event: Event) -> None: ...
+
+    @abc.abstractmethod
+    def get(self, event_id: str, lock: bool = True) -> Event:
+        """The event, locked so that its seat decisions are serialised."""
+
+    @abc.abstractmethod
+    def add_registration(self, registration: Registration) -> None: ...
+
+    @abc.abstractmethod
+    def registration(self, registration_id: str) -> Registration: ...
+
+    @abc.abstractmethod
+    def by_manage_token(self, token: str) -> Registration: ...
+
+    @abc.abstractmethod
+    def refresh(self, registration: Registration) -> None:
+        """Re-read a registration found before its event was locked."""
+
+    @abc.abstractmethod
+    def active_emails(self, event_id: str, emails: list[str]) -> set[str]: ...
+
+    @abc.abstractmethod
+    def waitlist(self, event_id: str) -> list[Registration]: ...
+
+    @abc.abstractmethod
+    def active(self, event_id: str) -> list[Registration]: ...
+
+    @abc.abstractmethod
+    def waitlist_position(self, registration: Registration) -> int | None: ...
+
+    @abc.abstractmethod
+    def confirmed_by_partner(self, event_id: str) -> dict[str, int]: ...
+
+    @abc.abstractmethod
+    def with_released_quotas(self, now: datetime) -> list[Event]: ...
+
+
+class EventRepository(AbstractEventRepository):
+    """The events in the registration database."""
 
     def __init__(self, session: Session):
         self.session = session
-        self.seen: set[Event] = set()
+        self.seen = set()
 
     def add(self, event: Event) -> None:
         self.session.add(event)
@@ -51,6 +96,9 @@ class EventRepository:
         if found is None:
             raise NotFound("unknown or revoked link")
         return found
+
+    def refresh(self, registration: Registration) -> None:
+        self.session.refresh(registration)
 
     def active_emails(self, event_id: str, emails: list[str]) -> set[str]:
         """Which of these emails (lower-cased) already hold an active registration?"""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 
 @dataclass(frozen=True)
@@ -43,12 +42,6 @@ class CreateEvent:
     waitlist_enabled: bool = True
     approval_required: bool = False
     quotas: tuple[Quota, ...] = ()
-
-
-@dataclass(frozen=True)
-class UpdateEvent:
-    event_id: str
-    changes: dict[str, Any]
 
 
 @dataclass(frozen=True)

@@ -1,29 +1,48 @@
-"""Domain events: what happened, recorded by the aggregate, published through the outbox."""
+"""Domain events: what happened, as values taken when it happened; published through the outbox.
+
+An event never holds a live aggregate: its fields are copied inside the aggregate method that
+raised it, so a message says what was true at that moment, not whatever is true at commit.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from services.registration.domain.model import Event, Registration
+from services.registration.domain.commands import Venue
+
+
+@dataclass(frozen=True)
+class EventDetails:
+    """An event as people and the other services know it, at one moment."""
+
+    event_id: str
+    title: str
+    kind: str
+    description: str
+    venue: Venue
+    timezone: str
+    start: datetime
+    end: datetime
+    status: str
+    sequence: int
+    updated_at: datetime
 
 
 @dataclass(frozen=True)
 class EventPublished:
-    event: Event
+    event: EventDetails
 
 
 @dataclass(frozen=True)
 class EventUpdated:
-    event: Event
+    event: EventDetails
     changes: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class EventCancelled:
-    event: Event
+    event: EventDetails
     reason: str | None
 
 
@@ -33,7 +52,14 @@ class RegistrationChanged:
     cancelled or rejected; ``position`` is the waiting-list place of a waitlisted one."""
 
     kind: str
-    registration: Registration
+    registration_id: str
+    event: EventDetails
+    status: str
+    name: str
+    email: str
+    language: str
+    manage_token: str
+    feed_token: str
     reason: str | None = None
     position: int | None = None
 

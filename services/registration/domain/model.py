@@ -17,7 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from services.registration.domain import events as ev
-from services.registration.domain.commands import Participant
+from services.registration.domain.commands import Participant, Venue
 from services.registration.domain.errors import (
     AlreadyRegistered,
     EventFull,
@@ -26,6 +26,8 @@ from services.registration.domain.errors import (
     InvalidTransition,
     NotFound,
 )
+from services.registration.domain.seats import QuotaSeats, SeatLedger
+from services.registration.domain.status import ACTIVE, Status
 
 
 class EventStatus(StrEnum):
@@ -34,15 +36,6 @@ class EventStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
-class Status(StrEnum):
-    CONFIRMED = "confirmed"
-    WAITLISTED = "waitlisted"
-    PENDING = "pending"
-    CANCELLED = "cancelled"
-    REJECTED = "rejected"
-
-
-ACTIVE = {Status.CONFIRMED, Status.WAITLISTED, Status.PENDING}
 # Changing these makes calendar copies stale: they bump the event's SEQUENCE.
 SCHEDULE_FIELDS = {
     "start",
@@ -57,6 +50,18 @@ SCHEDULE_FIELDS = {
     "status",
 }
 ERASED = "[erased]"
+VENUE_KEYS = ("name", "address", "city", "country", "lat", "lon")
+# EventDetails fields copied as they are
+DETAIL_FIELDS = (
+    "title",
+    "kind",
+    "description",
+    "timezone",
+    "start",
+    "end",
+    "sequence",
+    "updated_at",
+)
 
 
 @dataclass(eq=False)
@@ -94,9 +99,75 @@ class Registration:
     updated_at: datetime
     erased_at: datetime | None = None
 
+    @classmethod
+    def from_participant(
+        cls,
+        registration_id: str,
+        event_id: str,
+        participant: Participant,
+        tokens: tuple[str, str],
+        now: datetime,
+    ) -> Registration:
+        """A new, still pending registration; consenting is what registering means."""
+        return cls(
+            id=registration_id,
+            event_id=event_id,
+            name=participant.name.strip(),
+            email=participant.email.strip(),
+            organisation=participant.organisation,
+            organisation_type=participant.organisation_type,
+            country=participant.country.upper(),
+            role=participant.role,
+            partner=participant.partner,
+            dietary_needs=participant.dietary_needs,
+            accessibility_needs=participant.accessibility_needs,
+            language=participant.language,
+            status=Status.PENDING,
+            queue_number=0,
+            manage_token=tokens[0],
+            feed_token=tokens[1],
+            consent_at=now,
+            created_at=now,
+            updated_at=now,
+        )
+
     @property
     def active(self) -> bool:
         return self.status in ACTIVE
+
+    def reached(
+        self, kind: str, event: ev.EventDetails, reason: str | None, position: int | None
+    ) -> ev.RegistrationChanged:
+        """The event that this registration reached a status, with its values of now."""
+        return ev.RegistrationChanged(
+            kind=kind,
+            registration_id=self.id,
+            event=event,
+            status=str(self.status),
+            name=self.name,
+            email=self.email,
+            language=self.language,
+            manage_token=self.manage_token,
+            feed_token=self.feed_token,
+            reason=reason,
+            position=position,
+        )
+
+    def set_needs(self, needs: dict[str, str | None], now: datetime) -> None:
+        if self.erased_at:
+            raise InvalidTransition("the registration was erased")
+        for key in ("dietary_needs", "accessibility_needs"):
+            if key in needs:
+                setattr(self, key, needs[key])
+        self.updated_at = now
+
+    def anonymise(self, now: datetime) -> None:
+        """Replace every piece of personal data; the row stays for the counts."""
+        self.name = self.organisation = ERASED
+        self.email = f"erased-{self.id}@invalid"
+        self.dietary_needs = self.accessibility_needs = None
+        self.partner = None
+        self.erased_at = now
 
 
 @dataclass(eq=False)
@@ -148,22 +219,14 @@ class Event:
             raise InvalidEvent("registration must close after it opens")
         if closes and closes > self.end:
             raise InvalidEvent("registration must close before the event ends")
-        if sum(q.seats for q in self.quotas) > self.capacity:
-            raise InvalidEvent("partner quotas add up to more seats than the capacity")
-        if len({q.partner for q in self.quotas}) != len(self.quotas):
-            raise InvalidEvent("each partner may hold only one quota")
-        if self.confirmed_count > self.capacity:
-            raise InvalidEvent(
-                f"capacity {self.capacity} is below the {self.confirmed_count} confirmed "
-                "registrations; cancel some first"
-            )
+        self.seats.check()
 
     def publish(self, now: datetime) -> None:
         if self.status != EventStatus.DRAFT:
             raise InvalidTransition(f"only a draft can be published (event is {self.status})")
         self.status = EventStatus.PUBLISHED
         self._touched(now, bump=False)
-        self.events.append(ev.EventPublished(self))
+        self.events.append(ev.EventPublished(self.details()))
 
     def update(
         self, changes: dict[str, Any], now: datetime, waitlist: Iterable[Registration] = ()
@@ -179,7 +242,7 @@ class Event:
             return
         self._touched(now, bump=bool(SCHEDULE_FIELDS & set(changed)))
         if self.status == EventStatus.PUBLISHED:
-            self.events.append(ev.EventUpdated(self, changed))
+            self.events.append(ev.EventUpdated(self.details(), changed))
             self.fill_free_seats(now, waitlist)
 
     def replace_quotas(
@@ -196,7 +259,7 @@ class Event:
         self.validate()
         self._touched(now, bump=False)
         if self.status == EventStatus.PUBLISHED:
-            self.events.append(ev.EventUpdated(self, ("quotas",)))
+            self.events.append(ev.EventUpdated(self.details(), ("quotas",)))
             self.fill_free_seats(now, waitlist)
 
     def cancel(
@@ -209,7 +272,7 @@ class Event:
         self.status = EventStatus.CANCELLED
         self._touched(now, bump=True)
         if was_published:
-            self.events.append(ev.EventCancelled(self, reason))
+            self.events.append(ev.EventCancelled(self.details(), reason))
         for registration in active:
             if registration.active:
                 self._set(registration, Status.CANCELLED, now)
@@ -219,6 +282,12 @@ class Event:
         self.updated_at = now
         if bump:
             self.sequence += 1
+
+    def details(self) -> ev.EventDetails:
+        """The event as the other services know it, right now."""
+        venue = Venue(*(getattr(self, f"venue_{key}") for key in VENUE_KEYS))
+        same = {key: getattr(self, key) for key in DETAIL_FIELDS}
+        return ev.EventDetails(event_id=self.id, venue=venue, status=str(self.status), **same)
 
     # --- participants ------------------------------------------------------------------
 
@@ -236,32 +305,14 @@ class Event:
             raise AlreadyRegistered("this email is already registered for the event")
         if self.approval_required:
             status = Status.PENDING
-        elif self.has_seat_for(participant.partner, now):
+        elif self.seats.has_seat_for(participant.partner, now):
             status = Status.CONFIRMED
         elif self.waitlist_enabled:
             status = Status.WAITLISTED
         else:
             raise EventFull("the event is full and keeps no waiting list")
-        registration = Registration(
-            id=registration_id,
-            event_id=self.id,
-            name=participant.name.strip(),
-            email=participant.email.strip(),
-            organisation=participant.organisation,
-            organisation_type=participant.organisation_type,
-            country=participant.country.upper(),
-            role=participant.role,
-            partner=participant.partner,
-            dietary_needs=participant.dietary_needs,
-            accessibility_needs=participant.accessibility_needs,
-            language=participant.language,
-            status=Status.PENDING,
-            queue_number=0,
-            manage_token=tokens[0],
-            feed_token=tokens[1],
-            consent_at=now,
-            created_at=now,
-            updated_at=now,
+        registration = Registration.from_participant(
+            registration_id, self.id, participant, tokens, now
         )
         self._set(registration, status, now)  # joining the waiting list numbers it
         registration.queue_number = registration.queue_number or self._take_number()
@@ -283,24 +334,13 @@ class Event:
         return registration
 
     def _set(self, registration: Registration, status: Status, now: datetime) -> None:
-        """Change a registration's status and keep the seat and waiting-list counters true.
+        """Change a registration's status and keep the seat ledger true.
 
         Joining the waiting list takes a fresh queue number, so the list is ordered by the
         time people joined it and a newcomer's position is the list's length.
         """
-        quota = self._quota_of(registration.partner)
-        if registration.status == Status.CONFIRMED:
-            self.confirmed_count -= 1
-            if quota:
-                quota.confirmed -= 1
-        elif registration.status == Status.WAITLISTED:
-            self.waitlisted_count -= 1
-        if status == Status.CONFIRMED:
-            self.confirmed_count += 1
-            if quota:
-                quota.confirmed += 1
-        elif status == Status.WAITLISTED:
-            self.waitlisted_count += 1
+        self._keep(self.seats.moved(registration.status, status, registration.partner))
+        if status == Status.WAITLISTED:
             registration.queue_number = self._take_number()
         registration.status = status
         registration.updated_at = now
@@ -310,8 +350,9 @@ class Event:
         return self.next_number - 1
 
     def _changed(self, kind: str, registration: Registration, reason: str | None = None):
+        """Record that ``registration`` reached a status, as it stands now."""
         position = self.waitlisted_count if kind == Status.WAITLISTED else None
-        self.events.append(ev.RegistrationChanged(kind, registration, reason, position))
+        self.events.append(registration.reached(kind, self.details(), reason, position))
 
     def cancel_registration(
         self, registration: Registration, now: datetime, waitlist: Iterable[Registration] = ()
@@ -330,19 +371,13 @@ class Event:
     def update_needs(
         self, registration: Registration, needs: dict[str, str | None], now: datetime
     ) -> Registration:
-        self._own(registration)
-        if registration.erased_at:
-            raise InvalidTransition("the registration was erased")
-        for key in ("dietary_needs", "accessibility_needs"):
-            if key in needs:
-                setattr(registration, key, needs[key])
-        registration.updated_at = now
+        self._own(registration).set_needs(needs, now)
         return registration
 
     def approve(self, registration: Registration, now: datetime) -> Registration:
         """Approve a pending registration: a seat if one is free, else the waiting list."""
         self._pending(registration)
-        if self.has_seat_for(registration.partner, now):
+        if self.seats.has_seat_for(registration.partner, now):
             self._set(registration, Status.CONFIRMED, now)
         elif self.waitlist_enabled:
             self._set(registration, Status.WAITLISTED, now)
@@ -367,22 +402,17 @@ class Event:
         self._own(registration)
         if registration.status != Status.WAITLISTED:
             raise InvalidTransition(f"the registration is {registration.status}, not waitlisted")
-        if self.confirmed_count >= self.capacity:
+        if self.seats.full:
             raise EventFull("no seat is free; raise the capacity first")
         self._confirm_from_waitlist(registration, now)
         return registration
 
     def fill_free_seats(self, now: datetime, waitlist: Iterable[Registration]) -> list:
         """Promote waitlisted people in queue order while seats (or their quota) allow."""
-        promoted = []
-        for registration in waitlist:
-            if self.confirmed_count >= self.capacity:
-                break
-            if registration.status == Status.WAITLISTED and self.has_seat_for(
-                registration.partner, now
-            ):
-                self._confirm_from_waitlist(self._own(registration), now)
-                promoted.append(registration)
+        waiting = [r for r in waitlist if r.status == Status.WAITLISTED]
+        promoted = self.seats.promotable(waiting, now)
+        for registration in promoted:
+            self._confirm_from_waitlist(self._own(registration), now)
         return promoted
 
     def _confirm_from_waitlist(self, registration: Registration, now: datetime) -> None:
@@ -409,12 +439,7 @@ class Event:
         was_confirmed = registration.status == Status.CONFIRMED
         if registration.active:
             self._set(registration, Status.CANCELLED, now)
-        for key in ("name", "organisation"):
-            setattr(registration, key, ERASED)
-        registration.email = f"erased-{registration.id}@invalid"
-        registration.dietary_needs = registration.accessibility_needs = None
-        registration.partner = None
-        registration.erased_at = now
+        registration.anonymise(now)
         self.events.append(ev.ParticipantErased(registration.id, self.id, now))
         if was_confirmed:
             self.fill_free_seats(now, waitlist)
@@ -422,21 +447,17 @@ class Event:
 
     # --- seat accounting ---------------------------------------------------------------
 
-    def _quota_of(self, partner: str | None) -> PartnerQuota | None:
-        return next((q for q in self.quotas if partner and q.partner == partner), None)
+    @property
+    def seats(self) -> SeatLedger:
+        """The seat ledger as the counters stand."""
+        quotas = tuple(
+            QuotaSeats(q.partner, q.seats, q.release_at, q.confirmed) for q in self.quotas
+        )
+        return SeatLedger(self.capacity, self.confirmed_count, self.waitlisted_count, quotas)
 
-    def reserved_seats(self, now: datetime) -> int:
-        """Seats still held back for partners whose quota is not yet released."""
-        return sum(max(q.seats - q.confirmed, 0) for q in self.quotas if now < q.release_at)
-
-    def has_seat_for(self, partner: str | None, now: datetime) -> bool:
-        if self.confirmed_count >= self.capacity:
-            return False
-        quota = self._quota_of(partner)
-        if quota and now < quota.release_at and quota.confirmed < quota.seats:
-            return True
-        return self.seats_left(now) > 0
-
-    def seats_left(self, now: datetime) -> int:
-        """Seats anyone without a held quota could still take."""
-        return max(self.capacity - self.confirmed_count - self.reserved_seats(now), 0)
+    def _keep(self, seats: SeatLedger) -> None:
+        """Store a ledger a seat move returned back into the counters."""
+        self.confirmed_count, self.waitlisted_count = seats.confirmed, seats.waitlisted
+        for quota, held in zip(self.quotas, seats.quotas, strict=True):
+            if quota.confirmed != held.confirmed:
+                quota.confirmed = held.confirmed

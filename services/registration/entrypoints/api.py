@@ -24,12 +24,9 @@ def _app():
     return current_app.extensions["container"]
 
 
-def _event_out(event, session=None):
+def _event_out(event):
     app = _app()
-    if session is None:
-        with app.infrastructure.session_factory() as own_session:
-            return views.event_view(own_session, event, app.urls, app.clock())
-    return views.event_view(session, event, app.urls, app.clock())
+    return views.event_view(app.uow(), event, app.urls, app.clock())
 
 
 def _quotas(raw) -> tuple[Quota, ...]:
@@ -41,9 +38,8 @@ def _quotas(raw) -> tuple[Quota, ...]:
 def list_events():
     """Published events (organisers also see drafts and cancelled ones)."""
     app = _app()
-    with app.infrastructure.session_factory() as session:
-        found = views.list_events(session, include_unpublished=current_organiser() is not None)
-        return [_event_out(e, session) for e in found]
+    organiser = current_organiser() is not None
+    return views.list_events(app.uow(), organiser, app.urls, app.clock())
 
 
 @events_blp.post("/events")
@@ -67,9 +63,8 @@ def create_event(data):
 def get_event(event_id):
     """One event; drafts only for organisers."""
     app = _app()
-    with app.infrastructure.session_factory() as session:
-        event = views.get_event(session, event_id, current_organiser() is not None)
-        return _event_out(event, session)
+    organiser = current_organiser() is not None
+    return views.get_event(app.uow(), event_id, organiser, app.urls, app.clock())
 
 
 @events_blp.patch("/events/<event_id>")
@@ -128,8 +123,7 @@ def register(data, event_id):
 
 
 def _own(token: str) -> dict:
-    with _app().infrastructure.session_factory() as session:
-        return views.by_token(session, token)
+    return views.by_token(_app().uow(), token)
 
 
 @participants_blp.get("/manage/<token>")
@@ -173,9 +167,7 @@ def erase_own(token):
 @roster_blp.response(200, s.OwnRegistrationSchema(many=True))
 def roster(query, event_id):
     """The roster, filtered by status, country and role; ``format=csv`` or ``xlsx`` to download."""
-    app = _app()
-    with app.infrastructure.session_factory() as session:
-        rows = views.roster(session, views.get_event(session, event_id, True), query)
+    rows = views.roster(_app().uow(), event_id, query)
     if query["format"] in FORMATS:
         return download(*views.roster_table(rows), f"roster-{event_id}", query["format"])
     return rows
@@ -188,9 +180,7 @@ def roster(query, event_id):
 @roster_blp.response(200, s.ReportSchema)
 def report(query, event_id):
     """Participant counts for EU programme reporting; ``format=csv`` or ``xlsx`` to download."""
-    app = _app()
-    with app.infrastructure.session_factory() as session:
-        figures = views.report(session, views.get_event(session, event_id, True))
+    figures = views.report(_app().uow(), event_id)
     if query["format"] in FORMATS:
         return download(*views.report_table(figures), f"eu-report-{event_id}", query["format"])
     return figures
@@ -203,8 +193,7 @@ def _organiser_action(name: str, summary: str, schema=None):
         app = _app()
         extra = (args[0].get("reason"),) if schema else ()
         registration = getattr(handlers, name)(registration_id, *extra, app.uow(), app.clock)
-        with app.infrastructure.session_factory() as session:
-            return views.own_registration(session, registration)
+        return views.own_registration(app.uow(), registration)
 
     view.__name__ = view.__qualname__ = f"{name}_registration"
     view.__doc__ = summary

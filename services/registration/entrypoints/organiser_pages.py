@@ -12,7 +12,8 @@ from services.registration.domain.commands import CreateEvent, Venue
 from services.registration.entrypoints import schemas as s
 from services.registration.service_layer import handlers, views
 from shared.exports import FORMATS, download
-from shared.pages import form_errors, organiser_page, page_blueprint
+from shared.pages.layout import form_errors, page_blueprint
+from shared.pages.login import organiser_page, safe_next
 from shared.text import form_text
 
 organiser_pages = page_blueprint("organiser_pages", __name__)
@@ -78,9 +79,7 @@ def _event_form(event_id: str | None, values: dict, errs: dict, form_error=None,
 def events():
     """Every event with capacity, confirmed, waitlisted and pending at a glance."""
     app = _app()
-    with app.infrastructure.session_factory() as session:
-        found = views.list_events(session, include_unpublished=True)
-        shown = [views.event_view(session, e, app.urls, app.clock()) for e in found]
+    shown = views.list_events(app.uow(), True, app.urls, app.clock())
     return render_template("registration/organiser_events.html", events=shown)
 
 
@@ -127,9 +126,7 @@ def edit_event(event_id):
 
 def _event(event_id: str) -> dict:
     app = _app()
-    with app.infrastructure.session_factory() as session:
-        event = views.get_event(session, event_id, include_unpublished=True)
-        return views.event_view(session, event, app.urls, app.clock())
+    return views.get_event(app.uow(), event_id, True, app.urls, app.clock())
 
 
 @organiser_pages.get("/organiser/events/<event_id>")
@@ -137,17 +134,13 @@ def _event(event_id: str) -> dict:
 def event(event_id):
     """One event: actions, approval queue, roster and reporting figures."""
     app = _app()
-    with app.infrastructure.session_factory() as session:
-        found = views.get_event(session, event_id, include_unpublished=True)
-        shown = views.event_view(session, found, app.urls, app.clock())
-        rows = views.roster(session, found, {})
-        report = views.report(session, found)
+    page = views.organiser_event(app.uow(), event_id, app.urls, app.clock())
     notifications = app.infrastructure.settings.public_urls["notifications"]
     return render_template(
         "registration/organiser_event.html",
-        event=shown,
-        rows=rows,
-        report=report,
+        event=page["event"],
+        rows=page["rows"],
+        report=page["report"],
         planner=f"{app.urls.scheduling}/organiser/events/{event_id}/visits",
         delivery_log=f"{notifications}/organiser/notifications?event_id={event_id}",
     )
@@ -181,7 +174,7 @@ def registration_action(registration_id, action):
         done = getattr(handlers, action)(registration_id, *extra, app.uow(), app.clock)
     except (errors.InvalidTransition, errors.EventFull) as exc:
         flash(f"Not possible: {exc}")
-        return redirect(request.form.get("back") or url_for(".events"), 303)
+        return redirect(safe_next(request.form.get("back"), url_for(".events")), 303)
     flash(f"{done.name or 'The registration'} {ACTIONS[action]}.")
     return redirect(url_for(".event", event_id=done.event_id), 303)
 
@@ -192,8 +185,7 @@ def roster_export(event_id, fmt):
     """The roster as a spreadsheet (CSV or XLSX)."""
     if fmt not in FORMATS:
         abort(404)
-    with _app().infrastructure.session_factory() as session:
-        rows = views.roster(session, views.get_event(session, event_id, True), {})
+    rows = views.roster(_app().uow(), event_id, {})
     return download(*views.roster_table(rows), f"roster-{event_id}", fmt)
 
 
@@ -203,6 +195,5 @@ def report_export(event_id, fmt):
     """EU reporting counts as a spreadsheet (CSV or XLSX)."""
     if fmt not in FORMATS:
         abort(404)
-    with _app().infrastructure.session_factory() as session:
-        report = views.report(session, views.get_event(session, event_id, True))
+    report = views.report(_app().uow(), event_id)
     return download(*views.report_table(report), f"eu-report-{event_id}", fmt)

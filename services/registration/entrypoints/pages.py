@@ -8,7 +8,7 @@ from services.registration.domain import errors
 from services.registration.domain.commands import Participant, Register
 from services.registration.entrypoints import schemas as s
 from services.registration.service_layer import handlers, views
-from shared.pages import form_errors, page_blueprint
+from shared.pages.layout import form_errors, page_blueprint
 
 participant_pages = page_blueprint("participant_pages", __name__)
 FORM_FIELDS = (
@@ -30,24 +30,19 @@ def _app():
 
 def _event(event_id: str) -> dict:
     app = _app()
-    with app.infrastructure.session_factory() as session:
-        event = views.get_event(session, event_id, include_unpublished=False)
-        return views.event_view(session, event, app.urls, app.clock())
+    return views.get_event(app.uow(), event_id, False, app.urls, app.clock())
 
 
 def _manage(token: str) -> dict:
     app = _app()
-    with app.infrastructure.session_factory() as session:
-        return views.manage_view(session, token, app.urls, app.clock())
+    return views.manage_view(app.uow(), token, app.urls, app.clock())
 
 
 @participant_pages.get("/")
 def events():
     """Open workshops with seats left or their waiting-list state."""
     app = _app()
-    with app.infrastructure.session_factory() as session:
-        found = views.list_events(session, include_unpublished=False)
-        shown = [views.event_view(session, e, app.urls, app.clock()) for e in found]
+    shown = views.list_events(app.uow(), False, app.urls, app.clock())
     return render_template("registration/events.html", events=shown)
 
 

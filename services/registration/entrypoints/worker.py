@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import threading
 
-from services.registration.adapters.orm import outbox
 from services.registration.bootstrap import bootstrap
 from services.registration.service_layer import handlers
 from shared.runtime import run_worker
@@ -35,7 +34,7 @@ def main() -> None:
         "registration",
         app.infrastructure.settings.broker,
         app.infrastructure.engine,
-        outbox,
+        app.outbox,
         app.uow,
         handlers={},
         extra_loops=(release_quotas,),

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from services.registration.domain.commands import Register
 from services.registration.service_layer import handlers
-from services.registration.service_layer.unit_of_work import RegistrationUnitOfWork
+from services.registration.service_layer.unit_of_work import AbstractRegistrationUnitOfWork
 
 
 @dataclass
@@ -31,7 +31,7 @@ class RegistrationDesk:
 
     def __init__(
         self,
-        uow_factory: Callable[[], RegistrationUnitOfWork],
+        uow_factory: Callable[[], AbstractRegistrationUnitOfWork],
         clock: handlers.Clock,
         max_batch: int = 64,
     ):

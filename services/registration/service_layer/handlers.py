@@ -11,7 +11,7 @@ from typing import Any
 from services.registration.domain.commands import CreateEvent, Quota, Register
 from services.registration.domain.errors import InvalidEvent, RegistrationError
 from services.registration.domain.model import Event, PartnerQuota, Registration
-from services.registration.service_layer.unit_of_work import RegistrationUnitOfWork
+from services.registration.service_layer.unit_of_work import AbstractRegistrationUnitOfWork
 from shared.erasure import ERASED, Traces
 
 Clock = Callable[[], datetime]
@@ -24,7 +24,7 @@ def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-def create_event(cmd: CreateEvent, uow: RegistrationUnitOfWork, clock: Clock) -> Event:
+def create_event(cmd: CreateEvent, uow: AbstractRegistrationUnitOfWork, clock: Clock) -> Event:
     now = clock()
     venue = cmd.venue
     event = Event(
@@ -62,7 +62,7 @@ def _quota(quota: Quota) -> PartnerQuota:
 
 
 def update_event(
-    event_id: str, changes: dict[str, Any], uow: RegistrationUnitOfWork, clock: Clock
+    event_id: str, changes: dict[str, Any], uow: AbstractRegistrationUnitOfWork, clock: Clock
 ) -> Event:
     with uow:
         event = uow.events.get(event_id)
@@ -84,7 +84,7 @@ def update_event(
     return event
 
 
-def publish_event(event_id: str, uow: RegistrationUnitOfWork, clock: Clock) -> Event:
+def publish_event(event_id: str, uow: AbstractRegistrationUnitOfWork, clock: Clock) -> Event:
     with uow:
         event = uow.events.get(event_id)
         event.publish(clock())
@@ -93,7 +93,7 @@ def publish_event(event_id: str, uow: RegistrationUnitOfWork, clock: Clock) -> E
 
 
 def cancel_event(
-    event_id: str, reason: str | None, uow: RegistrationUnitOfWork, clock: Clock
+    event_id: str, reason: str | None, uow: AbstractRegistrationUnitOfWork, clock: Clock
 ) -> Event:
     with uow:
         event = uow.events.get(event_id)
@@ -105,7 +105,7 @@ def cancel_event(
 Registered = tuple[Event, Registration, int | None]
 
 
-def register(cmd: Register, uow: RegistrationUnitOfWork, clock: Clock) -> Registered:
+def register(cmd: Register, uow: AbstractRegistrationUnitOfWork, clock: Clock) -> Registered:
     """Register someone; returns the event, the registration and its waiting-list position."""
     outcome = register_batch(cmd.event_id, [cmd], uow, clock)[0]
     if isinstance(outcome, Exception):
@@ -114,7 +114,7 @@ def register(cmd: Register, uow: RegistrationUnitOfWork, clock: Clock) -> Regist
 
 
 def register_batch(
-    event_id: str, commands: list[Register], uow: RegistrationUnitOfWork, clock: Clock
+    event_id: str, commands: list[Register], uow: AbstractRegistrationUnitOfWork, clock: Clock
 ) -> list[Registered | RegistrationError]:
     """Register several people for one event in one transaction, in order.
 
@@ -149,15 +149,15 @@ def register_batch(
     return outcomes
 
 
-def _locked(uow: RegistrationUnitOfWork, registration: Registration) -> Event:
+def _locked(uow: AbstractRegistrationUnitOfWork, registration: Registration) -> Event:
     """The registration's event, locked; then the registration re-read under that lock."""
     event = uow.events.get(registration.event_id)
-    uow.session.refresh(registration)
+    uow.events.refresh(registration)
     return event
 
 
 def _apply(
-    uow: RegistrationUnitOfWork,
+    uow: AbstractRegistrationUnitOfWork,
     find: Callable[[], Registration],
     action: Callable[[Event, Registration, list[Registration]], Any],
 ) -> Registration:
@@ -169,7 +169,7 @@ def _apply(
     return registration
 
 
-def cancel_by_token(token: str, uow: RegistrationUnitOfWork, clock: Clock) -> Registration:
+def cancel_by_token(token: str, uow: AbstractRegistrationUnitOfWork, clock: Clock) -> Registration:
     return _apply(
         uow,
         lambda: uow.events.by_manage_token(token),
@@ -178,7 +178,7 @@ def cancel_by_token(token: str, uow: RegistrationUnitOfWork, clock: Clock) -> Re
 
 
 def update_needs_by_token(
-    token: str, needs: dict[str, str | None], uow: RegistrationUnitOfWork, clock: Clock
+    token: str, needs: dict[str, str | None], uow: AbstractRegistrationUnitOfWork, clock: Clock
 ) -> Registration:
     return _apply(
         uow,
@@ -187,12 +187,12 @@ def update_needs_by_token(
     )
 
 
-def erase_by_token(token: str, uow: RegistrationUnitOfWork, clock: Clock) -> Registration:
+def erase_by_token(token: str, uow: AbstractRegistrationUnitOfWork, clock: Clock) -> Registration:
     return _apply(uow, lambda: uow.events.by_manage_token(token), _erasing(uow, clock))
 
 
 def _erasing(
-    uow: RegistrationUnitOfWork, clock: Clock
+    uow: AbstractRegistrationUnitOfWork, clock: Clock
 ) -> Callable[[Event, Registration, list[Registration]], None]:
     """Erase the person, then scrub them from every message the outbox keeps (same commit)."""
 
@@ -206,28 +206,32 @@ def _erasing(
     return erase
 
 
-def _by_id(uow: RegistrationUnitOfWork, registration_id: str) -> Callable[[], Registration]:
+def _by_id(uow: AbstractRegistrationUnitOfWork, registration_id: str) -> Callable[[], Registration]:
     return lambda: uow.events.registration(registration_id)
 
 
-def approve(registration_id: str, uow: RegistrationUnitOfWork, clock: Clock) -> Registration:
+def approve(
+    registration_id: str, uow: AbstractRegistrationUnitOfWork, clock: Clock
+) -> Registration:
     return _apply(uow, _by_id(uow, registration_id), lambda event, r, _w: event.approve(r, clock()))
 
 
 def reject(
-    registration_id: str, reason: str | None, uow: RegistrationUnitOfWork, clock: Clock
+    registration_id: str, reason: str | None, uow: AbstractRegistrationUnitOfWork, clock: Clock
 ) -> Registration:
     return _apply(
         uow, _by_id(uow, registration_id), lambda event, r, _w: event.reject(r, clock(), reason)
     )
 
 
-def promote(registration_id: str, uow: RegistrationUnitOfWork, clock: Clock) -> Registration:
+def promote(
+    registration_id: str, uow: AbstractRegistrationUnitOfWork, clock: Clock
+) -> Registration:
     return _apply(uow, _by_id(uow, registration_id), lambda event, r, _w: event.promote(r, clock()))
 
 
 def cancel_registration(
-    registration_id: str, uow: RegistrationUnitOfWork, clock: Clock
+    registration_id: str, uow: AbstractRegistrationUnitOfWork, clock: Clock
 ) -> Registration:
     return _apply(
         uow,
@@ -236,11 +240,11 @@ def cancel_registration(
     )
 
 
-def erase(registration_id: str, uow: RegistrationUnitOfWork, clock: Clock) -> Registration:
+def erase(registration_id: str, uow: AbstractRegistrationUnitOfWork, clock: Clock) -> Registration:
     return _apply(uow, _by_id(uow, registration_id), _erasing(uow, clock))
 
 
-def release_quotas(uow: RegistrationUnitOfWork, clock: Clock) -> int:
+def release_quotas(uow: AbstractRegistrationUnitOfWork, clock: Clock) -> int:
     """Give seats of released partner quotas to the waiting lists; count promotions."""
     now = clock()
     promoted = 0

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from services.registration.domain import events as ev
-from services.registration.domain.model import Event, Registration
 
 
 @dataclass(frozen=True)
@@ -23,25 +22,14 @@ class PublicUrls:
         return f"{self.scheduling}/feeds/participants/{token}.ics"
 
 
-def venue(event: Event) -> dict[str, Any]:
-    """The event's venue as one nested value."""
+def event_snapshot(event: ev.EventDetails) -> dict[str, Any]:
+    """The event part of every message; a draft is never announced, so it reads published."""
     return {
-        "name": event.venue_name,
-        "address": event.venue_address,
-        "city": event.venue_city,
-        "country": event.venue_country,
-        "lat": event.venue_lat,
-        "lon": event.venue_lon,
-    }
-
-
-def event_snapshot(event: Event) -> dict[str, Any]:
-    return {
-        "event_id": event.id,
+        "event_id": event.event_id,
         "title": event.title,
         "kind": event.kind,
         "description": event.description,
-        "venue": venue(event),
+        "venue": asdict(event.venue),
         "timezone": event.timezone,
         "start": event.start,
         "end": event.end,
@@ -51,39 +39,35 @@ def event_snapshot(event: Event) -> dict[str, Any]:
     }
 
 
-def _registration(
-    event: Event, registration: Registration, urls: PublicUrls, reason, position: int | None
-) -> dict:
+def _registration(changed: ev.RegistrationChanged, urls: PublicUrls) -> dict[str, Any]:
     return {
-        "registration_id": registration.id,
-        "event": event_snapshot(event),
-        "status": registration.status,
-        "waitlist_position": position,
+        "registration_id": changed.registration_id,
+        "event": event_snapshot(changed.event),
+        "status": changed.status,
+        "waitlist_position": changed.position,
         "participant": {
-            "name": registration.name,
-            "email": registration.email,
-            "language": registration.language,
+            "name": changed.name,
+            "email": changed.email,
+            "language": changed.language,
         },
-        "manage_url": urls.manage(registration.manage_token),
-        "feed_token": registration.feed_token,
-        "feed_url": urls.feed(registration.feed_token),
-        "reason": reason,
+        "manage_url": urls.manage(changed.manage_token),
+        "feed_token": changed.feed_token,
+        "feed_url": urls.feed(changed.feed_token),
+        "reason": changed.reason,
     }
 
 
-def to_message(event: Event, domain_event: Any, urls: PublicUrls) -> tuple[str, dict[str, Any]]:
-    """(message type, payload) for one domain event raised by ``event``."""
+def to_message(domain_event: Any, urls: PublicUrls) -> tuple[str, dict[str, Any]]:
+    """(message type, payload) for one domain event."""
     match domain_event:
-        case ev.EventPublished():
+        case ev.EventPublished(event=event):
             return "event.published", event_snapshot(event)
-        case ev.EventUpdated(changes=changes):
+        case ev.EventUpdated(event=event, changes=changes):
             return "event.updated", event_snapshot(event) | {"changes": list(changes)}
-        case ev.EventCancelled(reason=reason):
+        case ev.EventCancelled(event=event, reason=reason):
             return "event.cancelled", event_snapshot(event) | {"reason": reason}
-        case ev.RegistrationChanged(kind, registration, reason, position):
-            return f"registration.{kind}", _registration(
-                event, registration, urls, reason, position
-            )
+        case ev.RegistrationChanged(kind=kind):
+            return f"registration.{kind}", _registration(domain_event, urls)
         case ev.ParticipantErased(registration_id=rid, event_id=eid, erased_at=at):
             return "participant.erased", {"registration_id": rid, "event_id": eid, "erased_at": at}
     raise TypeError(f"no message for {domain_event!r}")

@@ -2,19 +2,54 @@
 
 from __future__ import annotations
 
+import abc
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.registration.adapters.orm import ACTIVE_EMAIL_INDEX, inbox, outbox
-from services.registration.adapters.repository import EventRepository
+from services.registration.adapters.repository import AbstractEventRepository, EventRepository
 from services.registration.domain.errors import AlreadyRegistered
 from services.registration.service_layer.messages import PublicUrls, to_message
+from shared.erasure import Traces
 from shared.unit_of_work import OutboxUnitOfWork
 
 
-class RegistrationUnitOfWork(OutboxUnitOfWork):
+class AbstractRegistrationUnitOfWork(abc.ABC):
+    """What the handlers need: the events, one commit that carries their messages, rollback."""
+
+    events: AbstractEventRepository
+    urls: PublicUrls
+
+    def __enter__(self) -> AbstractRegistrationUnitOfWork:
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.rollback()
+
+    @abc.abstractmethod
+    def commit(self) -> None:
+        """Make the changes and the messages they raised durable, together."""
+
+    @abc.abstractmethod
+    def rollback(self) -> None:
+        """Forget everything since the last commit, messages included."""
+
+    @abc.abstractmethod
+    def forget(self, traces: Traces) -> None:
+        """At commit, scrub an erased person from every message kept, this commit's included."""
+
+    def collect_messages(self) -> list[tuple[str, dict[str, Any]]]:
+        """The contract messages of the domain events the touched events raised, in order."""
+        collected = []
+        for event in self.events.seen:
+            while event.events:
+                collected.append(to_message(event.events.pop(0), self.urls))
+        return collected
+
+
+class RegistrationUnitOfWork(OutboxUnitOfWork, AbstractRegistrationUnitOfWork):
     """Commits event changes and the messages they raised, atomically."""
 
     events: EventRepository
@@ -36,8 +71,4 @@ class RegistrationUnitOfWork(OutboxUnitOfWork):
             raise
 
     def _collect_messages(self) -> list[tuple[str, dict[str, Any]]]:
-        collected = []
-        for event in self.events.seen:
-            while event.events:
-                collected.append(to_message(event, event.events.pop(0), self.urls))
-        return collected
+        return self.collect_messages()

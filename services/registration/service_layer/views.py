@@ -1,4 +1,4 @@
-"""Read-side queries: plain dicts for the API, no aggregate methods that change state."""
+"""Read-side queries: plain dicts for the entrypoints; each opens one unit of work to read."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from services.registration.adapters.orm import events, registrations
 from services.registration.adapters.repository import EventRepository
 from services.registration.domain.errors import NotFound
 from services.registration.domain.model import Event, EventStatus, Registration, Status
-from services.registration.service_layer.messages import PublicUrls, venue
+from services.registration.service_layer.messages import PublicUrls
+from services.registration.service_layer.unit_of_work import RegistrationUnitOfWork
 from shared.calendar_links import subscription_links
 
 ROSTER_COLUMNS = [
@@ -34,7 +35,7 @@ ROSTER_COLUMNS = [
 ]
 
 
-def status_counts(session: Session, event_id: str) -> Counter:
+def _status_counts(session: Session, event_id: str) -> Counter:
     rows = session.execute(
         select(registrations.c.status, func.count())
         .where(registrations.c.event_id == event_id)
@@ -43,9 +44,20 @@ def status_counts(session: Session, event_id: str) -> Counter:
     return Counter(dict(rows.all()))
 
 
-def event_view(session: Session, event: Event, urls: PublicUrls, now: datetime) -> dict:
+def _venue(event: Event) -> dict[str, Any]:
+    return {
+        "name": event.venue_name,
+        "address": event.venue_address,
+        "city": event.venue_city,
+        "country": event.venue_country,
+        "lat": event.venue_lat,
+        "lon": event.venue_lon,
+    }
+
+
+def _event_view(session: Session, event: Event, urls: PublicUrls, now: datetime) -> dict:
     """An event with its seat counts and the links to subscribe to its feed."""
-    counts = status_counts(session, event.id)
+    counts = _status_counts(session, event.id)
     return {
         **{
             k: getattr(event, k)
@@ -68,7 +80,7 @@ def event_view(session: Session, event: Event, urls: PublicUrls, now: datetime) 
                 "updated_at",
             )
         },
-        "venue": venue(event),
+        "venue": _venue(event),
         "quotas": [
             {"partner": q.partner, "seats": q.seats, "release_at": q.release_at}
             for q in event.quotas
@@ -78,24 +90,49 @@ def event_view(session: Session, event: Event, urls: PublicUrls, now: datetime) 
             "confirmed": event.confirmed_count,
             "waitlisted": counts[Status.WAITLISTED],
             "pending": counts[Status.PENDING],
-            "seats_left": event.seats_left(now),
+            "seats_left": event.seats.seats_left(now),
         },
         "feed": subscription_links(f"{urls.scheduling}/feeds/events/{event.id}.ics"),
     }
 
 
-def list_events(session: Session, include_unpublished: bool) -> list[Event]:
+def event_view(
+    uow: RegistrationUnitOfWork, event: Event, urls: PublicUrls, now: datetime
+) -> dict[str, Any]:
+    """The view of an event a handler just returned."""
+    with uow:
+        return _event_view(uow.session, event, urls, now)
+
+
+def list_events(
+    uow: RegistrationUnitOfWork, include_unpublished: bool, urls: PublicUrls, now: datetime
+) -> list[dict[str, Any]]:
+    """Events in start order: published ones, or every one for organisers."""
     query = select(Event).order_by(events.c.start)
     if not include_unpublished:
         query = query.where(events.c.status == EventStatus.PUBLISHED)
-    return list(session.scalars(query))
+    with uow:
+        return [_event_view(uow.session, e, urls, now) for e in uow.session.scalars(query)]
 
 
-def get_event(session: Session, event_id: str, include_unpublished: bool) -> Event:
+def _get_event(session: Session, event_id: str, include_unpublished: bool) -> Event:
     event = session.get(Event, event_id)
     if event is None or (event.status == EventStatus.DRAFT and not include_unpublished):
         raise NotFound(f"no event {event_id}")
     return event
+
+
+def get_event(
+    uow: RegistrationUnitOfWork,
+    event_id: str,
+    include_unpublished: bool,
+    urls: PublicUrls,
+    now: datetime,
+) -> dict[str, Any]:
+    """One event; drafts only when ``include_unpublished``."""
+    with uow:
+        event = _get_event(uow.session, event_id, include_unpublished)
+        return _event_view(uow.session, event, urls, now)
 
 
 def registration_view(
@@ -112,19 +149,23 @@ def registration_view(
     }
 
 
-def own_registration(session: Session, registration: Registration) -> dict[str, Any]:
-    """The view of one registration, with its current waiting-list position."""
-    repository = EventRepository(session)
+def _own(repository: EventRepository, registration: Registration) -> dict[str, Any]:
     event = repository.get(registration.event_id, lock=False)
     return registration_view(event, registration, repository.waitlist_position(registration))
 
 
-def by_token(session: Session, token: str) -> dict[str, Any]:
-    return own_registration(session, EventRepository(session).by_manage_token(token))
+def own_registration(uow: RegistrationUnitOfWork, registration: Registration) -> dict[str, Any]:
+    """The view of one registration, with its current waiting-list position."""
+    with uow:
+        return _own(uow.events, registration)
 
 
-def roster(session: Session, event: Event, filters: dict[str, str]) -> list[dict[str, Any]]:
-    """The event's registrations in queue order, filtered by status, country and role."""
+def by_token(uow: RegistrationUnitOfWork, token: str) -> dict[str, Any]:
+    with uow:
+        return _own(uow.events, uow.events.by_manage_token(token))
+
+
+def _roster(session: Session, event: Event, filters: dict[str, str]) -> list[dict[str, Any]]:
     query = (
         select(Registration)
         .where(registrations.c.event_id == event.id)
@@ -145,13 +186,20 @@ def roster(session: Session, event: Event, filters: dict[str, str]) -> list[dict
     return rows
 
 
+def roster(
+    uow: RegistrationUnitOfWork, event_id: str, filters: dict[str, str]
+) -> list[dict[str, Any]]:
+    """The event's registrations in queue order, filtered by status, country and role."""
+    with uow:
+        return _roster(uow.session, _get_event(uow.session, event_id, True), filters)
+
+
 def roster_table(rows: list[dict[str, Any]]) -> tuple[list[str], list[list[Any]]]:
     """The roster as a spreadsheet: header and one row per registration."""
     return ROSTER_COLUMNS, [[row[column] for column in ROSTER_COLUMNS] for row in rows]
 
 
-def report(session: Session, event: Event) -> dict[str, Any]:
-    """Counts for EU programme reports: participants are the confirmed registrations."""
+def _report(session: Session, event: Event) -> dict[str, Any]:
     everyone = list(
         session.scalars(select(Registration).where(registrations.c.event_id == event.id))
     )
@@ -168,6 +216,12 @@ def report(session: Session, event: Event) -> dict[str, Any]:
     }
 
 
+def report(uow: RegistrationUnitOfWork, event_id: str) -> dict[str, Any]:
+    """Counts for EU programme reports: participants are the confirmed registrations."""
+    with uow:
+        return _report(uow.session, _get_event(uow.session, event_id, True))
+
+
 def report_table(report: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
     """EU reporting counts as a spreadsheet: one row per (dimension, value)."""
     rows: list[list[Any]] = [
@@ -180,14 +234,29 @@ def report_table(report: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
     return ["dimension", "value", "count"], rows
 
 
-def manage_view(session: Session, token: str, urls: PublicUrls, now: datetime) -> dict[str, Any]:
+def organiser_event(
+    uow: RegistrationUnitOfWork, event_id: str, urls: PublicUrls, now: datetime
+) -> dict[str, Any]:
+    """What an organiser's event page shows: the event, its roster and its report."""
+    with uow:
+        event = _get_event(uow.session, event_id, include_unpublished=True)
+        return {
+            "event": _event_view(uow.session, event, urls, now),
+            "rows": _roster(uow.session, event, {}),
+            "report": _report(uow.session, event),
+        }
+
+
+def manage_view(
+    uow: RegistrationUnitOfWork, token: str, urls: PublicUrls, now: datetime
+) -> dict[str, Any]:
     """What the manage page shows: the registration, its event and the personal feed links."""
-    repository = EventRepository(session)
-    registration = repository.by_manage_token(token)
-    event = repository.get(registration.event_id, lock=False)
-    return {
-        **registration_view(event, registration, repository.waitlist_position(registration)),
-        "event": event_view(session, event, urls, now),
-        "feed": subscription_links(urls.feed(registration.feed_token)),
-        "my_visits_url": f"{urls.scheduling}/my/{registration.feed_token}",
-    }
+    with uow:
+        registration = uow.events.by_manage_token(token)
+        event = uow.events.get(registration.event_id, lock=False)
+        return {
+            **registration_view(event, registration, uow.events.waitlist_position(registration)),
+            "event": _event_view(uow.session, event, urls, now),
+            "feed": subscription_links(urls.feed(registration.feed_token)),
+            "my_visits_url": f"{urls.scheduling}/my/{registration.feed_token}",
+        }

@@ -20,15 +20,16 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import composite, foreign, registry, relationship
 
-from services.scheduling.domain.agenda import AgendaItem
 from services.scheduling.domain.blocks import Block, Preference
 from services.scheduling.domain.commands import Location, Venue
-from services.scheduling.domain.exchanges import Exchange, Party
 from services.scheduling.domain.model import Programme
 from services.scheduling.domain.registrations import Registration
 from services.scheduling.domain.visits import Booking, Host, Visit
+from services.scheduling.exchanges.domain.agenda import AgendaItem
+from services.scheduling.exchanges.domain.commands import Party
+from services.scheduling.exchanges.domain.model import Exchange
 from shared.database import UtcDateTime
-from shared.persistence import inbox_table, outbox_table
+from shared.persistence import inbox_table, organiser_sessions_table, outbox_table
 
 metadata = MetaData()
 mapper_registry = registry(metadata=metadata)
@@ -200,6 +201,7 @@ exchange_items = Table(
 
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
+organiser_sessions = organiser_sessions_table(metadata)
 
 _mapped = False
 

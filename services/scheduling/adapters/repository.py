@@ -52,6 +52,13 @@ class ProgrammeRepository:
             raise NotFound(f"no event {event_id} (scheduling has not heard of it)")
         return programme
 
+    def registration_by_token(self, token: str | None) -> Registration | None:
+        """The registration whose feed token this is (the participant's credential here)."""
+        if not plausible_key(token):
+            return None
+        query = select(Registration).where(registrations.c.feed_token == token)
+        return self.session.scalars(query).first()
+
     def for_visit(self, visit_id: str, lock: bool = True) -> Programme:
         return self._via(visits, visit_id, "visit", lock)
 

@@ -9,13 +9,14 @@ lock, so concurrent requests cannot overbook a visit or double-book a person or 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from services.scheduling.domain import events as ev
-from services.scheduling.domain.allocation import Allocation, allocate
+from services.scheduling.domain.block_closing import BlockClosing
 from services.scheduling.domain.blocks import Block, Preference
 from services.scheduling.domain.commands import (
     EventSnapshot,
@@ -34,12 +35,12 @@ from services.scheduling.domain.errors import (
     OutsideEvent,
     ParticipantOverlap,
 )
+from services.scheduling.domain.feed_tokens import FeedTokens
 from services.scheduling.domain.policy import Policy
 from services.scheduling.domain.registrations import Registration
 from services.scheduling.domain.visits import Host, Slot, Visit, new_token, same_name
 
 CANCELLED = "cancelled"
-FeedOwner = Registration | Host
 SNAPSHOT_FIELDS = ("title", "description", "venue", "timezone", "start", "end", "status")
 
 
@@ -51,8 +52,12 @@ def _find(items: list[Any], item_id: str, what: str) -> Any:
 
 
 @dataclass(eq=False)
-class Programme:
-    """One event's visits, hosts, blocks and confirmed participants."""
+class Programme(BlockClosing, FeedTokens):
+    """One event's visits, hosts, blocks and confirmed participants.
+
+    Closing a block and the feed tokens live in their own modules (``block_closing``,
+    ``feed_tokens``) as mixins; every rule they rely on stays here.
+    """
 
     id: str
     title: str
@@ -71,7 +76,7 @@ class Programme:
     hosts: list[Host] = field(default_factory=list)
     registrations: list[Registration] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
-    events: list[Any] = field(default_factory=list)
+    events: list[ev.VisitEvent] = field(default_factory=list)
 
     # --- the event, from registration's messages ---------------------------------------
 
@@ -150,7 +155,7 @@ class Programme:
             roster_changed_at=now,
         )
         self.visits.append(visit)
-        self._record(ev.VisitScheduled(visit), now)
+        self._announce(ev.VisitScheduled, visit, now)
         return visit
 
     def edit_visit(
@@ -175,7 +180,7 @@ class Programme:
             )
         changes = visit.edit(values, self.timezone, now)
         if changes:
-            self._record(ev.VisitUpdated(visit, changes, visit.participants), now)
+            self._announce(ev.VisitUpdated, visit, now, changes, visit.participants)
         return visit
 
     def cancel_visit(self, visit_id: str, reason: str | None, now: datetime) -> Visit:
@@ -213,13 +218,13 @@ class Programme:
                 f"counting a travel buffer of {policy.travel_buffer} between sites"
             )
         visit.add(registration_id, now)
-        self._record(ev.ParticipantAdded(visit, registration_id), now)
+        self._announce(ev.ParticipantAdded, visit, now, registration_id)
         return visit
 
     def leave(self, visit_id: str, registration_id: str, reason: str, now: datetime) -> Visit:
         visit = self._open_visit(visit_id)
         visit.remove(registration_id, now)
-        self._record(ev.ParticipantRemoved(visit, registration_id, reason), now)
+        self._announce(ev.ParticipantRemoved, visit, now, registration_id, reason)
         return visit
 
     def registration(self, registration_id: str) -> Registration:
@@ -258,50 +263,6 @@ class Programme:
         preference = block.rank(registration_id, ranking, open_visits, now)
         self._changed(now)
         return preference
-
-    def close_block(self, block_id: str, policy: Policy, seed: int, now: datetime) -> Allocation:
-        """Allocate the block's free seats from the rankings (see ``allocation``), then book."""
-        block = self.block(block_id)
-        block.require_open()
-        visits = {visit.id: visit for visit in self.block_visits(block) if visit.scheduled}
-        rankings = {
-            p.registration_id: [
-                v
-                for v in p.ranking
-                if v in visits and not self._clash(p.registration_id, visits[v].slot, policy)
-            ]
-            for p in block.preferences
-            if not any(v.booked(p.registration_id) for v in visits.values())
-            and self._is_confirmed(p.registration_id)
-        }
-        seats = {visit_id: visit.seats_left() for visit_id, visit in visits.items()}
-        allocation = allocate(rankings, seats, seed)
-        booked = {rid: visit.id for visit in visits.values() for rid in visit.participants}
-        block.close(seed, booked | allocation.assignments, now)
-        for registration_id, visit_id in sorted(allocation.assignments.items()):
-            visits[visit_id].add(registration_id, now)
-            self._record(ev.ParticipantAdded(visits[visit_id], registration_id), now)
-        self._changed(now)
-        return allocation
-
-    # --- feed tokens -------------------------------------------------------------------
-
-    def rotate_feed_token(self, owner_kind: str, owner_id: str, now: datetime) -> FeedOwner:
-        """A new private feed URL for a registration or a host; the old one stops working."""
-        owner = self._feed_owner(owner_kind, owner_id)
-        owner.rotate_token()
-        self._changed(now)
-        return owner
-
-    def revoke_feed_token(self, owner_kind: str, owner_id: str, now: datetime) -> FeedOwner:
-        """No private feed URL for a registration or a host until the next rotation."""
-        owner = self._feed_owner(owner_kind, owner_id)
-        owner.revoke_token()
-        self._changed(now)
-        return owner
-
-    def _feed_owner(self, owner_kind: str, owner_id: str) -> FeedOwner:
-        return self.host(owner_id) if owner_kind == "host" else self.registration(owner_id)
 
     # --- rules -------------------------------------------------------------------------
 
@@ -385,16 +346,19 @@ class Programme:
             if visit.booked(registration_id):
                 visit.remove(registration_id, now)
                 if visit.scheduled:
-                    self._record(ev.ParticipantRemoved(visit, registration_id, reason), now)
+                    self._announce(ev.ParticipantRemoved, visit, now, registration_id, reason)
         for block in self.blocks:
             block.withdraw(registration_id)
 
     def _cancel(self, visit: Visit, reason: str | None, now: datetime) -> None:
         visit.cancel(reason, now)
-        self._record(ev.VisitCancelled(visit, visit.participants, reason), now)
+        self._announce(ev.VisitCancelled, visit, now, visit.participants, reason)
 
-    def _record(self, event: Any, now: datetime) -> None:
-        self.events.append(event)
+    def _announce(
+        self, event: Callable[..., ev.VisitEvent], visit: Visit, now: datetime, *values: Any
+    ) -> None:
+        """Record what happened to the visit, with the visit's facts as they stand now."""
+        self.events.append(event(ev.VisitFacts.of(visit), *values, timezone=self.timezone))
         self._changed(now)
 
     def _changed(self, now: datetime) -> None:

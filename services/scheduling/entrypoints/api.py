@@ -23,8 +23,7 @@ def _app():
 
 def _visit_out(visit_id: str) -> dict:
     app = _app()
-    with app.infrastructure.session_factory() as session:
-        return views.visit(session, visit_id, app.feeds, current_organiser() is not None)
+    return views.visit(app.uow(), visit_id, app.feeds, current_organiser() is not None)
 
 
 def _values(data: dict) -> dict:
@@ -41,8 +40,7 @@ def _values(data: dict) -> dict:
 def list_visits(event_id):
     """The event's visits, cancelled ones included (organisers also see who is booked)."""
     app = _app()
-    with app.infrastructure.session_factory() as session:
-        return views.visits(session, event_id, app.feeds, current_organiser() is not None)
+    return views.visits(app.uow(), event_id, app.feeds, current_organiser() is not None)
 
 
 @visits_blp.post("/events/<event_id>/visits")
@@ -97,8 +95,7 @@ def cancel_visit(data, visit_id):
 def event_feed(event_id):
     """Ways to subscribe to the event's public programme feed."""
     app = _app()
-    with app.infrastructure.session_factory() as session:
-        return views.event_feed_links(session, event_id, app.feeds)
+    return views.event_feed_links(app.uow(), event_id, app.feeds)
 
 
 @visits_blp.get("/events/<event_id>/hosts")
@@ -108,8 +105,7 @@ def event_feed(event_id):
 def list_hosts(event_id):
     """The event's hosts with their contacts and private feed links."""
     app = _app()
-    with app.infrastructure.session_factory() as session:
-        return views.hosts(session, event_id, app.feeds)
+    return views.hosts(app.uow(), event_id, app.feeds)
 
 
 @participants_blp.post("/visits/<visit_id>/participants")
@@ -123,8 +119,7 @@ def join_visit(data, visit_id):
     handlers.join_visit(
         visit_id, actor.registration_id, app.uow(), app.clock, app.policy, not actor.organiser
     )
-    with app.infrastructure.session_factory() as session:
-        return views.joined(session, visit_id, actor.registration_id, app.feeds)
+    return views.joined(app.uow(), visit_id, actor.registration_id, app.feeds)
 
 
 @participants_blp.delete("/visits/<visit_id>/participants/<registration_id>")

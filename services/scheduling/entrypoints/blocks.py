@@ -24,8 +24,7 @@ def _app():
 def list_blocks(event_id):
     """The event's time blocks and the visits to rank in each."""
     app = _app()
-    with app.infrastructure.session_factory() as session:
-        return views.blocks(session, event_id, current_organiser() is not None)
+    return views.blocks(app.uow(), event_id, current_organiser() is not None)
 
 
 @blocks_blp.post("/events/<event_id>/blocks")
@@ -37,8 +36,7 @@ def create_block(data, event_id):
     """Open a block of parallel visits: their seats are then allocated from rankings."""
     app = _app()
     block = handlers.create_block(event_id, data["title"], data["visit_ids"], app.uow(), app.clock)
-    with app.infrastructure.session_factory() as session:
-        return views.block(session, block.id, organiser=True)
+    return views.block(app.uow(), block.id, organiser=True)
 
 
 @blocks_blp.get("/blocks/<block_id>")
@@ -46,8 +44,7 @@ def create_block(data, event_id):
 def get_block(block_id):
     """One block (organisers also see the rankings count and the allocation)."""
     app = _app()
-    with app.infrastructure.session_factory() as session:
-        return views.block(session, block_id, current_organiser() is not None)
+    return views.block(app.uow(), block_id, current_organiser() is not None)
 
 
 @blocks_blp.put("/blocks/<block_id>/preferences")
@@ -77,5 +74,4 @@ def close_block(block_id):
     """Close the block and allocate its seats (rank-maximal, ties by a recorded lottery)."""
     app = _app()
     handlers.close_block(block_id, app.uow(), app.clock, app.policy)
-    with app.infrastructure.session_factory() as session:
-        return views.allocation(session, block_id)
+    return views.allocation(app.uow(), block_id)

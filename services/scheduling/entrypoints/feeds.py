@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import Response, current_app, request
 from flask_smorest import Blueprint
 
-from services.scheduling.adapters.ical import render_feed
 from services.scheduling.entrypoints.feed_cache import CachedFeed, FeedCache
-from services.scheduling.service_layer import exchange_feeds, feeds
+from services.scheduling.exchanges.service_layer import feeds as exchange_feeds
+from services.scheduling.service_layer import calendars, feeds
 from shared.problems import problem
 
 feeds_blp = Blueprint(
     "feeds", __name__, url_prefix="/feeds", description="iCalendar subscription feeds"
 )
 PUBLIC = {"Cache-Control": "max-age=300, public"}
-PRIVATE = {
-    "Cache-Control": "max-age=300, private",
-    "X-Robots-Tag": "noindex",
-    "Referrer-Policy": "no-referrer",
-}
+PRIVATE = {"Cache-Control": "max-age=300, private", "X-Robots-Tag": "noindex"}
 CALENDAR = {200: {"description": "The calendar", "content": {"text/calendar": {}}}}
 
 
@@ -81,21 +79,16 @@ def _serve(kind: str, key: str, private: bool) -> Response:
 def _current(cache: FeedCache, kind: str, key: str) -> CachedFeed | None:
     """Check the feed's version; render it again only when it changed."""
     app = current_app.extensions["container"]
-    now = app.clock()
     source = exchange_feeds if kind in exchange_feeds.KINDS else feeds
-    with app.infrastructure.session_factory() as session:
-        version = source.feed_version(session, kind, key, app.feeds, now)
-        if version is None:
-            cache.drop((kind, key))
-            return None
-        entry = cache.confirm((kind, key), version.tag)
-        if entry is not None:
-            return entry
-        feed = source.load_feed(session, kind, key, app.feeds, now)
-    if feed is None:
+    confirmed = partial(cache.confirm, (kind, key))
+    outcome = calendars.current(app.uow(), source, kind, key, app.feeds, app.clock(), confirmed)
+    if outcome is None:
+        cache.drop((kind, key))
         return None
-    body = render_feed(feed.meta, feed.items)
-    return cache.store((kind, key), version.tag, version.last_modified, body)
+    if isinstance(outcome, calendars.Rendered):
+        version = outcome.version
+        return cache.store((kind, key), version.tag, version.last_modified, outcome.body)
+    return outcome
 
 
 def _not_modified(entry: CachedFeed) -> bool:

@@ -11,12 +11,12 @@ from services.scheduling.bootstrap import bootstrap
 from services.scheduling.domain import errors
 from services.scheduling.entrypoints.api import participants_blp, visits_blp
 from services.scheduling.entrypoints.blocks import blocks_blp
-from services.scheduling.entrypoints.exchanges import exchanges_blp
 from services.scheduling.entrypoints.feed_cache import FeedCache
 from services.scheduling.entrypoints.feeds import feeds_blp
 from services.scheduling.entrypoints.pages import participant_pages
 from services.scheduling.entrypoints.planner_pages import planner_pages
 from services.scheduling.entrypoints.tokens import tokens_blp
+from services.scheduling.exchanges.entrypoints.api import exchanges_blp
 from shared.app_factory import create_service_app
 from shared.infrastructure import utc_now
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 
-from services.scheduling.adapters.repository import ProgrammeRepository
 from services.scheduling.domain import errors
 from services.scheduling.service_layer import handlers, views
 from services.scheduling.service_layer.feeds import PARTICIPANT
 from shared.calendar_links import subscription_links
-from shared.pages import page_blueprint
+from shared.pages.layout import page_blueprint
 from shared.text import single_line_error
 
 participant_pages = page_blueprint("participant_pages", __name__)
@@ -20,35 +19,33 @@ def _app():
     return current_app.extensions["container"]
 
 
-def _registration(token: str):
-    with _app().infrastructure.session_factory() as session:
-        registration = views.registration_for_token(session, token)
-    if registration is None:
+def _registration_id(token: str) -> str:
+    registration_id = views.registration_for_token(_app().uow(), token)
+    if registration_id is None:
         abort(404, description="This link is unknown or no longer valid.")
-    return registration
+    return registration_id
 
 
 @participant_pages.get("/my/<token>")
 def my_visits(token):
     """The event's study visits: join or leave them, rank parallel ones, get the feed."""
     app = _app()
-    registration = _registration(token)
-    with app.infrastructure.session_factory() as session:
-        programme = ProgrammeRepository(session).find(registration.event_id, lock=False)
-        if programme is None:
-            abort(404, description="The programme of this workshop is not published yet.")
-        visits = views.visits(session, programme.id, app.feeds, organiser=True)
-        blocks = views.blocks(session, programme.id, organiser=True)
+    page = views.participant_page(app.uow(), token, app.feeds)
+    if page is None:
+        abort(404, description="This link is unknown or no longer valid.")
+    if page.title is None:
+        abort(404, description="The programme of this workshop is not published yet.")
+    registration, visits, blocks = page.registration, page.visits, page.blocks
     for visit in visits:
         booked = {p["registration_id"] for p in visit.pop("participants")}
-        visit["joined"] = registration.id in booked
+        visit["joined"] = registration["id"] in booked
     ranked = {}
     for block in blocks:
-        mine = [p for p in block.pop("allocation") if p["registration_id"] == registration.id]
+        mine = [p for p in block.pop("allocation") if p["registration_id"] == registration["id"]]
         ranked[block["id"]] = mine[0] if mine else None
     return render_template(
         "scheduling/my_visits.html",
-        title=programme.title,
+        title=page.title,
         registration=registration,
         visits=visits,
         by_id={v["id"]: v for v in visits},
@@ -63,13 +60,13 @@ def my_visits(token):
 def join_or_leave(token, visit_id, action):
     """Join or leave a visit; refusals (full, clash, not confirmed) are explained."""
     app = _app()
-    registration = _registration(token)
+    registration_id = _registration_id(token)
     try:
         if action == "join":
-            handlers.join_visit(visit_id, registration.id, app.uow(), app.clock, app.policy, True)
+            handlers.join_visit(visit_id, registration_id, app.uow(), app.clock, app.policy, True)
             flash("You joined the visit. It is in your calendar feed.")
         elif action == "leave":
-            handlers.leave_visit(visit_id, registration.id, "left", app.uow(), app.clock)
+            handlers.leave_visit(visit_id, registration_id, "left", app.uow(), app.clock)
             flash("You left the visit.")
         else:
             abort(404)
@@ -82,7 +79,7 @@ def join_or_leave(token, visit_id, action):
 def rank(token, block_id):
     """Rank a block's parallel visits (1 = most wanted); seats are allocated when it closes."""
     app = _app()
-    registration = _registration(token)
+    registration_id = _registration_id(token)
     chosen = [
         (int(value), key.removeprefix("rank-"))
         for key, value in request.form.items()
@@ -92,7 +89,7 @@ def rank(token, block_id):
         abort(422, "A ranked visit id is not valid.")
     ranking = [visit_id for _, visit_id in sorted(chosen)]
     try:
-        handlers.rank_visits(block_id, registration.id, ranking, app.uow(), app.clock)
+        handlers.rank_visits(block_id, registration_id, ranking, app.uow(), app.clock)
         flash("Your preferences are saved.")
     except REFUSALS as exc:
         flash(f"Not possible: {exc}")

@@ -8,13 +8,14 @@ from zoneinfo import ZoneInfo
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 
-from services.scheduling.adapters.repository import ProgrammeRepository
 from services.scheduling.domain import errors
 from services.scheduling.domain.commands import HostDetails, Location, ScheduleVisit
 from services.scheduling.entrypoints import schemas as s
-from services.scheduling.service_layer import exchange_views, handlers, views
+from services.scheduling.exchanges.service_layer import views as exchange_views
+from services.scheduling.service_layer import handlers, views
 from shared.exports import FORMATS, download
-from shared.pages import form_errors, organiser_page, page_blueprint
+from shared.pages.layout import form_errors, page_blueprint
+from shared.pages.login import organiser_page
 from shared.text import form_text
 
 planner_pages = page_blueprint("planner_pages", __name__)
@@ -63,10 +64,8 @@ def conflicts(visits: list[dict]) -> dict[str, list[str]]:
 
 def _planner(event_id: str, values: dict, errs: dict, form_error=None, status=200):
     app = _app()
-    with app.infrastructure.session_factory() as session:
-        programme = ProgrammeRepository(session).get(event_id, lock=False)
-        visits = views.visits(session, event_id, app.feeds, organiser=True)
-        blocks = views.blocks(session, event_id, organiser=True)
+    planned = views.planner(app.uow(), event_id, app.feeds)
+    programme, visits, blocks = planned.programme, planned.visits, planned.blocks
     ordered = sorted(visits, key=lambda v: (v["start"], v["end"], v["title"]))
     slots = [
         (slot, list(group)) for slot, group in groupby(ordered, lambda v: (v["start"], v["end"]))
@@ -99,8 +98,7 @@ def planner(event_id):
 def schedule_visit(event_id):
     """Add a study visit (times in the event's timezone)."""
     app = _app()
-    with app.infrastructure.session_factory() as session:
-        timezone = ProgrammeRepository(session).get(event_id, lock=False).timezone
+    timezone = views.timezone(app.uow(), event_id)
     values = request.form.to_dict()
     data, errs = form_errors(s.VisitInSchema(), visit_payload(request.form, timezone))
     if errs:
@@ -155,8 +153,7 @@ def close_block(block_id):
         flash("Seats allocated from the ranked preferences.")
     except REFUSALS as exc:
         flash(f"Not possible: {exc}")
-    with app.infrastructure.session_factory() as session:
-        event_id = views.block(session, block_id, organiser=False)["event_id"]
+    event_id = views.block_event(app.uow(), block_id)
     return redirect(url_for(".planner", event_id=event_id), 303)
 
 
@@ -166,6 +163,5 @@ def kpi_export(fmt):
     """The exchange programme's KPIs as a spreadsheet (CSV or XLSX)."""
     if fmt not in FORMATS:
         abort(404)
-    with _app().infrastructure.session_factory() as session:
-        figures = exchange_views.kpis(session)
+    figures = exchange_views.kpis(_app().uow())
     return download(*exchange_views.kpi_table(figures), "exchange-kpis", fmt)

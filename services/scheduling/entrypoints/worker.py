@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from services.scheduling.adapters.orm import outbox
 from services.scheduling.bootstrap import bootstrap
 from services.scheduling.service_layer import read_model
 from shared.runtime import run_worker
@@ -18,7 +17,7 @@ def main() -> None:
         "scheduling",
         app.infrastructure.settings.broker,
         app.infrastructure.engine,
-        outbox,
+        app.outbox,
         app.uow,
         handlers={"registrations": read_model.handlers(app.clock)},
     )

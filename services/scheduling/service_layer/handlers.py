@@ -10,7 +10,7 @@ from typing import Any
 from services.scheduling.domain.allocation import Allocation
 from services.scheduling.domain.blocks import Block, Preference
 from services.scheduling.domain.commands import ScheduleVisit
-from services.scheduling.domain.model import FeedOwner
+from services.scheduling.domain.feed_tokens import FeedOwner
 from services.scheduling.domain.policy import Policy
 from services.scheduling.domain.visits import Visit
 from services.scheduling.service_layer.unit_of_work import SchedulingUnitOfWork

@@ -6,19 +6,17 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from services.scheduling.domain import events as ev
-from services.scheduling.domain.model import Programme
-from services.scheduling.domain.visits import Visit
 
 
-def visit_snapshot(programme: Programme, visit: Visit) -> dict[str, Any]:
-    """A visit as consumers see it: no host contact, no participants."""
-    zone = ZoneInfo(programme.timezone)
+def visit_snapshot(visit: ev.VisitFacts, timezone: str) -> dict[str, Any]:
+    """A visit as consumers see it, times in the event's zone: no host contact, no participants."""
+    zone = ZoneInfo(timezone)
     location = visit.location
     return {
         "visit_id": visit.id,
-        "event_id": programme.id,
+        "event_id": visit.event_id,
         "title": visit.title,
-        "host_organisation": visit.host.organisation,
+        "host_organisation": visit.host_organisation,
         "location": {
             "name": location.name,
             "address": location.address,
@@ -27,7 +25,7 @@ def visit_snapshot(programme: Programme, visit: Visit) -> dict[str, Any]:
         },
         "meeting_point": visit.meeting_point,
         "requirements": list(visit.requirements),
-        "timezone": programme.timezone,
+        "timezone": timezone,
         "start": visit.start.astimezone(zone),
         "end": visit.end.astimezone(zone),
         "capacity": visit.capacity,
@@ -37,9 +35,9 @@ def visit_snapshot(programme: Programme, visit: Visit) -> dict[str, Any]:
     }
 
 
-def to_message(programme: Programme, event: Any) -> tuple[str, dict[str, Any]]:
-    """(message type, payload) for one domain event raised by ``programme``."""
-    payload = {"visit": visit_snapshot(programme, event.visit)}
+def to_message(event: ev.VisitEvent) -> tuple[str, dict[str, Any]]:
+    """(message type, payload) for one domain event."""
+    payload = {"visit": visit_snapshot(event.visit, event.timezone)}
     match event:
         case ev.VisitScheduled():
             return "visit.scheduled", payload

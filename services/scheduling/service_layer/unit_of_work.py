@@ -1,4 +1,4 @@
-"""The scheduling unit of work: the programme and exchange repositories plus the outbox."""
+"""The scheduling unit of work: the programme repository plus the outbox."""
 
 from __future__ import annotations
 
@@ -6,33 +6,29 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from services.scheduling.adapters.exchange_repository import ExchangeRepository
 from services.scheduling.adapters.orm import inbox, outbox
 from services.scheduling.adapters.repository import ProgrammeRepository
-from services.scheduling.service_layer.exchange_messages import exchange_message
 from services.scheduling.service_layer.messages import to_message
 from shared.unit_of_work import OutboxUnitOfWork
 
 
 class SchedulingUnitOfWork(OutboxUnitOfWork):
-    """Commits programme changes and the messages they raised, atomically."""
+    """Commits programme changes and the messages they raised, atomically.
+
+    The exchanges feature extends it with its own repository (``ExchangeUnitOfWork``).
+    """
 
     programmes: ProgrammeRepository
-    exchanges: ExchangeRepository
 
     def __init__(self, session_factory: sessionmaker[Session], exchange: str):
         super().__init__(session_factory, "scheduling", exchange, outbox, inbox)
 
     def _start(self, session: Session) -> None:
         self.programmes = ProgrammeRepository(session)
-        self.exchanges = ExchangeRepository(session)
 
     def _collect_messages(self) -> list[tuple[str, dict[str, Any]]]:
         collected = []
         for programme in self.programmes.seen:
             while programme.events:
-                collected.append(to_message(programme, programme.events.pop(0)))
-        for exchange in self.exchanges.seen:
-            while exchange.events:
-                collected.append(exchange_message(exchange, exchange.events.pop(0)))
+                collected.append(to_message(programme.events.pop(0)))
         return collected

@@ -1,22 +1,38 @@
-"""Read-side queries returning the shapes the API shows; nothing here changes state."""
+"""Read-side queries returning the shapes the API shows; nothing here changes state.
+
+Each query opens its own unit of work, so an entrypoint never holds a session itself.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from services.scheduling.adapters.orm import registrations
-from services.scheduling.adapters.repository import ProgrammeRepository, plausible_key
 from services.scheduling.domain.blocks import Block
 from services.scheduling.domain.model import Programme
 from services.scheduling.domain.registrations import Registration
 from services.scheduling.domain.visits import Host, Visit
 from services.scheduling.service_layer.feeds import EVENT, HOST, PARTICIPANT, FeedSettings
+from services.scheduling.service_layer.unit_of_work import SchedulingUnitOfWork
 from shared.calendar_links import subscription_links
+
+
+@dataclass(frozen=True)
+class ParticipantPage:
+    registration: dict[str, str]
+    title: str | None = None
+    visits: list[dict[str, Any]] = field(default_factory=list)
+    blocks: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Planner:
+    programme: dict[str, Any]
+    visits: list[dict[str, Any]]
+    blocks: list[dict[str, Any]]
+
 
 VISIT_FIELDS = (
     "id",
@@ -35,16 +51,19 @@ VISIT_FIELDS = (
 )
 
 
-def visits(
-    session: Session, event_id: str, feeds: FeedSettings, organiser: bool
-) -> list[dict[str, Any]]:
-    programme = ProgrammeRepository(session).get(event_id, lock=False)
-    return [visit_view(programme, visit, feeds, organiser) for visit in programme.visits]
+UOW = SchedulingUnitOfWork
 
 
-def visit(session: Session, visit_id: str, feeds: FeedSettings, organiser: bool) -> dict[str, Any]:
-    programme = ProgrammeRepository(session).for_visit(visit_id, lock=False)
-    return visit_view(programme, programme.visit(visit_id), feeds, organiser)
+def visits(uow: UOW, event_id: str, feeds: FeedSettings, organiser: bool) -> list[dict[str, Any]]:
+    with uow:
+        programme = uow.programmes.get(event_id, lock=False)
+        return [visit_view(programme, visit, feeds, organiser) for visit in programme.visits]
+
+
+def visit(uow: UOW, visit_id: str, feeds: FeedSettings, organiser: bool) -> dict[str, Any]:
+    with uow:
+        programme = uow.programmes.for_visit(visit_id, lock=False)
+        return visit_view(programme, programme.visit(visit_id), feeds, organiser)
 
 
 def visit_view(
@@ -72,26 +91,29 @@ def visit_view(
     return view
 
 
-def joined(session: Session, visit_id: str, registration_id: str, feeds: FeedSettings) -> dict:
+def joined(uow: UOW, visit_id: str, registration_id: str, feeds: FeedSettings) -> dict:
     """A booking as the participant (or organiser) who made it sees it, with the feed links."""
-    programme = ProgrammeRepository(session).for_visit(visit_id, lock=False)
-    registration = programme.registration(registration_id)
-    return {
-        "visit_id": visit_id,
-        "registration_id": registration_id,
-        "seats_left": programme.visit(visit_id).seats_left(),
-        "feed": _links(feeds, PARTICIPANT, registration.feed_token),
-    }
+    with uow:
+        programme = uow.programmes.for_visit(visit_id, lock=False)
+        registration = programme.registration(registration_id)
+        return {
+            "visit_id": visit_id,
+            "registration_id": registration_id,
+            "seats_left": programme.visit(visit_id).seats_left(),
+            "feed": _links(feeds, PARTICIPANT, registration.feed_token),
+        }
 
 
-def event_feed_links(session: Session, event_id: str, feeds: FeedSettings) -> dict[str, str]:
-    programme = ProgrammeRepository(session).get(event_id, lock=False)
-    return subscription_links(feeds.url(EVENT, programme.id))
+def event_feed_links(uow: UOW, event_id: str, feeds: FeedSettings) -> dict[str, str]:
+    with uow:
+        programme = uow.programmes.get(event_id, lock=False)
+        return subscription_links(feeds.url(EVENT, programme.id))
 
 
-def hosts(session: Session, event_id: str, feeds: FeedSettings) -> list[dict[str, Any]]:
-    programme = ProgrammeRepository(session).get(event_id, lock=False)
-    return [host_view(host, feeds) for host in programme.hosts]
+def hosts(uow: UOW, event_id: str, feeds: FeedSettings) -> list[dict[str, Any]]:
+    with uow:
+        programme = uow.programmes.get(event_id, lock=False)
+        return [host_view(host, feeds) for host in programme.hosts]
 
 
 def host_view(host: Host, feeds: FeedSettings) -> dict[str, Any]:
@@ -114,14 +136,16 @@ def registration_feed(registration: Registration, feeds: FeedSettings) -> dict[s
     }
 
 
-def blocks(session: Session, event_id: str, organiser: bool) -> list[dict[str, Any]]:
-    programme = ProgrammeRepository(session).get(event_id, lock=False)
-    return [block_view(programme, block, organiser) for block in programme.blocks]
+def blocks(uow: UOW, event_id: str, organiser: bool) -> list[dict[str, Any]]:
+    with uow:
+        programme = uow.programmes.get(event_id, lock=False)
+        return [block_view(programme, block, organiser) for block in programme.blocks]
 
 
-def block(session: Session, block_id: str, organiser: bool) -> dict[str, Any]:
-    programme = ProgrammeRepository(session).for_block(block_id, lock=False)
-    return block_view(programme, programme.block(block_id), organiser)
+def block(uow: UOW, block_id: str, organiser: bool) -> dict[str, Any]:
+    with uow:
+        programme = uow.programmes.for_block(block_id, lock=False)
+        return block_view(programme, programme.block(block_id), organiser)
 
 
 def block_view(programme: Programme, block: Block, organiser: bool) -> dict[str, Any]:
@@ -149,10 +173,14 @@ def block_view(programme: Programme, block: Block, organiser: bool) -> dict[str,
     return view
 
 
-def allocation(session: Session, block_id: str) -> dict[str, Any]:
+def allocation(uow: UOW, block_id: str) -> dict[str, Any]:
     """The outcome of a closed block: how many got which rank, and who was not placed."""
-    programme = ProgrammeRepository(session).for_block(block_id, lock=False)
-    block = programme.block(block_id)
+    with uow:
+        programme = uow.programmes.for_block(block_id, lock=False)
+        return _allocation(programme, programme.block(block_id))
+
+
+def _allocation(programme: Programme, block: Block) -> dict[str, Any]:
     ranks = Counter(p.allocated_rank for p in block.preferences if p.allocated_rank)
     unplaced = [p.registration_id for p in block.preferences if not p.allocated_visit_id]
     return {
@@ -163,12 +191,51 @@ def allocation(session: Session, block_id: str) -> dict[str, Any]:
     }
 
 
-def registration_for_token(session: Session, token: str | None) -> Registration | None:
-    """The registration whose feed token this is (the participant's credential here)."""
-    if not plausible_key(token):
-        return None
-    query = select(Registration).where(registrations.c.feed_token == token)
-    return session.scalars(query).first()
+def registration_for_token(uow: UOW, token: str | None) -> str | None:
+    """The id of the registration whose feed token this is (the participant's credential)."""
+    with uow:
+        registration = uow.programmes.registration_by_token(token)
+        return None if registration is None else registration.id
+
+
+def participant_page(uow: UOW, token: str, feeds: FeedSettings) -> ParticipantPage | None:
+    """What "my visits" shows; None for an unknown token, no programme while unpublished."""
+    with uow:
+        registration = uow.programmes.registration_by_token(token)
+        if registration is None:
+            return None
+        programme = uow.programmes.find(registration.event_id, lock=False)
+        mine = {"id": registration.id, "status": registration.status}
+        if programme is None:
+            return ParticipantPage(mine)
+        return ParticipantPage(
+            mine,
+            programme.title,
+            [visit_view(programme, visit, feeds, True) for visit in programme.visits],
+            [block_view(programme, block, True) for block in programme.blocks],
+        )
+
+
+def planner(uow: UOW, event_id: str, feeds: FeedSettings) -> Planner:
+    """The event and all it holds, as organisers see it."""
+    with uow:
+        programme = uow.programmes.get(event_id, lock=False)
+        return Planner(
+            {"id": programme.id, "title": programme.title, "timezone": programme.timezone},
+            [visit_view(programme, visit, feeds, True) for visit in programme.visits],
+            [block_view(programme, block, True) for block in programme.blocks],
+        )
+
+
+def timezone(uow: UOW, event_id: str) -> str:
+    with uow:
+        return uow.programmes.get(event_id, lock=False).timezone
+
+
+def block_event(uow: UOW, block_id: str) -> str:
+    """The id of the event a block belongs to."""
+    with uow:
+        return uow.programmes.for_block(block_id, lock=False).id
 
 
 def _links(feeds: FeedSettings, kind: str, token: str | None) -> dict[str, str] | None:

@@ -17,6 +17,7 @@ NAMESPACE = "cxtest-notifications-api"
 def env(postgres_url, amqp_url, smtp_server, tmp_path) -> dict[str, str]:
     return {
         "NOTIFICATIONS_DATABASE_URL": postgres_url,
+        "SECRET_KEY": "notifications-tests",
         "ORGANISER_CREDENTIALS_FILE": str(tmp_path / "org.json"),
         "DATA_DIR": str(tmp_path),
         "BROKER_NAMESPACE": NAMESPACE,

@@ -7,12 +7,13 @@ import pytest
 from services.notifications.service_layer.reminders import fire_due
 from tests.notifications import factories as f
 from tests.notifications.harness import apply, deliver
+from tests.support.clock import Clock
 
 pytestmark = pytest.mark.integration
 
 
 def test_a_reminder_fires_once_at_the_right_time(make_service, smtp_server):
-    clock = f.Clock()
+    clock = Clock(f.NOW)
     app = make_service(clock, REMINDER_LEAD_TIMES="24h")
     apply(app, f.envelope("registration.confirmed", f.registration("confirmed")))
     deliver(app)

@@ -7,7 +7,7 @@ import vobject
 from icalendar import Calendar
 
 from services.notifications.adapters.imip import build_invitation_ics
-from services.notifications.domain.model import Invitation
+from services.notifications.domain.outgoing_mail import Invitation
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 LATER = datetime(2025, 4, 10, 12, 0, tzinfo=UTC)

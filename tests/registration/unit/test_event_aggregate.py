@@ -83,7 +83,7 @@ def test_partner_quota_holds_seats_until_its_release_date():
     assert ledger.register(1).status == "confirmed"
     assert ledger.register(2).status == "waitlisted"  # two seats are held for Cluster A
     assert ledger.register(3, partner="Cluster A").status == "confirmed"
-    assert event.seats_left(NOW) == 0
+    assert event.seats.seats_left(NOW) == 0
     later = NOW + timedelta(days=11)
     promoted = event.fill_free_seats(later, ledger.waitlist())
     assert [r.id for r in promoted] == ["r2"]  # the unused quota seat went to the queue
@@ -125,7 +125,7 @@ def test_cancellation_promotes_in_queue_order_and_records_events():
         ledger.register(n)
     event.events.clear()
     event.cancel_registration(ledger.all["r1"], NOW, ledger.waitlist())
-    kinds = [(e.kind, e.registration.id) for e in event.events]
+    kinds = [(e.kind, e.registration_id) for e in event.events]
     assert kinds == [("cancelled", "r1"), ("promoted", "r2")]
     assert [r.id for r in ledger.waitlist()] == ["r3"]
     assert event.confirmed_count == 1
@@ -176,3 +176,15 @@ def test_a_registration_of_another_event_is_refused():
 def test_invalid_events_are_explained(overrides, message):
     with pytest.raises(InvalidEvent, match=message):
         make_event(**overrides)
+
+
+def test_a_recorded_event_keeps_the_values_of_its_moment():
+    event = make_event(capacity=1)
+    ledger = Ledger(event)
+    registration = ledger.register(1)
+    [confirmed] = event.events
+    event.cancel_registration(registration, NOW + timedelta(hours=1), ledger.waitlist())
+    event.update({"title": "Renamed"}, NOW + timedelta(hours=2))
+    assert confirmed.status == "confirmed" and confirmed.event.title == "Workshop"
+    assert confirmed.event.updated_at == NOW
+    assert [e.event.title for e in event.events[1:]] == ["Workshop", "Renamed"]

@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 from services.scheduling.adapters.orm import inbox, outbox, registrations
 from services.scheduling.bootstrap import bootstrap
 from services.scheduling.entrypoints.manage import main as manage
-from services.scheduling.service_layer import exchanges, handlers, read_model
+from services.scheduling.exchanges.service_layer import handlers as exchanges
+from services.scheduling.service_layer import handlers, read_model
 from shared import messages
 from shared.broker import connect
 from shared.consumer import Worker

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from services.scheduling.domain.errors import ActiveExchangeExists, Ineligible
-from services.scheduling.domain.exchange_rules import ExchangeRules, one_month_after, working_days
+from services.scheduling.exchanges.domain.rules import ExchangeRules, one_month_after, working_days
 from tests.scheduling.exchange_builders import RULES
 
 PT, DE = "PT", "DE"

@@ -13,7 +13,7 @@ from services.scheduling.domain.errors import (
     InvalidVisit,
     NotFound,
 )
-from services.scheduling.domain.exchanges import Exchange
+from services.scheduling.exchanges.domain.model import Exchange
 from tests.scheduling.builders import NOW
 from tests.scheduling.exchange_builders import (
     RULES,

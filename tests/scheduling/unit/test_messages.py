@@ -37,7 +37,7 @@ def announced():
 )
 def test_each_visit_message_round_trips_through_its_contract(message_type):
     built = announced()
-    sent = dict(to_message(built, event) for event in built.events)
+    sent = dict(to_message(event) for event in built.events)
 
     loaded = messages.load(
         messages.dump(Envelope(type=message_type, payload=sent[message_type], producer="sched"))
@@ -52,7 +52,7 @@ def test_each_visit_message_round_trips_through_its_contract(message_type):
 
 def test_visit_updated_says_what_changed_and_who_is_booked():
     built = announced()
-    updated = next(to_message(built, e) for e in built.events if type(e).__name__ == "VisitUpdated")
+    updated = next(to_message(e) for e in built.events if type(e).__name__ == "VisitUpdated")
 
     assert updated[1]["changes"] == [
         {"field": "start", "old": "2026-05-12T14:00:00+02:00", "new": "2026-05-12T13:00:00+02:00"}
@@ -62,7 +62,7 @@ def test_visit_updated_says_what_changed_and_who_is_booked():
 
 def test_visit_cancelled_lists_the_booked_participants_and_the_reason():
     built = announced()
-    _type, payload = to_message(built, built.events[-1])
+    _type, payload = to_message(built.events[-1])
 
     assert (payload["participants"], payload["reason"]) == (["r1"], "storm")
     assert (payload["visit"]["status"], payload["visit"]["sequence"]) == ("cancelled", 2)

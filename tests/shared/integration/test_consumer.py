@@ -6,16 +6,18 @@ import json
 import multiprocessing
 import os
 import signal
-import subprocess
+import threading
+import time
 import uuid
 
 from kombu import Producer
+from sqlalchemy.exc import OperationalError
 
 from shared import messages
 from shared.consumer import Worker
 from shared.deadletters import list_dead_letters, replay_dead_letters
 from shared.messages import Envelope
-from tests.shared.toy import Cure, outbox, running
+from tests.shared.toy import Cure, build_toy, outbox, running
 from tests.waiting import wait_until
 
 
@@ -148,19 +150,44 @@ def test_an_unknown_version_goes_to_dead_letters_without_retries(toy):
     )
 
 
-def test_every_message_arrives_when_the_broker_cuts_all_connections_mid_stream(toy):
+def test_every_message_arrives_when_the_broker_cuts_all_connections_mid_stream(
+    postgres_url, private_broker, namespace
+):
+    """On a private node: cutting connections on the shared broker would hurt other tests."""
+    toy = build_toy(postgres_url, private_broker.url, namespace)
+    try:
+        _cut_twice_and_count(toy, private_broker)
+    finally:
+        toy.close()
+
+
+class HeldWorker(Worker):
+    """A worker that holds its batch (unacked) while the test is cutting the connections.
+
+    rabbitmqctl boots an Erlang VM first (2 s idle, a minute on a busy machine): without the
+    hold, the stream could be over before the cut lands, proving nothing.
+    """
+
+    held = threading.Event()
+
+    def process(self, batch):
+        while HeldWorker.held.is_set():
+            time.sleep(0.01)
+        super().process(batch)
+
+
+def _cut_twice_and_count(toy, node) -> None:
     total = 1000
     toy.publish(*range(total))
-    relay, worker = toy.relay(batch_size=20), toy.worker()
+    relay, worker = toy.relay(batch_size=20), toy.worker(HeldWorker)
     with running(relay, worker):
         for threshold in (50, 300):  # cut twice while messages are still flowing
             wait_until(lambda t=threshold: len(toy.effect_values()) >= t)
-            subprocess.run(
-                ["rabbitmqctl", "close_all_connections", "chaos test"],
-                check=True,
-                capture_output=True,
-                timeout=30,
-            )
+            HeldWorker.held.set()
+            try:
+                node.close_all_connections("chaos test")
+            finally:
+                HeldWorker.held.clear()
             assert len(toy.effect_values()) < total, "the cut came too late to prove anything"
         wait_until(lambda: len(toy.effect_values()) == total, timeout=60)
         wait_until(lambda: toy.count(outbox, outbox.c.sent_at.is_(None)) == 0)
@@ -177,3 +204,23 @@ def test_correlation_id_travels_from_the_unit_of_work_into_the_message(toy):
     with toy.engine.connect() as db:
         body = json.loads(db.execute(outbox.select()).one().body)
     assert body["correlation_id"] == cid
+
+
+class DatabaseDownAtFirst(Worker):
+    """Fails like a crashed PostgreSQL for more attempts than a message has, then recovers."""
+
+    outages = 0
+
+    def process(self, batch):
+        if DatabaseDownAtFirst.outages < 5:
+            DatabaseDownAtFirst.outages += 1
+            raise OperationalError("SELECT 1", {}, ConnectionRefusedError("connection refused"))
+        super().process(batch)
+
+
+def test_a_database_outage_does_not_use_up_a_messages_attempts(toy):
+    _raw_publish(toy, _ping(7))
+    assert toy.settings.max_attempts < 5
+    with running(toy.worker(DatabaseDownAtFirst)):
+        wait_until(lambda: toy.effect_values() == [7], timeout=30)
+    assert _depth(toy, toy.topology.dead_letter_queue("testsvc")) == 0

@@ -50,6 +50,7 @@ def test_outbox_pending_and_lag_follow_the_relay_on_postgresql(toy):
 def env(postgres_url, amqp_url, namespace, tmp_path) -> dict[str, str]:
     return {
         "NOTIFICATIONS_DATABASE_URL": postgres_url,
+        "SECRET_KEY": "metrics-tests",
         "ORGANISER_CREDENTIALS_FILE": str(tmp_path / "org.json"),
         "DATA_DIR": str(tmp_path),
         "BROKER_NAMESPACE": namespace,

@@ -15,24 +15,19 @@ from tests.waiting import wait_until
 ROOT = Path(__file__).resolve().parents[3]
 
 
-def _queue_types(namespace: str) -> dict[str, str]:
-    listing = subprocess.run(
-        ["rabbitmqctl", "list_queues", "-q", "--no-table-headers", "name", "type"],
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=True,
-    )
-    pairs = (line.split() for line in listing.stdout.splitlines() if line.startswith(namespace))
+def _queue_types(node, namespace: str) -> dict[str, str]:
+    listing = node.ctl("list_queues", "-q", "--no-table-headers", "name", "type")
+    pairs = (line.split() for line in listing.splitlines() if line.startswith(namespace))
     return {name: kind for name, kind in pairs}
 
 
 def test_quorum_queues_are_declared_when_configured_and_messages_still_flow(
-    postgres_url, amqp_url, namespace
+    postgres_url, private_broker, namespace
 ):
-    toy = build_toy(postgres_url, amqp_url, namespace, quorum_queues=True)
+    """On a private node, so rabbitmqctl can name it (-n) and its cookie."""
+    toy = build_toy(postgres_url, private_broker.url, namespace, quorum_queues=True)
     try:
-        types = _queue_types(namespace)
+        types = _queue_types(private_broker, namespace)
         assert types[f"{namespace}.testsvc.effects"] == "quorum"
         assert types[f"{namespace}.testsvc.dead"] == "quorum"
         assert types[f"{namespace}.testsvc.delay"] == "quorum"

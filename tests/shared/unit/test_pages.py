@@ -1,6 +1,8 @@
 """The shared page helpers: form error messages and the session signing key."""
 
-from shared.pages import flatten_messages, secret_key
+from shared.config import service_settings
+from shared.pages.layout import flatten_messages
+from shared.pages.login import secret_key
 
 
 def test_nested_schema_messages_are_keyed_like_the_form_fields():
@@ -8,11 +10,15 @@ def test_nested_schema_messages_are_keyed_like_the_form_fields():
     assert flatten_messages(messages) == {"title": "Missing data.", "venue.city": "Too long.; Odd."}
 
 
-def test_a_configured_secret_key_is_used_as_is():
-    assert secret_key("s3cret", "/var/organisers.json") == "s3cret"
+def test_a_configured_secret_key_is_used_as_is(tmp_path):
+    settings = service_settings("registration", {"DATA_DIR": str(tmp_path), "SECRET_KEY": "s3"})
+    assert secret_key(settings) == "s3"
 
 
-def test_the_development_key_is_the_same_in_every_worker_and_differs_per_installation():
-    first = secret_key(None, "/srv/a/organisers.json")
-    assert first == secret_key("", "/srv/a/organisers.json")
-    assert first != secret_key(None, "/srv/b/organisers.json")
+def test_the_development_key_is_the_same_in_every_worker_and_differs_per_installation(tmp_path):
+    def key(folder: str, **extra: str) -> str:
+        env = {"DATA_DIR": str(tmp_path / folder)} | extra
+        return secret_key(service_settings("registration", env))
+
+    assert key("a") == key("a", SECRET_KEY="")
+    assert key("a") != key("b")

@@ -6,20 +6,16 @@ party tokens once; the visitor and the host then act with theirs in ``X-Exchange
 
 from __future__ import annotations
 
-import secrets
-
 from flask import abort, current_app, request
 from flask_smorest import Blueprint
 
-from services.scheduling.adapters.exchange_repository import ExchangeRepository
-from services.scheduling.domain.agenda import ItemDetails
-from services.scheduling.domain.errors import Forbidden
-from services.scheduling.domain.exchanges import HOST, ORGANISER, VISITOR, Party, RequestExchange
-from services.scheduling.entrypoints import exchange_schemas as s
 from services.scheduling.entrypoints.auth import ORGANISER as ORGANISER_SECURITY
 from services.scheduling.entrypoints.schemas import ReasonSchema
-from services.scheduling.service_layer import exchange_views as views
-from services.scheduling.service_layer import exchanges as handlers
+from services.scheduling.exchanges.domain.agenda import ItemDetails
+from services.scheduling.exchanges.domain.commands import Party, RequestExchange
+from services.scheduling.exchanges.domain.model import ORGANISER, Credential
+from services.scheduling.exchanges.entrypoints import schemas as s
+from services.scheduling.exchanges.service_layer import handlers, views
 from shared.exports import FORMATS, download
 from shared.web import current_organiser, organiser_required
 
@@ -46,10 +42,10 @@ def _app():
     return current_app.extensions["container"]
 
 
-def actor(exchange_id: str) -> str:
-    """organiser, visitor or host; 401 without any credential, 403 for another's token."""
+def caller() -> Credential:
+    """The request's credential; 401 without any (a wrong token is refused with 403 later)."""
     if current_organiser() is not None:
-        return ORGANISER
+        return Credential(organiser=True)
     token = request.headers.get(TOKEN_HEADER)
     if not token:
         abort(
@@ -57,18 +53,11 @@ def actor(exchange_id: str) -> str:
             description=f"An organiser credential or the exchange token ({TOKEN_HEADER}) "
             "is required.",
         )
-    with _app().infrastructure.session_factory() as session:
-        exchange = ExchangeRepository(session).get(exchange_id, lock=False)
-    for party in (VISITOR, HOST):
-        if secrets.compare_digest(token.encode(), getattr(exchange, f"{party}_token").encode()):
-            return party
-    raise Forbidden("this token does not belong to a party of this exchange")
+    return Credential(organiser=False, token=token)
 
 
-def _out(exchange_id: str, who: str) -> dict:
-    app = _app()
-    with app.infrastructure.session_factory() as session:
-        return views.exchange(session, exchange_id, app.feeds, who)
+def _out(acted: handlers.Acted) -> dict:
+    return views.exchange_view(acted.exchange, _app().feeds, acted.party)
 
 
 def _details(data: dict) -> ItemDetails:
@@ -97,9 +86,7 @@ def request_exchange(data):
 def list_exchanges():
     """Every exchange, oldest first."""
     app = _app()
-    with app.infrastructure.session_factory() as session:
-        everything = ExchangeRepository(session).all()
-        return [views.exchange_view(e, app.feeds, ORGANISER) for e in everything]
+    return views.exchanges(app.uow(), app.feeds)
 
 
 @exchanges_blp.get("/kpis")
@@ -109,8 +96,7 @@ def list_exchanges():
 @exchanges_blp.response(200, s.KpiSchema)
 def kpis(query):
     """Reporting figures: by status, countries, sectors, SMEs, working days abroad."""
-    with _app().infrastructure.session_factory() as session:
-        figures = views.kpis(session)
+    figures = views.kpis(_app().uow())
     if query["format"] in FORMATS:
         return download(*views.kpi_table(figures), "exchange-kpis", query["format"])
     return figures
@@ -121,7 +107,8 @@ def kpis(query):
 @exchanges_blp.response(200, s.ExchangeOutSchema)
 def get_exchange(exchange_id):
     """The exchange, its agenda and the caller's feed links."""
-    return _out(exchange_id, actor(exchange_id))
+    app = _app()
+    return views.exchange(app.uow(), exchange_id, app.feeds, caller())
 
 
 @exchanges_blp.post("/<exchange_id>/accept")
@@ -129,9 +116,7 @@ def get_exchange(exchange_id):
 @exchanges_blp.response(200, s.ExchangeOutSchema)
 def accept(exchange_id):
     """The host accepts the request (host token)."""
-    who = actor(exchange_id)
-    handlers.accept(exchange_id, who, _app().uow(), _app().clock)
-    return _out(exchange_id, who)
+    return _out(handlers.accept(exchange_id, caller(), _app().uow(), _app().clock))
 
 
 @exchanges_blp.post("/<exchange_id>/reject")
@@ -140,9 +125,8 @@ def accept(exchange_id):
 @exchanges_blp.response(200, s.ExchangeOutSchema)
 def reject(data, exchange_id):
     """The host turns the exchange down, before it is agreed (host token)."""
-    who = actor(exchange_id)
-    handlers.reject(exchange_id, who, data.get("reason"), _app().uow(), _app().clock)
-    return _out(exchange_id, who)
+    app = _app()
+    return _out(handlers.reject(exchange_id, caller(), data.get("reason"), app.uow(), app.clock))
 
 
 @exchanges_blp.post("/<exchange_id>/confirm")
@@ -150,9 +134,7 @@ def reject(data, exchange_id):
 @exchanges_blp.response(200, s.ExchangeOutSchema)
 def confirm(exchange_id):
     """Visitor or host confirms the agenda; the second confirmation makes the agreement."""
-    who = actor(exchange_id)
-    handlers.confirm(exchange_id, who, _app().uow(), _app().clock)
-    return _out(exchange_id, who)
+    return _out(handlers.confirm(exchange_id, caller(), _app().uow(), _app().clock))
 
 
 @exchanges_blp.post("/<exchange_id>/complete")
@@ -161,10 +143,9 @@ def confirm(exchange_id):
 @exchanges_blp.response(200, s.ExchangeOutSchema)
 def complete(data, exchange_id):
     """An organiser records attendance and completes the exchange."""
-    who = actor(exchange_id)
     app = _app()
-    handlers.complete(exchange_id, who, data["attended_days"], data["note"], app.uow(), app.clock)
-    return _out(exchange_id, who)
+    days, note = data["attended_days"], data["note"]
+    return _out(handlers.complete(exchange_id, caller(), days, note, app.uow(), app.clock))
 
 
 @exchanges_blp.post("/<exchange_id>/cancel")
@@ -173,9 +154,8 @@ def complete(data, exchange_id):
 @exchanges_blp.response(200, s.ExchangeOutSchema)
 def cancel(data, exchange_id):
     """An organiser, the visitor or the host calls the exchange off."""
-    who = actor(exchange_id)
-    handlers.cancel(exchange_id, who, data.get("reason"), _app().uow(), _app().clock)
-    return _out(exchange_id, who)
+    app = _app()
+    return _out(handlers.cancel(exchange_id, caller(), data.get("reason"), app.uow(), app.clock))
 
 
 @exchanges_blp.post("/<exchange_id>/agenda")
@@ -184,9 +164,8 @@ def cancel(data, exchange_id):
 @exchanges_blp.response(201, s.ExchangeOutSchema)
 def add_item(data, exchange_id):
     """Add a site visit or meeting (organiser or host); after the agreement, people are told."""
-    who = actor(exchange_id)
-    handlers.add_item(exchange_id, who, _details(data), _app().uow(), _app().clock)
-    return _out(exchange_id, who)
+    app = _app()
+    return _out(handlers.add_item(exchange_id, caller(), _details(data), app.uow(), app.clock))
 
 
 @exchanges_blp.put("/<exchange_id>/agenda/<item_id>")
@@ -195,9 +174,9 @@ def add_item(data, exchange_id):
 @exchanges_blp.response(200, s.ExchangeOutSchema)
 def edit_item(data, exchange_id, item_id):
     """Replace an agenda item; a change raises its calendar SEQUENCE."""
-    who = actor(exchange_id)
-    handlers.edit_item(exchange_id, item_id, who, _details(data), _app().uow(), _app().clock)
-    return _out(exchange_id, who)
+    app = _app()
+    details = _details(data)
+    return _out(handlers.edit_item(exchange_id, item_id, caller(), details, app.uow(), app.clock))
 
 
 @exchanges_blp.delete("/<exchange_id>/agenda/<item_id>")
@@ -205,5 +184,4 @@ def edit_item(data, exchange_id, item_id):
 @exchanges_blp.response(204)
 def remove_item(exchange_id, item_id):
     """Remove an agenda item; feeds keep it as cancelled so calendars drop it."""
-    who = actor(exchange_id)
-    handlers.remove_item(exchange_id, item_id, who, _app().uow(), _app().clock)
+    handlers.remove_item(exchange_id, item_id, caller(), _app().uow(), _app().clock)

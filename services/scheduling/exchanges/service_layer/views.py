@@ -5,26 +5,36 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from sqlalchemy.orm import Session
-
-from services.scheduling.adapters.exchange_repository import ExchangeRepository
-from services.scheduling.domain.exchanges import (
+from services.scheduling.exchanges.domain.model import (
     ACTIVE,
     CANCELLED,
     ORGANISER,
     REJECTED,
     STATUSES,
+    Caller,
     Exchange,
 )
-from services.scheduling.service_layer.exchange_messages import exchange_snapshot
+from services.scheduling.exchanges.service_layer.messages import exchange_snapshot
+from services.scheduling.exchanges.service_layer.unit_of_work import ExchangeUnitOfWork
 from services.scheduling.service_layer.feeds import FeedSettings
 from shared.calendar_links import subscription_links
 
 VISITOR_FEED, HOST_FEED = "exchanges/visitor", "exchanges/host"
 
 
-def exchange(session: Session, exchange_id: str, feeds: FeedSettings, actor: str) -> dict:
-    return exchange_view(ExchangeRepository(session).get(exchange_id, lock=False), feeds, actor)
+def exchange(
+    uow: ExchangeUnitOfWork, exchange_id: str, feeds: FeedSettings, caller: Caller
+) -> dict[str, Any]:
+    """The exchange as the caller's party sees it; another exchange's token is refused."""
+    with uow:
+        found = uow.exchanges.get(exchange_id, lock=False)
+        return exchange_view(found, feeds, found.party(caller))
+
+
+def exchanges(uow: ExchangeUnitOfWork, feeds: FeedSettings) -> list[dict[str, Any]]:
+    """Every exchange, oldest first, as organisers see it."""
+    with uow:
+        return [exchange_view(e, feeds, ORGANISER) for e in uow.exchanges.all()]
 
 
 def exchange_view(
@@ -34,7 +44,7 @@ def exchange_view(
 
     The tokens themselves appear only once, in the answer to the request that created them.
     """
-    view = exchange_snapshot(exchange) | {
+    view = exchange_snapshot(exchange.facts()) | {
         "id": exchange.id,
         "visitor": vars(exchange.visitor),
         "host": vars(exchange.host),
@@ -55,10 +65,14 @@ def exchange_view(
     return view
 
 
-def kpis(session: Session) -> dict[str, Any]:
+def kpis(uow: ExchangeUnitOfWork) -> dict[str, Any]:
     """Figures for the programme's reporting; countries, sectors and SMEs count every exchange
     that was not rejected or cancelled; days abroad are working days."""
-    everything = ExchangeRepository(session).all()
+    with uow:
+        return _figures(uow.exchanges.all())
+
+
+def _figures(everything: list[Exchange]) -> dict[str, Any]:
     going = [e for e in everything if e.status not in (CANCELLED, REJECTED)]
     return {
         "exchanges": len(everything),

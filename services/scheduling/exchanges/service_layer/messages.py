@@ -1,12 +1,12 @@
-"""Translate exchange transitions into the published ``exchange.*`` contracts."""
+"""Translate exchange events into the published ``exchange.*`` contracts; values in, dicts out."""
 
 from __future__ import annotations
 
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from services.scheduling.domain.agenda import AgendaItem
-from services.scheduling.domain.exchanges import Exchange, ExchangeChanged, Party
+from services.scheduling.exchanges.domain.commands import Party
+from services.scheduling.exchanges.domain.events import ExchangeChanged, ExchangeFacts, ItemFacts
 
 # Only the messages that notifications turns into emails carry the parties' addresses.
 WITH_CONTACTS = frozenset({"agreed", "itinerary_changed", "cancelled"})
@@ -23,11 +23,10 @@ def party_view(party: Party) -> dict[str, Any]:
     }
 
 
-def item_view(exchange: Exchange, item: AgendaItem) -> dict[str, Any]:
+def item_view(item: ItemFacts, zone: ZoneInfo) -> dict[str, Any]:
     """An agenda item; timed items in the exchange's time zone, all-day ones as dates."""
-    zone = ZoneInfo(exchange.timezone)
     return {
-        "item_id": item.id,
+        "item_id": item.item_id,
         "title": item.title,
         "kind": item.kind,
         "place": item.place,
@@ -41,10 +40,11 @@ def item_view(exchange: Exchange, item: AgendaItem) -> dict[str, Any]:
     }
 
 
-def exchange_snapshot(exchange: Exchange) -> dict[str, Any]:
+def exchange_snapshot(exchange: ExchangeFacts) -> dict[str, Any]:
     """The exchange as consumers see it: no names, addresses or tokens."""
+    zone = ZoneInfo(exchange.timezone)
     return {
-        "exchange_id": exchange.id,
+        "exchange_id": exchange.exchange_id,
         "status": exchange.status,
         "visitor": party_view(exchange.visitor),
         "host": party_view(exchange.host),
@@ -56,12 +56,13 @@ def exchange_snapshot(exchange: Exchange) -> dict[str, Any]:
         "attended_days": exchange.attended_days,
         "sequence": exchange.sequence,
         "updated_at": exchange.updated_at,
-        "agenda": [item_view(exchange, item) for item in exchange.items],
+        "agenda": [item_view(item, zone) for item in exchange.agenda],
     }
 
 
-def exchange_message(exchange: Exchange, event: ExchangeChanged) -> tuple[str, dict[str, Any]]:
+def exchange_message(event: ExchangeChanged) -> tuple[str, dict[str, Any]]:
     """(message type, payload) for one transition or itinerary change."""
+    exchange = event.exchange
     payload: dict[str, Any] = {"exchange": exchange_snapshot(exchange), "actor": event.actor}
     if event.what in ("cancelled", "rejected"):
         payload["reason"] = event.reason

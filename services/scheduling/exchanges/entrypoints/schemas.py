@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from services.scheduling.domain.agenda import ITEM_KINDS
-from services.scheduling.domain.exchanges import STATUSES
 from services.scheduling.entrypoints.schemas import LinksSchema, Text
+from services.scheduling.exchanges.domain.agenda import ITEM_KINDS
+from services.scheduling.exchanges.domain.model import STATUSES
 from shared.exports import FORMATS
 from shared.text import AwareDateTime, Date, Email, MultiLine
 

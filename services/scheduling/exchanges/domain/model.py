@@ -11,11 +11,14 @@ import secrets
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from typing import TypeAlias
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from services.scheduling.domain.agenda import ITEM_KINDS, AgendaItem, ItemDetails
 from services.scheduling.domain.errors import Forbidden, InvalidTransition, InvalidVisit, NotFound
-from services.scheduling.domain.exchange_rules import ExchangeRules
+from services.scheduling.exchanges.domain.agenda import ITEM_KINDS, AgendaItem, ItemDetails
+from services.scheduling.exchanges.domain.commands import Party, RequestExchange
+from services.scheduling.exchanges.domain.events import ExchangeChanged, ExchangeFacts, ItemFacts
+from services.scheduling.exchanges.domain.rules import ExchangeRules
 
 REQUESTED, ACCEPTED, AGREED = "requested", "accepted_by_host", "agreed"
 COMPLETED, CANCELLED, REJECTED = "completed", "cancelled", "rejected"
@@ -25,35 +28,15 @@ ORGANISER, VISITOR, HOST = "organiser", "visitor", "host"
 
 
 @dataclass(frozen=True)
-class Party:
-    """A visitor or host: the person, their organisation and cluster, country and sector."""
+class Credential:
+    """What a request proves: an organiser's credential, or the token it sent (maybe none)."""
 
-    name: str
-    email: str
-    organisation: str
-    cluster: str
-    country: str
-    sector: str
-    sme: bool
+    organiser: bool
+    token: str | None = None
 
 
-@dataclass(frozen=True)
-class RequestExchange:
-    visitor: Party
-    host: Party
-    goals: str
-    first_day: date
-    last_day: date
-    timezone: str
-
-
-@dataclass(frozen=True)
-class ExchangeChanged:
-    """One transition or itinerary change, to be published as ``exchange.<what>``."""
-
-    what: str
-    actor: str
-    reason: str | None = None
+# A party already known (organiser, visitor or host), or a request's credential to check.
+Caller: TypeAlias = "str | Credential"
 
 
 @dataclass(eq=False)
@@ -159,6 +142,18 @@ class Exchange:
         self.status, self.attended_days, self.attendance_note = COMPLETED, attended_days, note
         self.active_visitor = None
         self._record("completed", actor, now)
+
+    def party(self, caller: Caller) -> str:
+        """Who acts: organiser, visitor or host; another exchange's token is refused."""
+        if isinstance(caller, str):
+            return caller
+        if caller.organiser:
+            return ORGANISER
+        token = (caller.token or "").encode()
+        for party, mine in ((VISITOR, self.visitor_token), (HOST, self.host_token)):
+            if secrets.compare_digest(token, mine.encode()):
+                return party
+        raise Forbidden("this token does not belong to a party of this exchange")
 
     # --- the itinerary -----------------------------------------------------------------
 
@@ -266,8 +261,27 @@ class Exchange:
             item.sequence, item.updated_at = item.sequence + 1, now
 
     def _record(self, what: str, actor: str, now: datetime, reason: str | None = None) -> None:
-        self.events.append(ExchangeChanged(what, actor, reason))
+        """Announce the change with the exchange's facts as they stand once it is made."""
         self._changed(now)
+        self.events.append(ExchangeChanged(what, actor, self.facts(), reason))
+
+    def facts(self) -> ExchangeFacts:
+        """The exchange as values, for events and for what its parties are shown."""
+        return ExchangeFacts(
+            exchange_id=self.id,
+            status=self.status,
+            visitor=self.visitor,
+            host=self.host,
+            goals=self.goals,
+            first_day=self.first_day,
+            last_day=self.last_day,
+            timezone=self.timezone,
+            working_days=self.working_days,
+            attended_days=self.attended_days,
+            sequence=self.sequence,
+            updated_at=self.updated_at,
+            agenda=tuple(ItemFacts.of(item) for item in self.items),
+        )
 
     def _changed(self, now: datetime) -> None:
         """Every change bumps the revision: feeds derive their validators from it."""

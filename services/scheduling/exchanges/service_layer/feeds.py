@@ -13,13 +13,19 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.scheduling.adapters.exchange_repository import TOKEN_COLUMNS, ExchangeRepository
 from services.scheduling.adapters.orm import exchanges
 from services.scheduling.adapters.repository import plausible_key
-from services.scheduling.domain.agenda import AgendaItem
-from services.scheduling.domain.exchanges import AGREED, CANCELLED, COMPLETED, REJECTED, Exchange
 from services.scheduling.domain.feed_items import FeedItem, FeedMeta, FeedStatus
-from services.scheduling.service_layer.exchange_views import HOST_FEED, VISITOR_FEED
+from services.scheduling.exchanges.adapters.repository import TOKEN_COLUMNS, ExchangeRepository
+from services.scheduling.exchanges.domain.agenda import AgendaItem
+from services.scheduling.exchanges.domain.model import (
+    AGREED,
+    CANCELLED,
+    COMPLETED,
+    REJECTED,
+    Exchange,
+)
+from services.scheduling.exchanges.service_layer.views import HOST_FEED, VISITOR_FEED
 from services.scheduling.service_layer.feeds import Feed, FeedSettings, FeedVersion
 
 KINDS = {VISITOR_FEED: "visitor", HOST_FEED: "host"}

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from services.scheduling.adapters.orm import exchanges
 from services.scheduling.adapters.repository import plausible_key
 from services.scheduling.domain.errors import ActiveExchangeExists, NotFound
-from services.scheduling.domain.exchanges import Exchange
+from services.scheduling.exchanges.domain.model import Exchange
 
 TOKEN_COLUMNS = {"visitor": exchanges.c.visitor_token, "host": exchanges.c.host_token}
 

@@ -1,0 +1,1 @@
+"""ClusterXchange exchanges: a feature of scheduling with its own four layers inside."""

@@ -1,0 +1,29 @@
+"""What is asked of the exchange programme: a request, with its two parties."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Party:
+    """A visitor or host: the person, their organisation and cluster, country and sector."""
+
+    name: str
+    email: str
+    organisation: str
+    cluster: str
+    country: str
+    sector: str
+    sme: bool
+
+
+@dataclass(frozen=True)
+class RequestExchange:
+    visitor: Party
+    host: Party
+    goals: str
+    first_day: date
+    last_day: date
+    timezone: str

@@ -1,0 +1,28 @@
+"""The service's unit of work with exchanges in it: their repository, and their messages too."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from services.scheduling.exchanges.adapters.repository import ExchangeRepository
+from services.scheduling.exchanges.service_layer.messages import exchange_message
+from services.scheduling.service_layer.unit_of_work import SchedulingUnitOfWork
+
+
+class ExchangeUnitOfWork(SchedulingUnitOfWork):
+    """Commits exchange changes (and programme ones) and the messages they raised, atomically."""
+
+    exchanges: ExchangeRepository
+
+    def _start(self, session: Session) -> None:
+        super()._start(session)
+        self.exchanges = ExchangeRepository(session)
+
+    def _collect_messages(self) -> list[tuple[str, dict[str, Any]]]:
+        collected = super()._collect_messages()
+        for exchange in self.exchanges.seen:
+            while exchange.events:
+                collected.append(exchange_message(exchange.events.pop(0)))
+        return collected

@@ -1,0 +1,1 @@
+"""Interactive API documentation (Swagger UI) served by every service; see ``swagger_ui``."""

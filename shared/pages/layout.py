@@ -1,0 +1,79 @@
+"""The shared page layout: install it on an app, build page blueprints, show form errors."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, Flask, Response, current_app, render_template, request
+from marshmallow import Schema, ValidationError
+
+from shared.config import ServiceSettings
+from shared.pages.csrf import check_csrf, csrf_token
+from shared.pages.login import page_organiser, shared_pages
+from shared.pages.sessions import SessionStore
+
+
+def init_pages(
+    app: Flask, settings: ServiceSettings, sessions: SessionStore, links: Mapping[str, str]
+) -> None:
+    """Install the layout, session cookie settings, CSRF checks and login pages on an app.
+
+    Each service has its own cookie: cookies ignore ports, and each service has its own login.
+    The cookie is Secure when the service's public URL is https.
+    """
+    app.config.update(
+        SESSION_COOKIE_NAME=f"cx_{settings.service}_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.public_base_url.startswith("https://"),
+    )
+    app.extensions["organiser_sessions"] = sessions
+    app.extensions["page_links"] = dict(links)
+    app.extensions["page_problem"] = page_problem
+    app.register_blueprint(shared_pages)
+    app.jinja_env.globals.update(csrf_token=csrf_token, page_links=lambda: links)
+    app.jinja_env.filters["local"] = local_time
+    app.context_processor(lambda: {"organiser": page_organiser()})
+
+
+def page_problem(status: int, detail: str) -> Response | None:
+    """Errors of page requests as an HTML page (None for the JSON API)."""
+    blueprint = current_app.blueprints.get(request.blueprint or "")
+    if not getattr(blueprint, "is_page", False):
+        return None
+    html = render_template("pages/error.html", status=status, detail=detail)
+    return Response(html, status=status, mimetype="text/html")
+
+
+def local_time(value: datetime, timezone: str, fmt: str = "%a %d %b %Y, %H:%M") -> str:
+    """A time as people at the event read it: in the event's timezone."""
+    return value.astimezone(ZoneInfo(timezone)).strftime(fmt)
+
+
+def page_blueprint(name: str, import_name: str) -> Blueprint:
+    """A blueprint for a service's pages with CSRF checks on every unsafe request."""
+    blueprint = Blueprint(name, import_name, template_folder="templates")
+    blueprint.is_page = True  # type: ignore[attr-defined]
+    blueprint.before_request(check_csrf)
+    return blueprint
+
+
+def form_errors(schema: Schema, data: Mapping[str, Any]) -> tuple[dict, dict[str, str]]:
+    """Load form data with the API's schema: (values, {field: first message})."""
+    try:
+        return schema.load(data), {}
+    except ValidationError as error:
+        return {}, flatten_messages(error.messages)
+
+
+def flatten_messages(messages: Any, prefix: str = "") -> dict[str, str]:
+    """Nested marshmallow messages as {"venue.name": "message"}."""
+    if isinstance(messages, list):
+        return {prefix: "; ".join(str(m) for m in messages)} if prefix else {}
+    flat: dict[str, str] = {}
+    for key, value in messages.items():
+        flat.update(flatten_messages(value, f"{prefix}.{key}" if prefix else str(key)))
+    return flat

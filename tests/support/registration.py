@@ -1,0 +1,170 @@
+"""Hand-written fakes of registration's ports: the unit of work and its event repository."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from services.registration.adapters.repository import AbstractEventRepository
+from services.registration.domain.errors import AlreadyRegistered, NotFound
+from services.registration.domain.model import ACTIVE, Event, Registration, Status
+from services.registration.service_layer.messages import PublicUrls
+from services.registration.service_layer.unit_of_work import AbstractRegistrationUnitOfWork
+from shared.erasure import Traces
+
+URLS = PublicUrls(registration="https://reg.example.test", scheduling="https://sched.example.test")
+
+
+class FakeEventRepository(AbstractEventRepository):
+    """Events and registrations in dictionaries; queue order is the queue number."""
+
+    def __init__(self) -> None:
+        self.seen = set()
+        self._events: dict[str, Event] = {}
+        self._registrations: dict[str, Registration] = {}
+
+    def add(self, event: Event) -> None:
+        self._events[event.id] = event
+        self.seen.add(event)
+
+    def get(self, event_id: str, lock: bool = True) -> Event:
+        if event_id not in self._events:
+            raise NotFound(f"no event {event_id}")
+        self.seen.add(self._events[event_id])
+        return self._events[event_id]
+
+    def add_registration(self, registration: Registration) -> None:
+        self._registrations[registration.id] = registration
+
+    def registration(self, registration_id: str) -> Registration:
+        if registration_id not in self._registrations:
+            raise NotFound("no such registration")
+        return self._registrations[registration_id]
+
+    def by_manage_token(self, token: str) -> Registration:
+        found = [r for r in self._registrations.values() if r.manage_token == token]
+        if not found:
+            raise NotFound("unknown or revoked link")
+        return found[0]
+
+    def refresh(self, registration: Registration) -> None:
+        """Nothing to re-read: there is only one copy of each registration."""
+
+    def active_emails(self, event_id: str, emails: list[str]) -> set[str]:
+        wanted = {email.strip().lower() for email in emails}
+        return {r.email.lower() for r in self._of(event_id, ACTIVE)} & wanted
+
+    def _of(self, event_id: str, statuses: set[Status]) -> list[Registration]:
+        found = [
+            r
+            for r in self._registrations.values()
+            if r.event_id == event_id and r.status in statuses
+        ]
+        return sorted(found, key=lambda r: r.queue_number)
+
+    def waitlist(self, event_id: str) -> list[Registration]:
+        return self._of(event_id, {Status.WAITLISTED})
+
+    def active(self, event_id: str) -> list[Registration]:
+        return self._of(event_id, ACTIVE)
+
+    def waitlist_position(self, registration: Registration) -> int | None:
+        if registration.status != Status.WAITLISTED:
+            return None
+        return self.waitlist(registration.event_id).index(registration) + 1
+
+    def confirmed_by_partner(self, event_id: str) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for r in self._of(event_id, {Status.CONFIRMED}):
+            if r.partner:
+                counts[r.partner] = counts.get(r.partner, 0) + 1
+        return counts
+
+    def with_released_quotas(self, now: datetime) -> list[Event]:
+        return [
+            self.get(event.id)
+            for event in self._events.values()
+            if event.status == "published"
+            and any(q.release_at <= now for q in event.quotas)
+            and self.waitlist(event.id)
+        ]
+
+    def snapshot(self) -> Snapshot:
+        """Everything stored, to go back to on rollback (objects keep their identity)."""
+        objects: list[Any] = [*self._events.values(), *self._registrations.values()]
+        objects += [quota for event in self._events.values() for quota in event.quotas]
+        states = [(o, {k: _copy(v) for k, v in vars(o).items()}) for o in objects]
+        return Snapshot(dict(self._events), dict(self._registrations), states)
+
+    def restore(self, snapshot: Snapshot) -> None:
+        self._events, self._registrations = dict(snapshot.events), dict(snapshot.registrations)
+        for obj, state in snapshot.states:
+            vars(obj).clear()
+            vars(obj).update({k: _copy(v) for k, v in state.items()})
+
+    def added_since(self, snapshot: Snapshot) -> list[Registration]:
+        return [r for r in self._registrations.values() if r.id not in snapshot.registrations]
+
+
+@dataclass
+class Snapshot:
+    events: dict[str, Event]
+    registrations: dict[str, Registration]
+    states: list[tuple[Any, dict[str, Any]]]
+
+
+def _scrubbed(traces: Traces, payload: dict[str, Any]) -> dict[str, Any]:
+    """As scrub_outbox does: only a message that names the person is rewritten."""
+    about = traces.subject_id in json.dumps(payload, default=str)
+    return traces.scrub(payload) if about else payload
+
+
+def _copy(value: Any) -> Any:
+    return list(value) if isinstance(value, list) else value
+
+
+class FakeUnitOfWork(AbstractRegistrationUnitOfWork):
+    """Keeps what it was given in memory; ``messages`` is the outbox of every commit.
+
+    Rollback really goes back to the last commit. ``taken_elsewhere`` holds emails another
+    process registered meanwhile: only the commit notices them, as the unique index does.
+    """
+
+    def __init__(self, urls: PublicUrls = URLS) -> None:
+        self.events = FakeEventRepository()
+        self.urls = urls
+        self.commits = 0
+        self.messages: list[tuple[str, dict[str, Any]]] = []
+        self.taken_elsewhere: set[str] = set()
+        self._forgotten: list[Traces] = []
+        self._committed = self.events.snapshot()
+
+    def __enter__(self) -> FakeUnitOfWork:
+        self._committed = self.events.snapshot()
+        return self
+
+    def commit(self) -> None:
+        added = self.events.added_since(self._committed)
+        if any(r.email.lower() in self.taken_elsewhere for r in added):
+            raise AlreadyRegistered("this email is already registered for the event")
+        self.messages.extend(self.collect_messages())
+        while self._forgotten:
+            traces = self._forgotten.pop()
+            self.messages = [(kind, _scrubbed(traces, body)) for kind, body in self.messages]
+        self.commits += 1
+        self._committed = self.events.snapshot()
+
+    def forget(self, traces: Traces) -> None:
+        self._forgotten.append(traces)
+
+    def rollback(self) -> None:
+        self._forgotten.clear()
+        self.events.restore(self._committed)
+        for event in self.events.seen:
+            event.events.clear()
+
+    def sent(self, message_type: str) -> list[dict[str, Any]]:
+        """The payloads committed with this message type, in order."""
+        return [payload for kind, payload in self.messages if kind == message_type]
