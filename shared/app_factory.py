@@ -20,6 +20,7 @@ from shared.pages.login import secret_key
 from shared.pages.sessions import SessionStore
 from shared.problems import register_problem_handlers
 from shared.ratelimit import init_rate_limit
+from shared.request_limits import init_request_limits
 from shared.web import init_web
 
 
@@ -64,6 +65,9 @@ def create_service_app(
     init_hardening(app)
     init_web(app, infrastructure.credentials, infrastructure.engine, infrastructure.settings.broker)
     init_rate_limit(app, infrastructure.settings.public_write_rate_limit)
+    init_request_limits(
+        app, infrastructure.settings.max_content_length
+    )  # reject oversized or deep bodies before any key is claimed
     init_idempotency(app, infrastructure.engine, infrastructure.clock)  # after the rate limit
     app.extensions["container"] = container
     pages = list(pages)

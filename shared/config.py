@@ -53,6 +53,7 @@ def data_dir(env: Mapping[str, str] | None = None) -> Path:
 EMBEDDED_BROKER_URL = "filesystem://"
 # Public (non-organiser) POST/PUT/PATCH/DELETE per client IP and web process; "off" disables.
 DEFAULT_PUBLIC_WRITE_RATE_LIMIT = "120/minute"
+DEFAULT_MAX_CONTENT_LENGTH = 256 * 1024  # bytes of a request body, API and page forms alike
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,7 @@ class ServiceSettings:
     secret_key: str | None = None
     public_urls: Mapping[str, str] = field(default_factory=dict)
     public_write_rate_limit: str = DEFAULT_PUBLIC_WRITE_RATE_LIMIT
+    max_content_length: int = DEFAULT_MAX_CONTENT_LENGTH
     organiser_session_hours: float = 12.0
 
 
@@ -162,6 +164,7 @@ def service_settings(service: str, env: Mapping[str, str] | None = None) -> Serv
         secret_key=env.get("SECRET_KEY") or None,
         public_urls={name: public_url_for(name, env) for name in SERVICES},
         public_write_rate_limit=env.get("PUBLIC_WRITE_RATE_LIMIT", DEFAULT_PUBLIC_WRITE_RATE_LIMIT),
+        max_content_length=int(env.get("MAX_CONTENT_LENGTH", DEFAULT_MAX_CONTENT_LENGTH)),
         organiser_session_hours=_session_hours(env),
     )
 

@@ -39,7 +39,8 @@ def problem(status: int, detail: str, title: str | None = None, **extra) -> Resp
 def register_problem_handlers(app: Flask, domain_errors: dict[type[Exception], int]) -> None:
     """Map domain errors to statuses in one table; every other error becomes a problem too."""
 
-    for error_cls, status in {BadCursor: 400, **domain_errors}.items():
+    statuses: dict[type[Exception], int] = {BadCursor: 400, **domain_errors}
+    for error_cls, status in statuses.items():
 
         def handle_domain(exc: Exception, status: int = status) -> Response:
             return problem(status, str(exc))
