@@ -21,6 +21,7 @@ from shared.pages.login import secret_key
 from shared.pages.sessions import SessionStore
 from shared.problems import register_problem_handlers
 from shared.ratelimit import init_rate_limit
+from shared.request_limits import init_request_limits
 from shared.web import init_web
 
 
@@ -68,6 +69,9 @@ def create_service_app(
     if settings.trusted_proxies:  # opt in: otherwise forwarded headers are ignored
         hops = settings.trusted_proxies
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+    init_request_limits(
+        app, settings.max_content_length
+    )  # reject oversized or deep bodies before any key is claimed
     init_idempotency(app, infrastructure.engine, infrastructure.clock)  # after the rate limit
     app.extensions["container"] = container
     pages = list(pages)

@@ -53,6 +53,7 @@ def data_dir(env: Mapping[str, str] | None = None) -> Path:
 EMBEDDED_BROKER_URL = "filesystem://"
 # Public (non-organiser) POST/PUT/PATCH/DELETE per client IP and web process; "off" disables.
 DEFAULT_PUBLIC_WRITE_RATE_LIMIT = "120/minute"
+DEFAULT_MAX_CONTENT_LENGTH = 256 * 1024  # bytes of a request body, API and page forms alike
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,7 @@ class ServiceSettings:
     public_write_rate_limit: str = DEFAULT_PUBLIC_WRITE_RATE_LIMIT
     rate_limit_storage_url: str = "memory://"
     trusted_proxies: int = 0
+    max_content_length: int = DEFAULT_MAX_CONTENT_LENGTH
     organiser_session_hours: float = 12.0
 
 
@@ -166,6 +168,7 @@ def service_settings(service: str, env: Mapping[str, str] | None = None) -> Serv
         public_write_rate_limit=env.get("PUBLIC_WRITE_RATE_LIMIT", DEFAULT_PUBLIC_WRITE_RATE_LIMIT),
         rate_limit_storage_url=env.get("RATE_LIMIT_STORAGE_URL") or "memory://",
         trusted_proxies=int(env.get("TRUSTED_PROXIES") or 0),
+        max_content_length=int(env.get("MAX_CONTENT_LENGTH", DEFAULT_MAX_CONTENT_LENGTH)),
         organiser_session_hours=_session_hours(env),
     )
 

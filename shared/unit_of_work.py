@@ -10,6 +10,7 @@ from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from shared import messages
+from shared.erasure import Traces, scrub_outbox
 from shared.messages import Envelope
 from shared.outbox_wakeup import notify_outbox
 
@@ -35,11 +36,13 @@ class OutboxUnitOfWork:
         self._outbox = outbox
         self._inbox = inbox
         self._queued = False
+        self._forgotten: list[Traces] = []
         self.session: Session
 
     def __enter__(self):
         self._queued = False
         self.session = self.session_factory()
+        self._forgotten = []
         self._start(self.session)
         return self
 
@@ -102,6 +105,10 @@ class OutboxUnitOfWork:
             ],
         )
 
+    def forget(self, traces: Traces) -> None:
+        """At commit, once this transaction's messages are written, scrub a person from them all."""
+        self._forgotten.append(traces)
+
     def commit(self) -> None:
         """Write the messages of the touched aggregates to the outbox, then commit everything.
 
@@ -110,6 +117,8 @@ class OutboxUnitOfWork:
         self.session.flush()
         for message_type, payload in self._collect_messages():
             self.publish(message_type, payload)
+        while self._forgotten:
+            scrub_outbox(self.session, self._outbox, self._forgotten.pop())
         if self._queued:
             notify_outbox(self.session)
             self._queued = False

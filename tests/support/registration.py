@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -11,6 +12,7 @@ from services.registration.domain.errors import AlreadyRegistered, NotFound
 from services.registration.domain.model import ACTIVE, Event, Registration, Status
 from services.registration.service_layer.messages import PublicUrls
 from services.registration.service_layer.unit_of_work import AbstractRegistrationUnitOfWork
+from shared.erasure import Traces
 
 URLS = PublicUrls(registration="https://reg.example.test", scheduling="https://sched.example.test")
 
@@ -148,6 +150,12 @@ class Snapshot:
     states: list[tuple[Any, dict[str, Any]]]
 
 
+def _scrubbed(traces: Traces, payload: dict[str, Any]) -> dict[str, Any]:
+    """As scrub_outbox does: only a message that names the person is rewritten."""
+    about = traces.subject_id in json.dumps(payload, default=str)
+    return traces.scrub(payload) if about else payload
+
+
 def _copy(value: Any) -> Any:
     return list(value) if isinstance(value, list) else value
 
@@ -165,6 +173,7 @@ class FakeUnitOfWork(AbstractRegistrationUnitOfWork):
         self.commits = 0
         self.messages: list[tuple[str, dict[str, Any]]] = []
         self.taken_elsewhere: set[str] = set()
+        self._forgotten: list[Traces] = []
         self._committed = self.events.snapshot()
 
     def __enter__(self) -> FakeUnitOfWork:
@@ -176,10 +185,17 @@ class FakeUnitOfWork(AbstractRegistrationUnitOfWork):
         if any(r.email.lower() in self.taken_elsewhere for r in added):
             raise AlreadyRegistered("this email is already registered for the event")
         self.messages.extend(self.collect_messages())
+        while self._forgotten:
+            traces = self._forgotten.pop()
+            self.messages = [(kind, _scrubbed(traces, body)) for kind, body in self.messages]
         self.commits += 1
         self._committed = self.events.snapshot()
 
+    def forget(self, traces: Traces) -> None:
+        self._forgotten.append(traces)
+
     def rollback(self) -> None:
+        self._forgotten.clear()
         self.events.restore(self._committed)
         for event in self.events.seen:
             event.events.clear()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date
 
-from icalendar import Calendar, Event, Timezone, vCalAddress
+from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
 from services.notifications.domain.outgoing_mail import Invitation
 
@@ -35,10 +35,10 @@ def _event(inv: Invitation) -> Event:
     event.add("LAST-MODIFIED", inv.last_modified.astimezone(UTC))
     event.add("DTSTART", inv.start)
     event.add("DTEND", inv.end)
-    event.add("SUMMARY", inv.summary)
+    event.add("SUMMARY", vText(inv.summary))  # typed, so line breaks are escaped
     for name, value in (("DESCRIPTION", inv.description), ("LOCATION", inv.location)):
         if value is not None:
-            event.add(name, value)
+            event.add(name, vText(value))
     event.add("STATUS", inv.status)
     event.add("ORGANIZER", vCalAddress.new(inv.organizer_email, cn=inv.organizer_name))
     event.add("ATTENDEE", _attendee(inv))

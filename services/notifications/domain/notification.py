@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Literal
@@ -135,5 +136,8 @@ class Notification:
 
     def erase(self, now: datetime) -> None:
         """Forget who this was for and what it said; keep the delivery facts."""
+        if self.last_error:  # a mail server's reply may quote the address or the name
+            for trace in (self.recipient_email, self.recipient_name):
+                self.last_error = re.sub(re.escape(trace), ERASED, self.last_error, flags=re.I)
         self.recipient_email = f"erased-{self.registration_id}@invalid"
         self.recipient_name, self.context, self.erased_at, self.updated_at = ERASED, {}, now, now

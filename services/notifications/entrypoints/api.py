@@ -7,6 +7,7 @@ from flask_smorest import Blueprint
 
 from services.notifications.entrypoints import schemas as s
 from services.notifications.service_layer import delivery, views
+from shared.exports import FORMATS, download
 from shared.paged_api import envelope, page_request, page_schema
 from shared.web import organiser_required
 
@@ -27,10 +28,16 @@ def _app():
 @notifications_blp.response(200, page_schema(s.NotificationSchema))
 def list_notifications(query):
     """Emails, newest first, a page at a time, with status (queued, sent, failed), attempts
-    and last error."""
+    and last error.
+
+    ``format=csv`` or ``xlsx`` downloads the same page of rows as a spreadsheet.
+    """
     page = page_request(query)
     with _app().infrastructure.session_factory() as session:
-        return envelope(views.list_notifications(session, query, page))
+        found = views.list_notifications(session, query, page)
+    if query["format"] in FORMATS:
+        return download(*views.delivery_table(found.items), "delivery-log", query["format"])
+    return envelope(found)
 
 
 @notifications_blp.get("/notifications/<notification_id>")

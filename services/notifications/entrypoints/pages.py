@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 
 from services.notifications.domain.errors import NotResendable
 from services.notifications.domain.notification import DELIVERY_STATUSES
 from services.notifications.entrypoints import schemas as s
 from services.notifications.service_layer import delivery, views
+from shared.exports import FORMATS, download
 from shared.paged_api import page_request
 from shared.pages.layout import form_errors, page_blueprint
 from shared.pages.login import organiser_page, safe_next
@@ -38,6 +39,19 @@ def delivery_log():
         statuses=DELIVERY_STATUSES,
     )
     return page, 422 if errs else 200
+
+
+@delivery_pages.get("/organiser/notifications.<fmt>")
+@organiser_page
+def delivery_export(fmt):
+    """The filtered delivery log as a spreadsheet (CSV or XLSX)."""
+    values = {k: request.args[k].strip() for k in FILTERS if request.args.get(k, "").strip()}
+    query, errs = form_errors(s.NotificationQuerySchema(), values)
+    if fmt not in FORMATS or errs:
+        abort(404 if fmt not in FORMATS else 422)
+    with _app().infrastructure.session_factory() as session:
+        rows = views.list_notifications(session, query, page_request(query)).items
+    return download(*views.delivery_table(rows), "delivery-log", fmt)
 
 
 @delivery_pages.post("/organiser/notifications/<notification_id>/resend")

@@ -5,15 +5,18 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from services.notifications.domain.notification import DELIVERY_STATUSES
+from shared.exports import FORMATS
 from shared.paged_api import PageQuerySchema
+from shared.text import Email, SingleLine
 
 
 class NotificationQuerySchema(PageQuerySchema):
     """Filters of the delivery log, and the page."""
 
-    recipient = fields.Email(validate=validate.Length(max=320))
-    event_id = fields.String(validate=validate.Length(min=1, max=64))
-    status = fields.String(validate=validate.OneOf(DELIVERY_STATUSES))
+    recipient = Email(validate=validate.Length(max=320))
+    event_id = SingleLine(validate=validate.Length(min=1, max=64))
+    status = SingleLine(validate=validate.OneOf(DELIVERY_STATUSES))
+    format = SingleLine(load_default="json", validate=validate.OneOf(["json", *FORMATS]))
 
 
 class RecipientSchema(Schema):

@@ -12,6 +12,7 @@ from services.notifications.service_layer import exchanges, notify, payloads, re
 from services.notifications.service_layer.notify import Policy
 from services.notifications.service_layer.unit_of_work import NotificationsUnitOfWork
 from shared.consumer import Handler
+from shared.erasure import Traces
 from shared.messages import Envelope
 
 UOW = NotificationsUnitOfWork
@@ -151,7 +152,9 @@ def participant_erased(envelope: Envelope, uow: UOW, policy: Policy) -> None:
     else:
         uids = [happening.uid for happening in uow.readmodel.happenings_of(person.event_id)]
         uow.readmodel.forget_calendar(person.email, uids)
+        email, name, links = person.email, person.name, (person.manage_url, person.feed_url)
         person.erase(now)
+        uow.forget(Traces(registration_id, {email: person.email, name: person.name}, links))
     for notification in uow.notifications.of_registration(registration_id):
         if notification.status == "queued":
             uow.notifications.delete(notification)

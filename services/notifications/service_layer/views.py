@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from operator import attrgetter
 from typing import Any
 
@@ -55,6 +56,34 @@ def list_notifications(
     columns = [notifications.c.created_at, notifications.c.id]
     found = session.scalars(keyset(statement, columns, page, descending=[True, False]))
     return page_of(found, attrgetter("created_at", "id"), page, notification_view)
+
+
+DELIVERY_COLUMNS = [
+    "id",
+    "created_at",
+    "kind",
+    "status",
+    "attempts",
+    "recipient_email",
+    "recipient_name",
+    "event_id",
+    "registration_id",
+    "sent_at",
+    "last_error",
+]
+
+
+def delivery_table(rows: list[dict[str, Any]]) -> tuple[list[str], list[list[Any]]]:
+    """Delivery-log entries as a spreadsheet: header and one row per email."""
+    table = []
+    for row in rows:
+        flat = {**row, **{f"recipient_{k}": v for k, v in row["recipient"].items()}}
+        table.append([_cell(flat[column]) for column in DELIVERY_COLUMNS])
+    return DELIVERY_COLUMNS, table
+
+
+def _cell(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
 
 
 def get_notification(session: Session, notification_id: str) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from services.registration.entrypoints import schemas as s
 from services.registration.service_layer import handlers, views
 from shared.calendar_links import subscription_links
 from shared.conditional import conditional
+from shared.exports import FORMATS, download
 from shared.paged_api import envelope, page_request, page_schema, streamed_csv
 from shared.web import current_organiser, organiser_required
 
@@ -228,23 +229,32 @@ def erase_own(token):
 @roster_blp.response(200, page_schema(s.OwnRegistrationSchema))
 def roster(query, event_id):
     """The roster in queue order, a page at a time; filter by status, country, role,
-    organisation or ``q`` (name or organisation). ``format=csv`` streams every matching row."""
+    organisation or ``q`` (name or organisation). ``format=csv`` streams every matching row
+    from the database; ``format=xlsx`` builds the workbook from the same row cursor."""
     page = page_request(query)
-    if query.pop("format") == "csv":
+    fmt = query.pop("format")
+    if fmt == "csv":
         return streamed_csv(
             views.roster_csv_chunks(views.roster_rows(_app().uow(), event_id, query)),
             f"roster-{event_id}.csv",
         )
+    if fmt == "xlsx":
+        rows = views.roster_rows(_app().uow(), event_id, query)
+        return download(*views.roster_table(rows), f"roster-{event_id}", fmt)
     return envelope(views.roster(_app().uow(), event_id, query, page))
 
 
 @roster_blp.get("/events/<event_id>/report")
 @roster_blp.doc(security=ORGANISER)
 @organiser_required
+@roster_blp.arguments(s.ReportQuerySchema, location="query")
 @roster_blp.response(200, s.ReportSchema)
-def report(event_id):
-    """Participant counts for EU programme reporting."""
-    return views.report(_app().uow(), event_id)
+def report(query, event_id):
+    """Participant counts for EU programme reporting; ``format=csv`` or ``xlsx`` to download."""
+    figures = views.report(_app().uow(), event_id)
+    if query["format"] in FORMATS:
+        return download(*views.report_table(figures), f"eu-report-{event_id}", query["format"])
+    return figures
 
 
 def _organiser_action(name: str, summary: str, schema=None):

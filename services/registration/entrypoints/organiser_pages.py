@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 
 from services.registration.domain import errors
 from services.registration.domain.commands import CreateEvent, Venue
 from services.registration.entrypoints import schemas as s
 from services.registration.service_layer import handlers, views
+from shared.exports import FORMATS, download
 from shared.paged_api import streamed_csv
 from shared.pages.layout import form_errors, page_blueprint
 from shared.pages.login import organiser_page, safe_next
+from shared.text import form_text
 
 organiser_pages = page_blueprint("organiser_pages", __name__)
 EVENT_TEXT = ("title", "kind", "description", "timezone")
@@ -155,7 +155,8 @@ def event_action(event_id, action):
     if action == "publish":
         handlers.publish_event(event_id, app.uow(), app.clock)
     elif action == "cancel":
-        handlers.cancel_event(event_id, request.form.get("reason") or None, app.uow(), app.clock)
+        reason = form_text(request.form, "reason", multi_line=True)
+        handlers.cancel_event(event_id, reason, app.uow(), app.clock)
     else:
         return Response("unknown action", 404)
     flash(f"Event {action}{'ed' if action == 'publish' else 'led'}.")
@@ -169,7 +170,7 @@ def registration_action(registration_id, action):
     if action not in ACTIONS:
         return Response("unknown action", 404)
     app = _app()
-    extra = (request.form.get("reason") or None,) if action == "reject" else ()
+    extra = (form_text(request.form, "reason", multi_line=True),) if action == "reject" else ()
     try:
         done = getattr(handlers, action)(registration_id, *extra, app.uow(), app.clock)
     except (errors.InvalidTransition, errors.EventFull) as exc:
@@ -179,30 +180,24 @@ def registration_action(registration_id, action):
     return redirect(url_for(".event", event_id=done.event_id), 303)
 
 
-@organiser_pages.get("/organiser/events/<event_id>/roster.csv")
+@organiser_pages.get("/organiser/events/<event_id>/roster.<fmt>")
 @organiser_page
-def roster_csv(event_id):
-    """The roster as a spreadsheet."""
+def roster_export(event_id, fmt):
+    """The roster as a spreadsheet: CSV streamed from the database, or XLSX built from the
+    same row cursor."""
+    if fmt not in FORMATS:
+        abort(404)
     rows = views.roster_rows(_app().uow(), event_id, {})
-    return streamed_csv(views.roster_csv_chunks(rows), f"roster-{event_id}.csv")
+    if fmt == "csv":
+        return streamed_csv(views.roster_csv_chunks(rows), f"roster-{event_id}.csv")
+    return download(*views.roster_table(rows), f"roster-{event_id}", fmt)
 
 
-@organiser_pages.get("/organiser/events/<event_id>/report.csv")
+@organiser_pages.get("/organiser/events/<event_id>/report.<fmt>")
 @organiser_page
-def report_csv(event_id):
-    """EU reporting counts as a spreadsheet: one row per (dimension, value)."""
+def report_export(event_id, fmt):
+    """EU reporting counts as a spreadsheet (CSV or XLSX)."""
+    if fmt not in FORMATS:
+        abort(404)
     report = views.report(_app().uow(), event_id)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["dimension", "value", "count"])
-    writer.writerow(["total", "participants", report["participants"]])
-    writer.writerow(["total", "sme", report["sme_count"]])
-    for dimension in ("by_country", "by_role", "by_organisation_type", "by_status"):
-        for value, count in sorted(report[dimension].items()):
-            writer.writerow([dimension.removeprefix("by_"), value, count])
-    return _csv(buffer.getvalue(), f"eu-report-{event_id}.csv")
-
-
-def _csv(body: str, filename: str) -> Response:
-    disposition = f'attachment; filename="{filename}"'
-    return Response(body, mimetype="text/csv", headers={"Content-Disposition": disposition})
+    return download(*views.report_table(report), f"eu-report-{event_id}", fmt)

@@ -7,7 +7,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
+from shared.exports import FORMATS
 from shared.paged_api import PageQuerySchema
+from shared.text import AwareDateTime, Email, MultiLine, SingleLine
 
 EVENT_KINDS = [
     "joint_learning_workshop",
@@ -30,7 +32,7 @@ STATUSES = ["confirmed", "waitlisted", "pending", "cancelled", "rejected"]
 
 EVENT_STATUSES = ["draft", "published", "cancelled"]
 Text = fields.String
-Country = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z]{2}$"))
+Country = SingleLine(required=True, validate=validate.Regexp(r"^[A-Za-z]{2}\Z"))
 NAME_MAX = 100
 NAME_PUNCTUATION = frozenset(" '-.")
 
@@ -48,33 +50,33 @@ def person_name(value: str) -> None:
 
 
 class VenueSchema(Schema):
-    name = Text(required=True, validate=validate.Length(min=1, max=200))
-    address = Text(required=True, validate=validate.Length(min=1, max=300))
-    city = Text(required=True, validate=validate.Length(min=1, max=100))
+    name = SingleLine(required=True, validate=validate.Length(min=1, max=200))
+    address = SingleLine(required=True, validate=validate.Length(min=1, max=300))
+    city = SingleLine(required=True, validate=validate.Length(min=1, max=100))
     country = Country
     lat = fields.Float(load_default=None, allow_none=True, validate=validate.Range(-90, 90))
     lon = fields.Float(load_default=None, allow_none=True, validate=validate.Range(-180, 180))
 
 
 class QuotaSchema(Schema):
-    partner = Text(required=True, validate=validate.Length(min=1, max=200))
+    partner = SingleLine(required=True, validate=validate.Length(min=1, max=200))
     seats = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
-    release_at = fields.AwareDateTime(required=True)
+    release_at = AwareDateTime(required=True)
 
 
 class EventInSchema(Schema):
     """An event as an organiser creates it; datetimes must carry an offset."""
 
-    title = Text(required=True, validate=validate.Length(min=1, max=200))
-    kind = Text(required=True, validate=validate.OneOf(EVENT_KINDS))
-    description = Text(load_default="", validate=validate.Length(max=10000))
+    title = SingleLine(required=True, validate=validate.Length(min=1, max=200))
+    kind = SingleLine(required=True, validate=validate.OneOf(EVENT_KINDS))
+    description = MultiLine(load_default="", validate=validate.Length(max=10000))
     venue = fields.Nested(VenueSchema, required=True)
-    timezone = Text(required=True)
-    start = fields.AwareDateTime(required=True)
-    end = fields.AwareDateTime(required=True)
+    timezone = SingleLine(required=True)
+    start = AwareDateTime(required=True)
+    end = AwareDateTime(required=True)
     capacity = fields.Integer(required=True, strict=True, validate=validate.Range(1, 100000))
-    registration_opens = fields.AwareDateTime(load_default=None, allow_none=True)
-    registration_closes = fields.AwareDateTime(load_default=None, allow_none=True)
+    registration_opens = AwareDateTime(load_default=None, allow_none=True)
+    registration_closes = AwareDateTime(load_default=None, allow_none=True)
     waitlist_enabled = fields.Boolean(load_default=True)
     approval_required = fields.Boolean(load_default=False)
     verify_email = fields.Boolean(load_default=True)
@@ -96,7 +98,7 @@ class EventPatchSchema(EventInSchema):
 
 
 class CancelSchema(Schema):
-    reason = Text(load_default=None, allow_none=True, validate=validate.Length(max=1000))
+    reason = MultiLine(load_default=None, allow_none=True, validate=validate.Length(max=1000))
 
 
 class SeatsSchema(Schema):
@@ -133,31 +135,33 @@ class EventOutSchema(EventInSchema):
 class RegistrationInSchema(Schema):
     """What a participant fills in; consent to the privacy notice is required."""
 
-    name = Text(required=True, validate=person_name)
-    email = fields.Email(required=True, validate=validate.Length(max=320))
-    organisation = Text(required=True, validate=validate.Length(min=1, max=200))
-    organisation_type = Text(required=True, validate=validate.OneOf(ORGANISATION_TYPES))
+    name = SingleLine(required=True, validate=person_name)
+    email = Email(required=True, validate=validate.Length(max=320))
+    organisation = SingleLine(required=True, validate=validate.Length(min=1, max=200))
+    organisation_type = SingleLine(required=True, validate=validate.OneOf(ORGANISATION_TYPES))
     country = Country
-    role = Text(required=True, validate=validate.OneOf(ROLES))
-    partner = Text(
+    role = SingleLine(required=True, validate=validate.OneOf(ROLES))
+    partner = SingleLine(
         load_default=None,
         allow_none=True,
         validate=validate.Length(max=200),
         metadata={"description": "honoured only when an organiser registers someone"},
     )
-    partner_code = Text(
+    partner_code = SingleLine(
         load_default=None,
         allow_none=True,
         validate=validate.Length(min=1, max=100),
         metadata={"description": "a partner's claim code: a seat of its quota"},
     )
-    dietary_needs = Text(load_default=None, allow_none=True, validate=validate.Length(max=1000))
-    accessibility_needs = Text(
+    dietary_needs = MultiLine(
+        load_default=None, allow_none=True, validate=validate.Length(max=1000)
+    )
+    accessibility_needs = MultiLine(
         load_default=None, allow_none=True, validate=validate.Length(max=1000)
     )
     # "de", "de-AT" or a script subtag: "sr-Latn"
-    language = Text(
-        load_default="en", validate=validate.Regexp(r"^[a-z]{2}(-([A-Z]{2}|[A-Z][a-z]{3}))?$")
+    language = SingleLine(
+        load_default="en", validate=validate.Regexp(r"^[a-z]{2}(-([A-Z]{2}|[A-Z][a-z]{3}))?\Z")
     )
     consent = fields.Boolean(required=True)
 
@@ -168,8 +172,8 @@ class RegistrationInSchema(Schema):
 
 
 class NeedsSchema(Schema):
-    dietary_needs = Text(allow_none=True, validate=validate.Length(max=1000))
-    accessibility_needs = Text(allow_none=True, validate=validate.Length(max=1000))
+    dietary_needs = MultiLine(allow_none=True, validate=validate.Length(max=1000))
+    accessibility_needs = MultiLine(allow_none=True, validate=validate.Length(max=1000))
 
 
 class OwnRegistrationSchema(Schema):
@@ -223,25 +227,29 @@ class PartnerCodeSchema(Schema):
 class RosterQuerySchema(PageQuerySchema):
     """Roster filters; ``q`` searches names and organisations (any case, any part)."""
 
-    status = Text(validate=validate.OneOf(STATUSES))
-    country = Text(validate=validate.Regexp(r"^[A-Za-z]{2}$"))
-    role = Text(validate=validate.OneOf(ROLES))
-    organisation = Text(validate=validate.Length(min=1, max=200))
-    q = Text(validate=validate.Length(min=1, max=200))
-    format = Text(load_default="json", validate=validate.OneOf(["json", "csv"]))
+    status = SingleLine(validate=validate.OneOf(STATUSES))
+    country = SingleLine(validate=validate.Regexp(r"^[A-Za-z]{2}\Z"))
+    role = SingleLine(validate=validate.OneOf(ROLES))
+    organisation = SingleLine(validate=validate.Length(min=1, max=200))
+    q = SingleLine(validate=validate.Length(min=1, max=200))
+    format = SingleLine(load_default="json", validate=validate.OneOf(["json", *FORMATS]))
+
+
+class ReportQuerySchema(Schema):
+    format = SingleLine(load_default="json", validate=validate.OneOf(["json", *FORMATS]))
 
 
 class EventQuerySchema(PageQuerySchema):
     """Event filters: status, kind, and start times from (inclusive) and before."""
 
-    status = Text(validate=validate.OneOf(EVENT_STATUSES))
-    kind = Text(validate=validate.OneOf(EVENT_KINDS))
-    starts_from = fields.AwareDateTime()
-    starts_before = fields.AwareDateTime()
+    status = SingleLine(validate=validate.OneOf(EVENT_STATUSES))
+    kind = SingleLine(validate=validate.OneOf(EVENT_KINDS))
+    starts_from = AwareDateTime()
+    starts_before = AwareDateTime()
 
 
 class RejectSchema(Schema):
-    reason = Text(load_default=None, allow_none=True, validate=validate.Length(max=1000))
+    reason = MultiLine(load_default=None, allow_none=True, validate=validate.Length(max=1000))
 
 
 class ReportSchema(Schema):

@@ -16,10 +16,13 @@ from services.registration.domain.commands import CreateEvent, Participant, Quot
 from services.registration.domain.errors import InvalidEvent, RegistrationError
 from services.registration.domain.model import Event, Hold, PartnerQuota, Registration
 from services.registration.service_layer.unit_of_work import AbstractRegistrationUnitOfWork
+from shared.erasure import ERASED, Traces
 
 Clock = Callable[[], datetime]
 DEFAULT_HOLD = timedelta(minutes=30)
 log = logging.getLogger(__name__)
+# what of a person a registration holds; erasure scrubs it from the kept messages too
+PERSONAL = ("name", "email", "organisation", "partner", "dietary_needs", "accessibility_needs")
 
 
 def new_token() -> str:
@@ -316,11 +319,22 @@ def update_needs_by_token(
 
 
 def erase_by_token(token: str, uow: AbstractRegistrationUnitOfWork, clock: Clock) -> Registration:
-    return _apply(
-        uow,
-        lambda: uow.events.by_manage_token(token),
-        lambda event, r, waitlist: event.erase(r, clock(), waitlist, (new_token(), new_token())),
-    )
+    return _apply(uow, lambda: uow.events.by_manage_token(token), _erasing(uow, clock))
+
+
+def _erasing(
+    uow: AbstractRegistrationUnitOfWork, clock: Clock
+) -> Callable[[Event, Registration, list[Registration]], None]:
+    """Erase the person, then scrub them from every message the outbox keeps (same commit)."""
+
+    def erase(event: Event, registration: Registration, waitlist: list[Registration]) -> None:
+        before = {key: getattr(registration, key) for key in PERSONAL}
+        tokens = (registration.manage_token, registration.feed_token)
+        event.erase(registration, clock(), waitlist, (new_token(), new_token()))
+        values = {before[k]: getattr(registration, k) or ERASED for k in PERSONAL if before[k]}
+        uow.forget(Traces(registration.id, values, tokens))
+
+    return erase
 
 
 def _by_id(uow: AbstractRegistrationUnitOfWork, registration_id: str) -> Callable[[], Registration]:
@@ -358,11 +372,7 @@ def cancel_registration(
 
 
 def erase(registration_id: str, uow: AbstractRegistrationUnitOfWork, clock: Clock) -> Registration:
-    return _apply(
-        uow,
-        _by_id(uow, registration_id),
-        lambda event, r, waitlist: event.erase(r, clock(), waitlist, (new_token(), new_token())),
-    )
+    return _apply(uow, _by_id(uow, registration_id), _erasing(uow, clock))
 
 
 def release_quotas(uow: AbstractRegistrationUnitOfWork, clock: Clock) -> int:

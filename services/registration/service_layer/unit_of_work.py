@@ -12,6 +12,7 @@ from services.registration.adapters.orm import ACTIVE_EMAIL_INDEX, inbox, outbox
 from services.registration.adapters.repository import AbstractEventRepository, EventRepository
 from services.registration.domain.errors import AlreadyRegistered
 from services.registration.service_layer.messages import PublicUrls, to_message
+from shared.erasure import Traces
 from shared.unit_of_work import OutboxUnitOfWork
 
 
@@ -34,6 +35,10 @@ class AbstractRegistrationUnitOfWork(abc.ABC):
     @abc.abstractmethod
     def rollback(self) -> None:
         """Forget everything since the last commit, messages included."""
+
+    @abc.abstractmethod
+    def forget(self, traces: Traces) -> None:
+        """At commit, scrub an erased person from every message kept, this commit's included."""
 
     def collect_messages(self) -> list[tuple[str, dict[str, Any]]]:
         """The contract messages of the domain events the touched events raised, in order."""

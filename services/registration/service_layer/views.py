@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
@@ -21,6 +19,7 @@ from services.registration.domain.model import Event, EventStatus, Registration,
 from services.registration.service_layer.messages import PublicUrls
 from services.registration.service_layer.unit_of_work import RegistrationUnitOfWork
 from shared.calendar_links import subscription_links
+from shared.exports import csv_chunks
 from shared.pagination import MAX_LIMIT, Page, PageRequest, keyset, page_of
 
 ROSTER_COLUMNS = [
@@ -316,24 +315,16 @@ def roster_rows(
         yield from rows.mappings()
 
 
-def _safe_cell(value: Any) -> str:
-    """Neutralise spreadsheet formulas in user-supplied text (CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
+def roster_table(
+    rows: Iterable[Mapping[Any, Any]],
+) -> tuple[list[str], Iterator[list[Any]]]:
+    """The roster as a spreadsheet: header and one row per registration, read as consumed."""
+    return ROSTER_COLUMNS, ([row[column] for column in ROSTER_COLUMNS] for row in rows)
 
 
 def roster_csv_chunks(rows: Iterable[Mapping[Any, Any]], batch: int = 500) -> Iterator[str]:
-    """The roster as CSV text, a few hundred rows at a time (for a streamed response)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(ROSTER_COLUMNS)
-    for n, row in enumerate(rows, start=1):
-        writer.writerow([_safe_cell(row[column]) for column in ROSTER_COLUMNS])
-        if n % batch == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+    """The roster as export CSV text, a few hundred rows at a time (for a streamed response)."""
+    return csv_chunks(*roster_table(rows), batch=batch)
 
 
 def roster_csv(rows: Iterable[Mapping[Any, Any]]) -> str:
@@ -370,6 +361,18 @@ def report(uow: RegistrationUnitOfWork, event_id: str) -> dict[str, Any]:
     """Counts for EU programme reports: participants are the confirmed registrations."""
     with uow:
         return _report(uow.session, _get_event(uow.session, event_id, True))
+
+
+def report_table(report: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
+    """EU reporting counts as a spreadsheet: one row per (dimension, value)."""
+    rows: list[list[Any]] = [
+        ["total", "participants", report["participants"]],
+        ["total", "sme", report["sme_count"]],
+    ]
+    for dimension in ("by_country", "by_role", "by_organisation_type", "by_status"):
+        for value, count in sorted(report[dimension].items()):
+            rows.append([dimension.removeprefix("by_"), value, count])
+    return ["dimension", "value", "count"], rows
 
 
 def organiser_event(

@@ -1,4 +1,8 @@
-"""Render feed items as a deterministic RFC 5545 / RFC 7986 iCalendar feed."""
+"""Render feed items as a deterministic RFC 5545 / RFC 7986 iCalendar feed.
+
+Every text property is added as a typed ``vText``, so icalendar escapes line breaks, ``;``,
+``,`` and ``\\`` whatever the text holds: no title can end its line and inject properties.
+"""
 
 from __future__ import annotations
 
@@ -73,16 +77,17 @@ def feed_calendar(meta: FeedMeta) -> Calendar:
     calendar.add("PRODID", PRODID)
     calendar.add("VERSION", "2.0")
     calendar.add("CALSCALE", "GREGORIAN")
-    calendar.add("METHOD", "PUBLISH")
-    calendar.add("NAME", meta.name)
+    # No METHOD: a subscribed feed is a snapshot, not an iTIP transaction (RFC 5545 3.7.2),
+    # and METHOD:PUBLISH would oblige an ORGANIZER on every VEVENT (RFC 5546 3.2.1).
+    calendar.add("NAME", vText(meta.name))
     calendar.add("X-WR-CALNAME", vText(meta.name))
-    calendar.add("DESCRIPTION", meta.description)
+    calendar.add("DESCRIPTION", vText(meta.description))
     calendar.add("X-WR-CALDESC", vText(meta.description))
     calendar.add("SOURCE", meta.source_url, parameters={"VALUE": "URI"})
     calendar.add("REFRESH-INTERVAL", meta.refresh, parameters={"VALUE": "DURATION"})
     calendar.add("X-PUBLISHED-TTL", vDuration(meta.refresh))
     if meta.timezone is not None:
-        calendar.add("X-WR-TIMEZONE", meta.timezone)
+        calendar.add("X-WR-TIMEZONE", vText(meta.timezone))
     return calendar
 
 
@@ -95,12 +100,12 @@ def feed_event(item: FeedItem) -> Event:
     event.add("LAST-MODIFIED", item.last_modified.astimezone(UTC))
     event.add("SEQUENCE", item.sequence)
     event.add("STATUS", item.status)
-    event.add("SUMMARY", item.summary)
+    event.add("SUMMARY", vText(item.summary))
     event.add("DTSTART", _unambiguous(item.start))
     event.add("DTEND", _unambiguous(item.end))
     optional = {
-        "DESCRIPTION": item.description,
-        "LOCATION": item.location,
+        "DESCRIPTION": _text(item.description),
+        "LOCATION": _text(item.location),
         "GEO": item.geo,
         "URL": item.url,
     }
@@ -108,8 +113,12 @@ def feed_event(item: FeedItem) -> Event:
         if value is not None:
             event.add(name, value)
     if item.categories:
-        event.add("CATEGORIES", list(item.categories))
+        event.add("CATEGORIES", [vText(category) for category in item.categories])
     return event
+
+
+def _text(value: str | None) -> vText | None:
+    return None if value is None else vText(value)
 
 
 def vtimezone(tzid: str, first: date, last: date) -> Timezone:

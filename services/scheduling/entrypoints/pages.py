@@ -9,6 +9,7 @@ from services.scheduling.service_layer import handlers, views
 from services.scheduling.service_layer.feeds import PARTICIPANT
 from shared.calendar_links import subscription_links
 from shared.pages.layout import page_blueprint
+from shared.text import single_line_error
 
 participant_pages = page_blueprint("participant_pages", __name__)
 REFUSALS = (errors.Conflict, errors.InvalidVisit, errors.Forbidden)
@@ -84,6 +85,8 @@ def rank(token, block_id):
         for key, value in request.form.items()
         if key.startswith("rank-") and value.isdigit()
     ]
+    if any(single_line_error(visit_id) for _, visit_id in chosen):
+        abort(422, "A ranked visit id is not valid.")
     ranking = [visit_id for _, visit_id in sorted(chosen)]
     try:
         handlers.rank_visits(block_id, registration_id, ranking, app.uow(), app.clock)

@@ -6,14 +6,17 @@ from datetime import datetime
 from itertools import groupby
 from zoneinfo import ZoneInfo
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 
 from services.scheduling.domain import errors
 from services.scheduling.domain.commands import HostDetails, Location, ScheduleVisit
 from services.scheduling.entrypoints import schemas as s
+from services.scheduling.exchanges.service_layer import views as exchange_views
 from services.scheduling.service_layer import handlers, views
+from shared.exports import FORMATS, download
 from shared.pages.layout import form_errors, page_blueprint
 from shared.pages.login import organiser_page
+from shared.text import form_text
 
 planner_pages = page_blueprint("planner_pages", __name__)
 TEXT = ("title", "description", "meeting_point")
@@ -118,7 +121,7 @@ def cancel_visit(visit_id):
     """Cancel a visit."""
     app = _app()
     visit = handlers.cancel_visit(
-        visit_id, request.form.get("reason") or None, app.uow(), app.clock
+        visit_id, form_text(request.form, "reason", multi_line=True), app.uow(), app.clock
     )
     flash(f"Visit “{visit.title}” cancelled.")
     return redirect(url_for(".planner", event_id=visit.event_id), 303)
@@ -129,7 +132,7 @@ def cancel_visit(visit_id):
 def create_block(event_id):
     """Group parallel visits into a block that participants rank."""
     app = _app()
-    title = request.form.get("block_title", "").strip() or "Parallel visits"
+    title = form_text(request.form, "block_title") or "Parallel visits"
     try:
         handlers.create_block(
             event_id, title, request.form.getlist("visit_ids"), app.uow(), app.clock
@@ -152,3 +155,13 @@ def close_block(block_id):
         flash(f"Not possible: {exc}")
     event_id = views.block_event(app.uow(), block_id)
     return redirect(url_for(".planner", event_id=event_id), 303)
+
+
+@planner_pages.get("/organiser/exchanges/kpis.<fmt>")
+@organiser_page
+def kpi_export(fmt):
+    """The exchange programme's KPIs as a spreadsheet (CSV or XLSX)."""
+    if fmt not in FORMATS:
+        abort(404)
+    figures = exchange_views.kpis(_app().uow())
+    return download(*exchange_views.kpi_table(figures), "exchange-kpis", fmt)

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, fields, validate
 
+from shared.text import AwareDateTime, Email, MultiLine, SingleLine
 
-class Text(fields.String):
-    """A string without NUL characters, which no database column can hold."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        text = super()._deserialize(value, attr, data, **kwargs)
-        if "\x00" in text:
-            raise ValidationError("must not contain NUL characters")
-        return text
+Text = SingleLine  # every text field is one line unless it is declared MultiLine
 
 
 Id = Text(required=True, validate=validate.Length(min=1, max=64))
@@ -21,7 +15,7 @@ Id = Text(required=True, validate=validate.Length(min=1, max=64))
 class HostInSchema(Schema):
     organisation = Text(required=True, validate=validate.Length(min=1, max=200))
     contact_name = Text(required=True, validate=validate.Length(min=1, max=200))
-    contact_email = fields.Email(required=True, validate=validate.Length(max=320))
+    contact_email = Email(required=True, validate=validate.Length(max=320))
 
 
 class LocationSchema(Schema):
@@ -35,11 +29,11 @@ class VisitInSchema(Schema):
     """A study visit as an organiser schedules it; times must carry an offset."""
 
     title = Text(required=True, validate=validate.Length(min=1, max=200))
-    description = Text(load_default="", validate=validate.Length(max=10000))
+    description = MultiLine(load_default="", validate=validate.Length(max=10000))
     host = fields.Nested(HostInSchema, required=True)
     location = fields.Nested(LocationSchema, required=True)
-    start = fields.AwareDateTime(required=True)
-    end = fields.AwareDateTime(required=True)
+    start = AwareDateTime(required=True)
+    end = AwareDateTime(required=True)
     capacity = fields.Integer(required=True, strict=True, validate=validate.Range(1, 10000))
     meeting_point = Text(load_default=None, allow_none=True, validate=validate.Length(max=300))
     requirements = fields.List(
@@ -54,7 +48,7 @@ class VisitPatchSchema(VisitInSchema):
 
 
 class ReasonSchema(Schema):
-    reason = Text(load_default=None, allow_none=True, validate=validate.Length(max=1000))
+    reason = MultiLine(load_default=None, allow_none=True, validate=validate.Length(max=1000))
 
 
 class LinksSchema(Schema):
@@ -88,7 +82,7 @@ class VisitOutSchema(VisitInSchema):
     seats_taken = fields.Integer()
     seats_left = fields.Integer()
     block_id = Text(allow_none=True)
-    cancel_reason = Text(allow_none=True)
+    cancel_reason = MultiLine(allow_none=True)
     created_at = fields.AwareDateTime()
     updated_at = fields.AwareDateTime()
     event_feed = fields.Nested(LinksSchema)

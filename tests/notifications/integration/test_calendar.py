@@ -4,6 +4,8 @@ from datetime import timedelta
 
 import pytest
 
+from tests import libical
+from tests.feed_parsers import MULTI_LINE, ONE_LINE, stored
 from tests.notifications import factories as f
 from tests.notifications.harness import apply, deliver
 
@@ -101,3 +103,24 @@ def test_a_rejection_arrives_without_any_calendar_part(make_service, smtp_server
     email = received(smtp_server, 1)
     assert f.calendar_of(email) is None
     assert "Reserved for cluster managers." in email.get_body(("plain",)).get_content()
+
+
+def test_invitations_with_hostile_text_pass_libicals_itip_checks_and_keep_the_text(
+    make_service, smtp_server
+):
+    venue = f.event()["venue"] | {"name": ONE_LINE}
+    event = f.event(title=ONE_LINE, description=MULTI_LINE, venue=venue)
+    person = f.registration("confirmed")["participant"] | {"name": ONE_LINE}
+    app = make_service()
+    for status in ("confirmed", "cancelled"):
+        payload = f.registration(status, event=event, participant=person, reason="participant")
+        apply(app, f.envelope(f"registration.{status}", payload))
+    deliver(app)
+
+    for email in smtp_server.wait_for_messages(2):
+        (part,) = [p for p in email.walk() if p.get_content_type() == "text/calendar"]
+        parsed = libical.parse(part.get_payload(decode=True))
+        assert parsed.errors == []  # RFC 5546: ORGANIZER, ATTENDEE, SEQUENCE … all present
+        (read,) = parsed.events
+        assert ONE_LINE in read["summary"] and stored(MULTI_LINE) in read["description"]
+        assert ONE_LINE in read["location"]

@@ -16,6 +16,10 @@ from services.notifications.service_layer.unit_of_work import NotificationsUnitO
 from shared.consumer import Delivery, Worker
 from shared.database import make_engine, make_session_factory
 from tests.notifications.factories import NOW
+from tests.scheduling.conftest import (  # noqa: F401 - fixtures shared with scheduling
+    fresh_vobject_tzids,
+    ical_js,
+)
 from tests.support.clock import Clock
 
 

@@ -219,6 +219,21 @@ def test_erasure_anonymises_sent_emails_and_drops_pending_ones_and_reminders(
     assert stored(Reminder) == []
 
 
+def test_erasure_cuts_the_address_and_name_out_of_a_mail_servers_reply(
+    handle, stored, uow_factory, clock
+):
+    handle(f.envelope("registration.confirmed", f.registration("confirmed")))
+    reply = "550 5.1.1 <ANNA1@example.eu> (Anna Müller 1): mailbox unavailable"
+    with uow_factory() as uow:
+        uow.notifications.get(stored()[0].id).refused_for_good(reply, clock())
+        uow.commit()
+
+    handle(f.erased())
+
+    (kept,) = stored()
+    assert kept.last_error == "550 5.1.1 <[erased]> ([erased]): mailbox unavailable"
+
+
 def test_messages_about_an_erased_person_queue_nothing(handle, stored):
     handle(f.erased())
 

@@ -111,7 +111,7 @@ def test_a_cancel_for_a_confirmed_event_is_refused(invitation):
 
 
 @pytest.mark.parametrize("method", ["REQUEST", "CANCEL"])
-def test_vobject_reads_the_same_invitation(invitation, method):
+def test_vobject_reads_the_same_invitation(invitation, method, fresh_vobject_tzids):
     if method == "CANCEL":
         invitation = invitation.cancelled(at=LATER)
     calendar = vobject.readOne(build_invitation_ics(invitation).decode("utf-8"))

@@ -192,7 +192,7 @@ def test_an_organiser_approves_from_the_roster_and_exports_csv_and_report(
     csv = client.get(f"/organiser/events/{event['id']}/roster.csv")
     assert csv.mimetype == "text/csv" and "confirmed" in csv.get_data(as_text=True)
     report = client.get(f"/organiser/events/{event['id']}/report.csv").get_data(as_text=True)
-    assert "total,participants,1" in report and "country,DE,1" in report
+    assert '"total","participants","1"' in report and '"country","DE","1"' in report
 
 
 def test_needs_are_updated_and_erasure_ends_the_manage_link(client, published_event):

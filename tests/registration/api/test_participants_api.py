@@ -214,7 +214,7 @@ def test_roster_filters_csv_export_and_eu_report(client, organiser, published_ev
     csv = client.get(f"{base}/registrations?format=csv", headers=organiser)
     assert csv.mimetype == "text/csv"
     lines = csv.get_data(as_text=True).splitlines()
-    assert lines[0].startswith("id,status,waitlist_position,name,email")
+    assert lines[0].startswith('"id","status","waitlist_position","name","email"')
     assert len(lines) == 5
     assert "'=HYPERLINK(evil)" in csv.get_data(as_text=True)
     bad_filter = client.get(f"{base}/registrations?status=maybe", headers=organiser)

@@ -94,8 +94,14 @@ def test_feed_uses_crlf_line_endings_and_the_fixed_calendar_header():
     assert feed.endswith(b"END:VCALENDAR\r\n")
     assert feed.count(b"\n") == feed.count(b"\r\n")
     lines = unfolded(feed)
-    for expected in ("VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"):
+    for expected in ("VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN"):
         assert lines.count(expected) == 1
+
+
+def test_a_subscription_feed_is_a_snapshot_without_an_itip_method():
+    lines = unfolded(render_feed(META, [item()]))
+
+    assert not [line for line in lines if line.startswith("METHOD")]
 
 
 def test_long_multibyte_lines_are_folded_at_75_octets_without_splitting_characters():

@@ -6,7 +6,7 @@ party tokens once; the visitor and the host then act with theirs in ``X-Exchange
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, request
+from flask import abort, current_app, request
 from flask_smorest import Blueprint
 
 from services.scheduling.entrypoints.auth import ORGANISER as ORGANISER_SECURITY
@@ -17,6 +17,7 @@ from services.scheduling.exchanges.domain.model import ORGANISER, Credential
 from services.scheduling.exchanges.entrypoints import schemas as s
 from services.scheduling.exchanges.service_layer import handlers, views
 from shared.conditional import conditional
+from shared.exports import FORMATS, download
 from shared.paged_api import PageQuerySchema, envelope, page_request, page_schema
 from shared.web import current_organiser, organiser_required
 
@@ -99,9 +100,8 @@ def list_exchanges(query):
 def kpis(query):
     """Reporting figures: by status, countries, sectors, SMEs, working days abroad."""
     figures = views.kpis(_app().uow())
-    if query["format"] == "csv":
-        headers = {"Content-Disposition": 'attachment; filename="exchange-kpis.csv"'}
-        return Response(views.kpi_csv(figures), mimetype="text/csv", headers=headers)
+    if query["format"] in FORMATS:
+        return download(*views.kpi_table(figures), "exchange-kpis", query["format"])
     return figures
 
 

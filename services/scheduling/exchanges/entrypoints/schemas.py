@@ -7,6 +7,8 @@ from marshmallow import Schema, fields, validate
 from services.scheduling.entrypoints.schemas import LinksSchema, Text
 from services.scheduling.exchanges.domain.agenda import ITEM_KINDS
 from services.scheduling.exchanges.domain.model import STATUSES
+from shared.exports import FORMATS
+from shared.text import AwareDateTime, Date, Email, MultiLine
 
 Name = Text(required=True, validate=validate.Length(min=1, max=200))
 
@@ -15,12 +17,12 @@ class PartySchema(Schema):
     """A visitor (the person travelling) or host (the contact person at the host)."""
 
     name = Name
-    email = fields.Email(required=True, validate=validate.Length(max=320))
+    email = Email(required=True, validate=validate.Length(max=320))
     organisation = Name
     cluster = Name
     country = Text(
         required=True,
-        validate=validate.Regexp(r"^[A-Z]{2}$", error="an ISO 3166 country code, e.g. DE"),
+        validate=validate.Regexp(r"^[A-Z]{2}\Z", error="an ISO 3166 country code, e.g. DE"),
     )
     sector = Text(required=True, validate=validate.Length(min=1, max=100))
     sme = fields.Boolean(required=True)
@@ -31,9 +33,9 @@ class ExchangeInSchema(Schema):
 
     visitor = fields.Nested(PartySchema, required=True)
     host = fields.Nested(PartySchema, required=True)
-    goals = Text(required=True, validate=validate.Length(min=1, max=5000))
-    first_day = fields.Date(required=True)
-    last_day = fields.Date(required=True)
+    goals = MultiLine(required=True, validate=validate.Length(min=1, max=5000))
+    first_day = Date(required=True)
+    last_day = Date(required=True)
     timezone = Text(load_default="Europe/Brussels", validate=validate.Length(min=1, max=64))
 
 
@@ -41,7 +43,7 @@ class AttendanceSchema(Schema):
     """Attendance: working days the visitor was actually present."""
 
     attended_days = fields.Integer(required=True, strict=True, validate=validate.Range(0, 31))
-    note = Text(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+    note = MultiLine(load_default=None, allow_none=True, validate=validate.Length(max=2000))
 
 
 class ItemInSchema(Schema):
@@ -50,11 +52,11 @@ class ItemInSchema(Schema):
     title = Name
     kind = Text(required=True, validate=validate.OneOf(ITEM_KINDS))
     place = Text(required=True, validate=validate.Length(min=1, max=300))
-    notes = Text(load_default="", validate=validate.Length(max=5000))
-    start = fields.AwareDateTime(load_default=None, allow_none=True)
-    end = fields.AwareDateTime(load_default=None, allow_none=True)
-    first_day = fields.Date(load_default=None, allow_none=True)
-    last_day = fields.Date(load_default=None, allow_none=True)
+    notes = MultiLine(load_default="", validate=validate.Length(max=5000))
+    start = AwareDateTime(load_default=None, allow_none=True)
+    end = AwareDateTime(load_default=None, allow_none=True)
+    first_day = Date(load_default=None, allow_none=True)
+    last_day = Date(load_default=None, allow_none=True)
 
 
 class ItemOutSchema(ItemInSchema):
@@ -93,7 +95,7 @@ class ExchangeOutSchema(Schema):
 
 
 class KpiQuerySchema(Schema):
-    format = Text(load_default="json", validate=validate.OneOf(["json", "csv"]))
+    format = Text(load_default="json", validate=validate.OneOf(["json", *FORMATS]))
 
 
 class KpiSchema(Schema):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
 from collections.abc import Iterable
 from functools import partial
@@ -114,17 +112,15 @@ def _figures(rows: Iterable[Any]) -> dict[str, Any]:
     }
 
 
-def kpi_csv(figures: dict[str, Any]) -> str:
+def kpi_table(figures: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
     """The KPIs as rows of (metric, key, value) for spreadsheets."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["metric", "key", "value"])
+    rows: list[list[Any]] = []
     for metric, value in figures.items():
         if isinstance(value, dict):
-            writer.writerows([metric, key, count] for key, count in value.items())
+            rows.extend([metric, key, count] for key, count in value.items())
         else:
-            writer.writerow([metric, "", value])
-    return out.getvalue()
+            rows.append([metric, "", value])
+    return ["metric", "key", "value"], rows
 
 
 def _count(counts: Counter[str]) -> dict[str, int]:
