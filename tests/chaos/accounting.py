@@ -132,6 +132,25 @@ def expectations(ledger: Ledger, state: State) -> tuple[dict[str, list[Counter]]
     return allowed, problems
 
 
+def work_done(ledger: Ledger) -> tuple[int, int, int]:
+    """Registrations, cancellations and reschedules the clients saw succeed, setup aside."""
+    load = [r for r in ledger.requests if not r.setup]
+    return (
+        sum(r.op == "register" and r.outcome == OK for r in load),
+        sum(r.op == "cancel" and r.outcome == OK for r in load),
+        sum(r.op == "reschedule" and r.outcome == OK for r in load),
+    )
+
+
+def wanted_work(minimum: Minimum) -> tuple[int, int, int]:
+    return (minimum.registrations, minimum.cancellations, minimum.reschedules)
+
+
+def enough_work(ledger: Ledger, minimum: Minimum) -> bool:
+    """Has the load done at least the minimum of work?"""
+    return all(d >= w for d, w in zip(work_done(ledger), wanted_work(minimum), strict=True))
+
+
 def account(ledger: Ledger, state: State, emails: list[Email], minimum: Minimum) -> list[tuple]:
     """The accounting table: rows of (area, check, value, passed or None for information)."""
     allowed, problems = expectations(ledger, state)
@@ -150,13 +169,7 @@ def account(ledger: Ledger, state: State, emails: list[Email], minimum: Minimum)
         duplicated.update({(recipient, k): n for k, n in (got - closest).items()})
     strangers = sorted(r for r in received if r not in allowed)
     unknown_kinds = sorted({e.recipient for e in emails if e.kind is None})
-    load = [r for r in ledger.requests if not r.setup]
-    done = (
-        sum(r.op == "register" and r.outcome == OK for r in load),
-        sum(r.op == "cancel" and r.outcome == OK for r in load),
-        sum(r.op == "reschedule" and r.outcome == OK for r in load),
-    )
-    wanted = (minimum.registrations, minimum.cancellations, minimum.reschedules)
+    done, wanted = work_done(ledger), wanted_work(minimum)
     server_errors = [r for r in ledger.requests if r.status >= 500 and r.outcome != UNKNOWN]
     unknown = ledger.of("register", UNKNOWN)
     committed = sum(r.key in state.registrations for r in unknown)
@@ -169,7 +182,7 @@ def account(ledger: Ledger, state: State, emails: list[Email], minimum: Minimum)
             "load",
             "minimum work: registrations/cancellations/reschedules",
             f"{'/'.join(map(str, done))} (need {'/'.join(map(str, wanted))})",
-            all(d >= w for d, w in zip(done, wanted, strict=True)),
+            enough_work(ledger, minimum),
         ),
         ("load", "server errors (5xx but 502-504)", len(server_errors), not server_errors),
         (

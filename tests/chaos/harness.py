@@ -35,7 +35,7 @@ from shared.config import SERVICES, broker_settings
 from shared.deadletters import list_dead_letters
 from shared.topology import platform_topology
 from tests import faults
-from tests.chaos.accounting import Email, Minimum, State, account, kind_of
+from tests.chaos.accounting import Email, Minimum, State, account, enough_work, kind_of
 from tests.chaos.ledger import OK, UNKNOWN, Ledger, Request, outcome_of
 from tests.e2e.platform import STUDY_VISIT, WORKSHOP
 from tests.notifications.conftest import SmtpTestServer
@@ -440,8 +440,17 @@ class Chaos:
                 self.platform.workers.pop(service)
                 self.platform.start_worker(service)
 
-    def run(self, seconds: float, rate: float, variant: str, threads: int = 2) -> float:
-        """Load for at least `seconds` while the faults strike; returns the seconds it took."""
+    def run(
+        self,
+        seconds: float,
+        rate: float,
+        variant: str,
+        threads: int = 2,
+        enough: Callable[[], bool] = lambda: True,
+    ) -> float:
+        """Load for at least `seconds` while the faults strike, and on (up to twice as long
+        again) until `enough` work is done, so a slow machine still does the minimum; returns
+        the seconds it took."""
         loaders = [
             threading.Thread(target=self._load, args=(rate / threads, n), daemon=True)
             for n in range(threads)
@@ -459,6 +468,8 @@ class Chaos:
             remaining = started + seconds - time.monotonic()
             if remaining > 0:
                 time.sleep(remaining)
+            while not enough() and time.monotonic() < started + 3 * seconds:
+                time.sleep(0.5)
             for thread in self._background:
                 thread.join(timeout=120)
         finally:
@@ -610,7 +621,7 @@ def chaos_run(
         started = time.monotonic()
         chaos.setup()
         setup = time.monotonic() - started
-        load = chaos.run(seconds, rate, variant)
+        load = chaos.run(seconds, rate, variant, enough=lambda: enough_work(chaos.ledger, minimum))
         drained = chaos.drain(drain_timeout)
         rows = chaos.account(drained, minimum)
         return rows, {"setup": setup, "load": load, "drain": drained[1]}
