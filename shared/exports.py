@@ -56,9 +56,13 @@ def xlsx_bytes(header: Row, rows: Iterable[Row], title: str = "Export") -> bytes
     """Header and rows as a one-sheet XLSX workbook whose text cells are all typed strings."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title[:31])
-    sheet.append([_xlsx_cell(sheet, value) for value in header])
-    for row in rows:  # write-only: rows may come straight from a database cursor
-        sheet.append([_xlsx_cell(sheet, value) for value in row])
+    try:
+        sheet.append([_xlsx_cell(sheet, value) for value in header])
+        for row in rows:  # write-only: rows may come straight from a database cursor
+            sheet.append([_xlsx_cell(sheet, value) for value in row])
+    except BaseException:
+        sheet.close()  # the row source failed (e.g. no such event): finish the sheet's writer now
+        raise
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -48,3 +48,25 @@ def test_xlsx_drops_characters_a_worksheet_cannot_hold():
     sheet = load_workbook(io.BytesIO(xlsx_bytes(["x"], [["bell\x07 nul\x00"]]))).active
 
     assert sheet["A2"].value == "bell nul"
+
+
+def test_an_xlsx_whose_rows_fail_leaves_no_writer_behind():
+    """A failing row source (no such event) must not leave openpyxl's writer to die in GC."""
+    import gc
+    import sys
+
+    from shared.exports import xlsx_bytes
+
+    def rows():
+        raise LookupError("no such event")
+        yield ()
+
+    hits, hook = [], sys.unraisablehook
+    sys.unraisablehook = hits.append
+    try:
+        with pytest.raises(LookupError):
+            xlsx_bytes(["name"], rows())
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
+    assert hits == []
