@@ -48,6 +48,33 @@ class ProgrammeRepository:
             self.seen.add(programme)
         return programme
 
+    def for_registration(self, event_id: str, registration_id: str) -> Programme | None:
+        """The programme, locked, holding just one of its registrations (the read model's path).
+
+        A registration message is about one registration; loading every registration, visit
+        and booking of the event made each message cost what the whole event costs. Here the
+        visits, hosts and blocks load in full only if the change touches them (releasing a
+        registration from its visits); ``registrations`` holds only this one, which is all
+        ``record_registration`` and ``erase_registration`` look at. Handlers that need the
+        whole programme use ``find``.
+        """
+        if not plausible_key(event_id):
+            return None
+        query = (
+            select(Programme)
+            .where(events.c.id == event_id)
+            .options(lazyload("*"))
+            .with_for_update(of=events)
+        )
+        programme = self.session.scalars(query).first()
+        if programme is None:
+            return None
+        known = self.session.get(Registration, registration_id)
+        mine = [known] if known is not None and known.event_id == event_id else []
+        set_committed_value(programme, "registrations", mine)
+        self.seen.add(programme)
+        return programme
+
     def get(self, event_id: str, lock: bool = True) -> Programme:
         programme = self.find(event_id, lock)
         if programme is None:

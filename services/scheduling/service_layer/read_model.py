@@ -41,7 +41,7 @@ def on_event_changed(envelope: Envelope, uow: SchedulingUnitOfWork, clock: Clock
 
 def on_registration_changed(envelope: Envelope, uow: SchedulingUnitOfWork, clock: Clock) -> None:
     payload, now = envelope.payload, clock()
-    programme = _programme(uow, event_snapshot(payload["event"]), now)
+    programme = _programme(uow, event_snapshot(payload["event"]), now, payload["registration_id"])
     registration = RegistrationSnapshot(
         registration_id=payload["registration_id"],
         event_id=programme.id,
@@ -54,7 +54,7 @@ def on_registration_changed(envelope: Envelope, uow: SchedulingUnitOfWork, clock
 
 def on_participant_erased(envelope: Envelope, uow: SchedulingUnitOfWork, clock: Clock) -> None:
     payload = envelope.payload
-    programme = uow.programmes.find(payload["event_id"])
+    programme = uow.programmes.for_registration(payload["event_id"], payload["registration_id"])
     if programme is None:
         uow.programmes.add_tombstone(
             Registration.tombstone(
@@ -82,9 +82,17 @@ def event_snapshot(data: dict[str, Any]) -> EventSnapshot:
     )
 
 
-def _programme(uow: SchedulingUnitOfWork, snapshot: EventSnapshot, now: datetime) -> Programme:
-    """The event's programme, created from the snapshot or brought up to date with it."""
-    programme = uow.programmes.find(snapshot.event_id)
+def _programme(
+    uow: SchedulingUnitOfWork, snapshot: EventSnapshot, now: datetime, registration_id: str = ""
+) -> Programme:
+    """The event's programme, created from the snapshot or brought up to date with it.
+
+    For a registration's message, only that registration of the programme is loaded.
+    """
+    if registration_id:
+        programme = uow.programmes.for_registration(snapshot.event_id, registration_id)
+    else:
+        programme = uow.programmes.find(snapshot.event_id)
     if programme is None:
         programme = Programme.from_snapshot(snapshot, now)
         uow.programmes.add(programme)
