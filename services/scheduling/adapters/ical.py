@@ -1,11 +1,13 @@
 """Render feed items as a deterministic RFC 5545 / RFC 7986 iCalendar feed.
 
-Every text property is added as a typed ``vText``, so icalendar escapes line breaks, ``;``,
-``,`` and ``\\`` whatever the text holds: no title can end its line and inject properties.
+Every text value is escaped (line breaks, ``;``, ``,`` and ``\\``) whatever it holds, so no
+title can end its line and inject properties. VEVENTs are written directly, byte for byte as
+icalendar writes them; the calendar head and the VTIMEZONEs come from icalendar.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
@@ -14,13 +16,14 @@ from zoneinfo import ZoneInfo
 
 from icalendar import (
     Calendar,
-    Event,
     Timezone,
     TimezoneDaylight,
     TimezoneStandard,
     vDuration,
     vText,
 )
+from icalendar.parser import param_value
+from icalendar.timezone.tzid import tzid_from_tzinfo
 
 from services.scheduling.domain.feed_items import FeedItem, FeedMeta
 
@@ -40,10 +43,129 @@ class RenderedEvent:
 
 
 def render_event(item: FeedItem) -> RenderedEvent:
-    """Serialise one item's VEVENT; the same item always gives the same bytes."""
-    event = feed_event(item)
-    tzids = frozenset(event[name].params.get("TZID") or "UTC" for name in ("DTSTART", "DTEND"))
-    return RenderedEvent(event.to_ical(), tzids, (event.start.year, event.end.year))
+    """Serialise one item's VEVENT; the same item always gives the same bytes.
+
+    Written out directly rather than through icalendar's component tree, which cost about a
+    millisecond per item (35x a plain serializer on a 10k-item feed). The bytes are those
+    icalendar gives for the same properties (same order, escaping, folding); a test renders
+    hostile items both ways and compares them.
+    """
+    start, end = _unambiguous(item.start), _unambiguous(item.end)
+    modified = _utc(item.last_modified)
+    head = (  # fixed-width lines, always shorter than a fold
+        f"DTSTART{_when(start)}\r\nDTEND{_when(end)}\r\nDTSTAMP:{modified}\r\n"
+    )
+    parts = ["BEGIN:VEVENT\r\n", _line("SUMMARY:" + _escape(item.summary)), head]
+    parts += [_line("UID:" + _escape(item.uid)), f"SEQUENCE:{item.sequence}\r\n"]
+    if item.categories:
+        parts.append(_line("CATEGORIES:" + ",".join(_escape(c) for c in item.categories)))
+    parts.append(f"CREATED:{_utc(item.created)}\r\n")
+    if item.description is not None:
+        parts.append(_line("DESCRIPTION:" + _escape(item.description)))
+    if item.geo is not None:
+        parts.append(_line(f"GEO:{float(item.geo[0])};{float(item.geo[1])}"))
+    parts.append(f"LAST-MODIFIED:{modified}\r\n")
+    if item.location is not None:
+        parts.append(_line("LOCATION:" + _escape(item.location)))
+    parts.append(f"STATUS:{item.status}\r\n")
+    if item.url is not None:
+        parts.append(_line("URL:" + item.url))
+    parts.append("END:VEVENT\r\n")
+    return RenderedEvent(
+        "".join(parts).encode(), frozenset((_zone(start), _zone(end))), (start.year, end.year)
+    )
+
+
+_SPECIAL = re.compile(r"[\\;,\r\n]")
+
+
+def _escape(text: str) -> str:
+    """RFC 5545 TEXT escaping, as icalendar's vText does it (the order matters)."""
+    if not _SPECIAL.search(text):
+        return text
+    return (
+        text.replace(r"\N", "\n")
+        .replace("\\", "\\\\")
+        .replace(";", r"\;")
+        .replace(",", r"\,")
+        .replace("\r\n", r"\n")
+        .replace("\n", r"\n")
+        .replace("\r", r"\n")
+    )
+
+
+def _line(line: str) -> str:
+    return _fold(line) + "\r\n"
+
+
+def _utc(moment: datetime) -> str:
+    return _stamp(moment.astimezone(UTC)) + "Z"
+
+
+def _stamp(moment: datetime) -> str:
+    """``%Y%m%dT%H%M%S`` from isoformat (in C), several times cheaper than strftime."""
+    return moment.isoformat()[:19].replace("-", "").replace(":", "")
+
+
+def _when(moment: datetime | date) -> str:
+    """The parameters and value of DTSTART/DTEND: a date, a UTC time or a zoned local time."""
+    if not isinstance(moment, datetime):
+        return f";VALUE=DATE:{moment.year:04d}{moment.month:02d}{moment.day:02d}"
+    tzid = _tzid(moment.tzinfo)
+    if tzid == "UTC":
+        return f":{_stamp(moment)}Z"
+    return f";TZID={_param(tzid)}:{_stamp(moment)}"
+
+
+def _zone(moment: datetime | date) -> str:
+    """The TZID whose VTIMEZONE the feed needs for this moment ("UTC" needs none)."""
+    return _tzid(moment.tzinfo) if isinstance(moment, datetime) else "UTC"
+
+
+_param = lru_cache(maxsize=256)(param_value)
+
+
+@lru_cache(maxsize=256)
+def _tzid(tzinfo) -> str:
+    """icalendar's name for a zone ("UTC" for every zone it holds equivalent to UTC)."""
+    return tzid_from_tzinfo(tzinfo) or str(tzinfo)
+
+
+def _fold(line: str, limit: int = 75) -> str:
+    """Fold a line into lines of at most ``limit`` octets as icalendar does, never in an escape."""
+    if len(line) < limit // 4 or len(line.encode()) < limit:
+        return line
+    if line.isascii():
+        return _fold_ascii(line, limit)
+    folded: list[str] = []
+    current: list[str] = []
+    count = 0
+    for char in line:
+        size = len(char.encode())
+        if current and count + size >= limit:
+            carried = current.pop() if len(current) > 1 and current[-1] in "\\^" else None
+            folded.append("".join(current))
+            current = [carried] if carried else []
+            count = len(carried.encode()) if carried else 0
+        current.append(char)
+        count += size
+    folded.append("".join(current))
+    return "\r\n ".join(folded)
+
+
+def _fold_ascii(line: str, limit: int) -> str:
+    """``_fold`` for a line of one-octet characters, a slice at a time instead of a character."""
+    folded: list[str] = []
+    carried, position = "", 0
+    while True:
+        take = limit - 1 - len(carried)
+        segment = carried + line[position : position + take]
+        position += take
+        if position >= len(line):
+            folded.append(segment)
+            return "\r\n ".join(folded)
+        carried = segment[-1] if segment[-1] in "\\^" else ""
+        folded.append(segment[:-1] if carried else segment)
 
 
 def render_feed(
@@ -89,36 +211,6 @@ def feed_calendar(meta: FeedMeta) -> Calendar:
     if meta.timezone is not None:
         calendar.add("X-WR-TIMEZONE", vText(meta.timezone))
     return calendar
-
-
-def feed_event(item: FeedItem) -> Event:
-    """Build the VEVENT for one item; DTSTAMP is its last change, never the clock."""
-    event = Event()
-    event.add("UID", item.uid)
-    event.add("DTSTAMP", item.last_modified.astimezone(UTC))
-    event.add("CREATED", item.created.astimezone(UTC))
-    event.add("LAST-MODIFIED", item.last_modified.astimezone(UTC))
-    event.add("SEQUENCE", item.sequence)
-    event.add("STATUS", item.status)
-    event.add("SUMMARY", vText(item.summary))
-    event.add("DTSTART", _unambiguous(item.start))
-    event.add("DTEND", _unambiguous(item.end))
-    optional = {
-        "DESCRIPTION": _text(item.description),
-        "LOCATION": _text(item.location),
-        "GEO": item.geo,
-        "URL": item.url,
-    }
-    for name, value in optional.items():
-        if value is not None:
-            event.add(name, value)
-    if item.categories:
-        event.add("CATEGORIES", [vText(category) for category in item.categories])
-    return event
-
-
-def _text(value: str | None) -> vText | None:
-    return None if value is None else vText(value)
 
 
 def vtimezone(tzid: str, first: date, last: date) -> Timezone:
