@@ -279,3 +279,41 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
     """(p50, p99) in milliseconds."""
     cuts = statistics.quantiles(samples, n=100, method="inclusive")
     return cuts[49] * 1000, cuts[98] * 1000
+
+
+def platform_cpu() -> dict[str, float]:
+    """CPU seconds (user + system) used so far by the platform's processes, by role.
+
+    Roles are "<service> web", "<service> worker" and "postgres" (backends of the benchmark's
+    own databases only). CPU time, unlike wall time, barely depends on what else the shared
+    machine runs, so per-registration figures from it compare across runs. The broker is
+    left out: other users' traffic shares its one process.
+    """
+    ticks = os.sysconf("SC_CLK_TCK")
+    used: dict[str, float] = {}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        role = _role(command)
+        if role is not None:
+            used[role] = used.get(role, 0.0) + (int(fields[11]) + int(fields[12])) / ticks
+    return used
+
+
+def _role(command: str) -> str | None:
+    if command.startswith("postgres:") and " cx_bench_" in command:
+        return "postgres"
+    for kind, marker in (("web", "entrypoints.flask_app"), ("worker", "entrypoints.worker")):
+        if marker in command and "services." in command:
+            return f"{command.split('services.', 1)[1].split('.', 1)[0]} {kind}"
+    return None
+
+
+def cpu_per_item(before: dict[str, float], after: dict[str, float], items: int) -> str:
+    """Milliseconds of CPU per item by role, and their total, as one line."""
+    spent = {role: (after[role] - before.get(role, 0.0)) * 1000 / max(items, 1) for role in after}
+    parts = [f"{role} {ms:.1f}" for role, ms in sorted(spent.items())]
+    return ", ".join(parts) + f"; total {sum(spent.values()):.1f} ms"

@@ -85,6 +85,7 @@ def registration_app(url: str, tmp: str):
 
     env = {
         "REGISTRATION_DATABASE_URL": url,
+        "SECRET_KEY": "bench",  # server settings refuse to start without one
         "DATA_DIR": tmp,
         "ORGANISER_CREDENTIALS_FILE": f"{tmp}/org.json",
         "LOG_LEVEL": "WARNING",
@@ -312,7 +313,12 @@ def bench_participant() -> list[float]:
     from tests.scheduling.builders import EVENT_ID, envelope, event_payload
 
     with scratch_database() as url, tempfile.TemporaryDirectory() as tmp:
-        env = {"SCHEDULING_DATABASE_URL": url, "DATA_DIR": tmp, "LOG_LEVEL": "WARNING"}
+        env = {
+            "SCHEDULING_DATABASE_URL": url,
+            "SECRET_KEY": "bench",  # server settings refuse to start without one
+            "DATA_DIR": tmp,
+            "LOG_LEVEL": "WARNING",
+        }
         container = bootstrap(env, migrate=True)
         with container.uow() as uow:
             read_model.on_event_changed(
