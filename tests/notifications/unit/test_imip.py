@@ -1,11 +1,12 @@
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 import vobject
-from icalendar import Calendar
+from icalendar import Calendar, Timezone
 
+from services.notifications.adapters import imip
 from services.notifications.adapters.imip import build_invitation_ics
 from services.notifications.domain.outgoing_mail import Invitation
 
@@ -125,3 +126,19 @@ def test_vobject_reads_the_same_invitation(invitation, method, fresh_vobject_tzi
     assert event.dtend.value == invitation.end
     assert [a.value for a in event.attendee_list] == ["mailto:anna.mueller@example.eu"]
     assert event.organizer.value == "mailto:visits@clusterxchange.eu"
+
+
+def test_the_kept_vtimezone_gives_the_bytes_of_a_calendar_built_whole_by_icalendar(invitation):
+    whole = Calendar()
+    for name, value in (("PRODID", imip.PRODID), ("VERSION", "2.0"), ("CALSCALE", "GREGORIAN")):
+        whole.add(name, value)
+    whole.add("METHOD", "REQUEST")
+    zone = Timezone.from_tzid(
+        "Europe/Brussels", first_date=date(2025, 1, 1), last_date=date(2026, 1, 1)
+    )
+    zone.pop("COMMENT", None)
+    whole.add_component(zone)
+    whole.add_component(imip._event(invitation))
+
+    assert build_invitation_ics(invitation) == whole.to_ical()
+    assert build_invitation_ics(invitation) == build_invitation_ics(invitation)  # kept copy
