@@ -39,7 +39,9 @@ def csv_chunks(header: Row, rows: Iterable[Row], batch: int = 500) -> Iterator[s
     writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
     writer.writerow([safe_cell(cell) for cell in header])
     for n, row in enumerate(rows, start=1):
-        writer.writerow([safe_cell(cell) for cell in row])
+        # safe_cell inlined: a call per cell was a third of a large export's time
+        texts = ["" if cell is None else str(cell) for cell in row]
+        writer.writerow(["'" + t if t[:1] in FORMULA_PREFIXES else t for t in texts])
         if n % batch == 0:
             yield buffer.getvalue()
             buffer.seek(0)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from functools import partial
 from operator import attrgetter, itemgetter
@@ -302,32 +302,34 @@ def roster(
 def roster_rows(
     uow: RegistrationUnitOfWork, event_id: str, filters: dict[str, str]
 ) -> Iterator[Mapping[Any, Any]]:
-    """Every matching registration's columns in queue order, read as they are consumed.
+    """Every matching registration's export columns (``ROSTER_COLUMNS``, in that order) in
+    queue order, read as they are consumed.
 
     The unit of work stays open until the last row, so a streamed export holds one batch
-    in memory at a time (``yield_per``; a server-side cursor on PostgreSQL). Rows are the
-    database's own mappings, not dicts: an export of 50k rows copies nothing per row.
+    in memory at a time (``yield_per``; a server-side cursor on PostgreSQL). Only the export's
+    columns are read, as the database's own row tuples: nothing is copied or looked up by
+    name per row.
     """
     with uow:
-        query = _roster_query(_get_event(uow.session, event_id, True), filters)
-        order = query.selected_columns.queue_number
-        rows = uow.session.execute(query.order_by(order), execution_options={"yield_per": 500})
-        yield from rows.mappings()
+        queue = _roster_query(_get_event(uow.session, event_id, True), filters).subquery()
+        query = select(*(queue.c[column] for column in ROSTER_COLUMNS))
+        rows = uow.session.execute(
+            query.order_by(queue.c.queue_number), execution_options={"yield_per": 500}
+        )
+        yield from rows
 
 
-def roster_table(
-    rows: Iterable[Mapping[Any, Any]],
-) -> tuple[list[str], Iterator[list[Any]]]:
+def roster_table(rows: Iterable[Sequence[Any]]) -> tuple[list[str], Iterable[Sequence[Any]]]:
     """The roster as a spreadsheet: header and one row per registration, read as consumed."""
-    return ROSTER_COLUMNS, ([row[column] for column in ROSTER_COLUMNS] for row in rows)
+    return ROSTER_COLUMNS, rows
 
 
-def roster_csv_chunks(rows: Iterable[Mapping[Any, Any]], batch: int = 500) -> Iterator[str]:
+def roster_csv_chunks(rows: Iterable[Sequence[Any]], batch: int = 500) -> Iterator[str]:
     """The roster as export CSV text, a few hundred rows at a time (for a streamed response)."""
     return csv_chunks(*roster_table(rows), batch=batch)
 
 
-def roster_csv(rows: Iterable[Mapping[Any, Any]]) -> str:
+def roster_csv(rows: Iterable[Sequence[Any]]) -> str:
     """The whole roster CSV as one text."""
     return "".join(roster_csv_chunks(rows))
 
