@@ -134,3 +134,23 @@ def test_the_organiser_pages_show_when_the_data_is_purged(client, app, clock, en
     _log_in(client, env)  # the page session of a month ago has ended
     page = client.get(f"/organiser/events/{past_event['id']}").get_data(as_text=True)
     assert "Personal data purged on" in page and 'id="retention"' in page
+
+
+def test_the_event_form_sets_offer_hours_and_the_retention_day(client, env):
+    from tests.registration.api.test_pages import event_form
+
+    _log_in(client, env)
+    token = csrf(client, "/organiser/events/new")
+    data = event_form(token, waitlist_offer_hours="12", retention_until="2028-01-31")
+    created = client.post("/organiser/events/new", data=data)
+    assert created.status_code == 303
+    event_id = created.headers["Location"].rsplit("/", 1)[1]
+    form = client.get(f"/organiser/events/{event_id}/edit").get_data(as_text=True)
+    assert 'value="12"' in form and 'value="2028-01-31"' in form
+    bad = event_form(token, waitlist_offer_hours="lots", retention_until="2027-01-01")
+    again = client.post(f"/organiser/events/{event_id}/edit", data=bad)
+    assert again.status_code == 422
+    cleared = event_form(token, retention_until="")
+    assert client.post(f"/organiser/events/{event_id}/edit", data=cleared).status_code == 303
+    page = client.get(f"/organiser/events/{event_id}").get_data(as_text=True)
+    assert "Personal data purged on" in page
