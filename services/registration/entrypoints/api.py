@@ -208,7 +208,7 @@ def decline_offer(data, token):
 
 
 def _own(token: str) -> dict:
-    return views.by_token(_app().uow(), token)
+    return views.by_token(_app().uow(), token, _app().urls)
 
 
 @participants_blp.get("/manage/<token>")

@@ -221,6 +221,8 @@ class OwnRegistrationSchema(Schema):
     offer_expires_at = fields.AwareDateTime(
         allow_none=True, metadata={"description": "until when an open offer holds the seat"}
     )
+    accept_url = Text(metadata={"description": "manage link only: accept the open offer"})
+    decline_url = Text(metadata={"description": "manage link only: decline the open offer"})
 
 
 class RegistrationCreatedSchema(Schema):

@@ -214,9 +214,15 @@ def own_registration(uow: RegistrationUnitOfWork, registration: Registration) ->
         return _own(uow.events, registration)
 
 
-def by_token(uow: RegistrationUnitOfWork, token: str) -> dict[str, Any]:
+def by_token(uow: RegistrationUnitOfWork, token: str, urls: PublicUrls) -> dict[str, Any]:
+    """The registration its manage link shows, with the links of an open offer."""
     with uow:
-        return _own(uow.events, uow.events.by_manage_token(token))
+        registration = uow.events.by_manage_token(token)
+        shown = _own(uow.events, registration)
+        if registration.status == Status.OFFERED and registration.offer_token:
+            shown["accept_url"] = urls.offer(registration.offer_token, "accept")
+            shown["decline_url"] = urls.offer(registration.offer_token, "decline")
+        return shown
 
 
 def _conditions(columns: Any, event: Event, filters: dict[str, str]) -> list:

@@ -51,6 +51,8 @@ def test_the_event_shows_its_offer_hours_and_the_seat_the_offer_holds(client, of
 def test_the_manage_link_shows_until_when_the_seat_is_held(client, offered, clock):
     own = client.get(f"/api/v1{offered['second']['manage_url'][len('https://reg.example.test') :]}")
     assert own.json["status"] == "offered"
+    assert own.json["accept_url"].endswith(f"/offers/{offered['token']}/accept")
+    assert own.json["decline_url"].endswith(f"/offers/{offered['token']}/decline")
     assert own.json["offer_expires_at"].startswith(
         (clock() + timedelta(hours=24)).strftime("%Y-%m-%dT%H:%M")
     )
