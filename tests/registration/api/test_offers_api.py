@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from services.registration.adapters.orm import registrations
-from tests.registration.api.test_pages import csrf
+from tests.registration.api.test_pages import csrf, logged_in  # noqa: F401
 from tests.registration.api.test_participants_api import _messages, _register
 
 pytestmark = pytest.mark.integration
@@ -165,3 +165,12 @@ def test_the_manage_page_carries_accept_and_decline_buttons(client, offered):
     page = client.get(manage).get_data(as_text=True)
     assert 'id="accept-offer"' in page and 'id="decline-offer"' in page
     assert re.search(rf'action="/offers/{re.escape(offered["token"])}/accept"', page)
+
+
+def test_an_organiser_sees_the_held_seat_and_may_cancel_the_offer(client, offered, app, logged_in):  # noqa: F811
+    page = client.get(f"/organiser/events/{offered['event']['id']}").get_data(as_text=True)
+    assert "1 seats offered to people waiting" in page
+    cancels = re.findall(r'action="(/organiser/registrations/[^"]+/cancel_registration)"', page)
+    cancel = next(c for c in cancels if offered["second"]["id"] in c)  # the offered one
+    assert client.post(cancel, data={"csrf_token": logged_in}).status_code == 303
+    assert _statuses(app) == ["cancelled", "cancelled", "offered"]
