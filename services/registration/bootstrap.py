@@ -29,6 +29,7 @@ class Registration:
     infrastructure: Infrastructure
     urls: PublicUrls
     hold: timedelta = timedelta(minutes=30)
+    retention: timedelta = timedelta(days=365)
     desk: RegistrationDesk = field(init=False)
 
     def __post_init__(self) -> None:
@@ -72,4 +73,5 @@ def bootstrap(
         scheduling=public_url_for("scheduling", env),
     )
     hold = timedelta(minutes=int(env.get("VERIFY_HOLD_MINUTES", "30")))
-    return Registration(infrastructure, urls, hold)
+    retention = timedelta(days=int(env.get("RETENTION_DAYS", "365")))
+    return Registration(infrastructure, urls, hold, retention)

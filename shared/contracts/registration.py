@@ -5,7 +5,7 @@ from marshmallow import Schema, fields, validate
 from shared.contracts import register
 from shared.contracts.common import EventSnapshotSchema
 
-REGISTRATION_STATUSES = ["confirmed", "waitlisted", "pending", "cancelled", "rejected"]
+REGISTRATION_STATUSES = ["confirmed", "waitlisted", "offered", "pending", "cancelled", "rejected"]
 
 
 @register("event.published")
@@ -56,8 +56,25 @@ for _type in (
     "registration.promoted",
     "registration.cancelled",
     "registration.rejected",
+    "registration.offer_declined",
+    "registration.offer_expired",
 ):
     register(_type)(RegistrationChange)
+
+
+@register("registration.offered")
+class RegistrationOffered(RegistrationChange):
+    """A seat freed up and is held for this waitlisted person until ``offer_expires_at``.
+
+    ``accept_url`` and ``decline_url`` lead to pages with a button (single use). Accepting
+    is announced as ``registration.promoted``; declining as ``registration.offer_declined``
+    (status ``waitlisted`` with its new position when the person stays on the list, else
+    ``cancelled``); an offer left unanswered as ``registration.offer_expired`` (cancelled).
+    """
+
+    accept_url = fields.String(required=True)
+    decline_url = fields.String(required=True)
+    offer_expires_at = fields.AwareDateTime(required=True)
 
 
 @register("registration.verification_requested")

@@ -24,6 +24,8 @@ PUBLIC_WRITES = {
         ("post", "/api/v1/manage/{token}/cancel"),
         ("post", "/api/v1/manage/{token}/erase"),
         ("post", "/api/v1/verify/{token}"),  # the single-use link of the verification email
+        ("post", "/api/v1/offers/{token}/accept"),  # the single-use link of a waiting-list offer
+        ("post", "/api/v1/offers/{token}/decline"),
     },
     "scheduling": {
         ("post", "/api/v1/visits/{visit_id}/participants"),  # X-Participant-Token (feed token)

@@ -11,6 +11,7 @@ import textwrap
 
 import pytest
 
+from services.registration.domain.model import Event as RegistrationEvent
 from services.registration.service_layer import handlers as registration_handlers
 from services.scheduling.domain import model as scheduling_model
 from services.scheduling.domain import registrations as scheduling_registrations
@@ -28,6 +29,7 @@ MIN_BITS = 128
 # Everything that mints a token someone could present: links, feeds, exchanges, credentials.
 MINTERS = [
     registration_handlers.new_token,  # manage and feed tokens of a registration
+    RegistrationEvent._offer,  # the single-use link of a waiting-list offer
     visits.new_token,  # scheduling's feed tokens (participants after rotation, hosts)
     Exchange.request,  # the visitor's and the host's exchange tokens
     CredentialStore.mint,  # organiser credentials

@@ -10,6 +10,7 @@ from typing import Any
 from services.registration.adapters.repository import AbstractEventRepository
 from services.registration.domain.errors import AlreadyRegistered, NotFound
 from services.registration.domain.model import ACTIVE, Event, Registration, Status
+from services.registration.domain.status import SEATED
 from services.registration.service_layer.messages import PublicUrls
 from services.registration.service_layer.unit_of_work import AbstractRegistrationUnitOfWork
 from shared.erasure import Traces
@@ -78,7 +79,7 @@ class FakeEventRepository(AbstractEventRepository):
 
     def confirmed_by_partner(self, event_id: str) -> dict[str, int]:
         counts: dict[str, int] = {}
-        for r in self._of(event_id, {Status.CONFIRMED}):
+        for r in self._of(event_id, SEATED):
             if r.partner:
                 counts[r.partner] = counts.get(r.partner, 0) + 1
         return counts
@@ -125,6 +126,29 @@ class FakeEventRepository(AbstractEventRepository):
 
     def forget_notices(self, before: datetime) -> None:
         self.notices[:] = [n for n in self.notices if n[3] > before]
+
+    def by_offer_token(self, token: str) -> Registration:
+        found = [r for r in self._registrations.values() if r.offer_token == token]
+        if not found:
+            raise NotFound("unknown offer link")
+        return found[0]
+
+    def lapsed_offers(self, event_id: str, now: datetime) -> list[Registration]:
+        return [r for r in self._of(event_id, {Status.OFFERED}) if r.offer_lapsed(now)]
+
+    def with_lapsed_offers(self, now: datetime) -> list[str]:
+        return [e for e in self._events if self.lapsed_offers(e, now)]
+
+    def due_for_purge(self, now: datetime) -> list[str]:
+        return [
+            e.id
+            for e in self._events.values()
+            if e.purged_at is None and e.retention_until and e.retention_until <= now
+        ]
+
+    def unerased(self, event_id: str) -> list[Registration]:
+        everyone = sorted(self._registrations.values(), key=lambda r: r.queue_number)
+        return [r for r in everyone if r.event_id == event_id and r.erased_at is None]
 
     def snapshot(self) -> Snapshot:
         """Everything stored, to go back to on rollback (objects keep their identity)."""

@@ -52,6 +52,24 @@ def no_seat(envelope: Envelope, uow: UOW, policy: Policy) -> None:
     notify.queue(uow, envelope.message_id, person, kind, context, policy.clock())
 
 
+def offer_changed(envelope: Envelope, uow: UOW, policy: Policy) -> None:
+    """registration.offered / offer_expired / offer_declined: the offer with its links, or
+    what became of it; no calendar part (the seat is not theirs until accepted)."""
+    if (remembered := _remember(envelope, uow)) is None:
+        return
+    person, event = remembered
+    payload = envelope.payload
+    context = notify.event_context(event) | {"position": payload["waitlist_position"]}
+    if envelope.type == "registration.offered":
+        context |= {
+            "accept_url": payload["accept_url"],
+            "decline_url": payload["decline_url"],
+            "offer_expires_at": event.zoned(payload["offer_expires_at"]),
+        }
+    kind = envelope.type.replace(".", "_")
+    notify.queue(uow, envelope.message_id, person, kind, context, policy.clock())
+
+
 def registration_cancelled(envelope: Envelope, uow: UOW, policy: Policy) -> None:
     """registration.cancelled: the news (the event's, if cancelled) and a CANCEL if invited."""
     if (remembered := _remember(envelope, uow)) is None:
@@ -172,6 +190,9 @@ def consumer_handlers(policy: Policy) -> dict[str, dict[str, Handler]]:
         "registration.pending": no_seat,
         "registration.rejected": no_seat,
         "registration.cancelled": registration_cancelled,
+        "registration.offered": offer_changed,
+        "registration.offer_expired": offer_changed,
+        "registration.offer_declined": offer_changed,
         "registration.verification_requested": verification_requested,
         "registration.already_registered": already_registered,
         "registration.expired": registration_expired,

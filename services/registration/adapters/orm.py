@@ -48,6 +48,10 @@ events = Table(
     Column("waitlist_enabled", Boolean, nullable=False),
     Column("approval_required", Boolean, nullable=False),
     Column("verify_email", Boolean, nullable=False, default=True),
+    Column("waitlist_offer_hours", Integer, nullable=False, default=0),
+    Column("offered_count", Integer, nullable=False, default=0),
+    Column("retention_until", UtcDateTime, nullable=True),
+    Column("purged_at", UtcDateTime, nullable=True),
     Column("status", String(20), nullable=False),
     Column("sequence", Integer, nullable=False),
     Column("next_number", Integer, nullable=False),
@@ -96,7 +100,13 @@ registrations = Table(
     Column("verified_at", UtcDateTime, nullable=True),
     Column("verify_token", String(64), nullable=True),
     Column("verify_expires_at", UtcDateTime, nullable=True),
+    Column("offer_token", String(64), nullable=True),
+    Column("offer_expires_at", UtcDateTime, nullable=True),
+    Column("offer_state", String(10), nullable=True),
 )
+Index("uq_registrations_offer_token", registrations.c.offer_token, unique=True)
+# The offer expiry pass looks for offers by expiry time.
+Index("ix_registrations_offer", registrations.c.status, registrations.c.offer_expires_at)
 Index("uq_registrations_verify_token", registrations.c.verify_token, unique=True)
 # The expiry pass looks for lapsed holds: unverified registrations by expiry time.
 Index("ix_registrations_hold", registrations.c.verified_at, registrations.c.verify_expires_at)
@@ -119,7 +129,7 @@ Index(
     registrations.c.queue_number,
 )
 ACTIVE_EMAIL_INDEX = "uq_registrations_active_email"
-_active = registrations.c.status.in_(["confirmed", "waitlisted", "pending"])
+_active = registrations.c.status.in_(["confirmed", "waitlisted", "offered", "pending"])
 # One active registration per email and event, enforced by the database as well.
 Index(
     ACTIVE_EMAIL_INDEX,

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, joinedload
 from services.registration.adapters.orm import events, notices, quotas, registrations
 from services.registration.domain.errors import NotFound
 from services.registration.domain.model import ACTIVE, Event, Registration, Status
+from services.registration.domain.status import SEATED
 
 
 class AbstractEventRepository(abc.ABC):
@@ -78,6 +79,24 @@ class AbstractEventRepository(abc.ABC):
 
     @abc.abstractmethod
     def forget_notices(self, before: datetime) -> None: ...
+
+    @abc.abstractmethod
+    def by_offer_token(self, token: str) -> Registration: ...
+
+    @abc.abstractmethod
+    def with_lapsed_offers(self, now: datetime) -> list[str]:
+        """Ids of events with an open offer whose time is up."""
+
+    @abc.abstractmethod
+    def lapsed_offers(self, event_id: str, now: datetime) -> list[Registration]: ...
+
+    @abc.abstractmethod
+    def due_for_purge(self, now: datetime) -> list[str]:
+        """Ids of events whose retention date has passed and whose data is not purged yet."""
+
+    @abc.abstractmethod
+    def unerased(self, event_id: str) -> list[Registration]:
+        """The event's registrations that still hold personal data."""
 
 
 class EventRepository(AbstractEventRepository):
@@ -172,7 +191,7 @@ class EventRepository(AbstractEventRepository):
             select(registrations.c.partner, func.count())
             .where(
                 registrations.c.event_id == event_id,
-                registrations.c.status == Status.CONFIRMED,
+                registrations.c.status.in_([str(s) for s in SEATED]),
                 registrations.c.partner.is_not(None),
             )
             .group_by(registrations.c.partner)
@@ -250,3 +269,41 @@ class EventRepository(AbstractEventRepository):
 
     def forget_notices(self, before: datetime) -> None:
         self.session.execute(delete(notices).where(notices.c.sent_at <= before))
+
+    def by_offer_token(self, token: str) -> Registration:
+        found = self.session.scalars(
+            select(Registration).where(registrations.c.offer_token == token)
+        ).first()
+        if found is None:
+            raise NotFound("unknown offer link")
+        return found
+
+    def _lapsed_offer(self, now: datetime):
+        return (
+            registrations.c.status == Status.OFFERED,
+            registrations.c.offer_expires_at <= now,
+        )
+
+    def with_lapsed_offers(self, now: datetime) -> list[str]:
+        query = select(registrations.c.event_id).where(*self._lapsed_offer(now)).distinct()
+        return list(self.session.scalars(query))
+
+    def lapsed_offers(self, event_id: str, now: datetime) -> list[Registration]:
+        query = (
+            select(Registration)
+            .where(registrations.c.event_id == event_id, *self._lapsed_offer(now))
+            .order_by(registrations.c.queue_number)
+        )
+        return list(self.session.scalars(query))
+
+    def due_for_purge(self, now: datetime) -> list[str]:
+        query = select(events.c.id).where(
+            events.c.purged_at.is_(None), events.c.retention_until <= now
+        )
+        return list(self.session.scalars(query.order_by(events.c.retention_until)))
+
+    def unerased(self, event_id: str) -> list[Registration]:
+        query = select(Registration).where(
+            registrations.c.event_id == event_id, registrations.c.erased_at.is_(None)
+        )
+        return list(self.session.scalars(query.order_by(registrations.c.queue_number)))

@@ -43,6 +43,8 @@ class CreateEvent:
     approval_required: bool = False
     quotas: tuple[Quota, ...] = ()
     verify_email: bool = True
+    waitlist_offer_hours: int = 0  # 0: a freed seat goes to the next person at once
+    retention_until: datetime | None = None  # None: the event's end plus RETENTION_DAYS
 
 
 @dataclass(frozen=True)

@@ -49,7 +49,8 @@ class EventCancelled:
 @dataclass(frozen=True)
 class RegistrationChanged:
     """A registration reached a status; ``kind`` is confirmed, waitlisted, pending, promoted,
-    cancelled or rejected; ``position`` is the waiting-list place of a waitlisted one."""
+    cancelled, rejected, offered, offer_declined or offer_expired; ``position`` is the
+    waiting-list place of a waitlisted one; an open offer carries its token and expiry."""
 
     kind: str
     registration_id: str
@@ -62,6 +63,8 @@ class RegistrationChanged:
     feed_token: str
     reason: str | None = None
     position: int | None = None
+    offer_token: str | None = None
+    offer_expires_at: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ seat frees up, are handed in by the service layer.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -28,8 +29,9 @@ from services.registration.domain.errors import (
     LinkUsed,
     NotFound,
 )
+from services.registration.domain.offers import OfferState, OfferWindow
 from services.registration.domain.seats import QuotaSeats, SeatLedger
-from services.registration.domain.status import ACTIVE, Status
+from services.registration.domain.status import ACTIVE, SEATED, Status
 
 
 class EventStatus(StrEnum):
@@ -52,6 +54,7 @@ SCHEDULE_FIELDS = {
     "status",
 }
 ERASED = "[erased]"
+MAX_OFFER_HOURS = 24 * 30
 VENUE_KEYS = ("name", "address", "city", "country", "lat", "lon")
 # EventDetails fields copied as they are
 DETAIL_FIELDS = (
@@ -112,6 +115,9 @@ class Registration:
     verified_at: datetime | None = None
     verify_token: str | None = None
     verify_expires_at: datetime | None = None
+    offer_token: str | None = None
+    offer_expires_at: datetime | None = None
+    offer_state: str | None = None
 
     @classmethod
     def from_participant(
@@ -164,10 +170,15 @@ class Registration:
         expires = self.verify_expires_at
         return not self.verified and expires is not None and now >= expires
 
+    def offer_lapsed(self, now: datetime) -> bool:
+        expires = self.offer_expires_at
+        return self.status == Status.OFFERED and expires is not None and now >= expires
+
     def reached(
         self, kind: str, event: ev.EventDetails, reason: str | None, position: int | None
     ) -> ev.RegistrationChanged:
         """The event that this registration reached a status, with its values of now."""
+        offer = self.offer_state == OfferState.OPEN
         return ev.RegistrationChanged(
             kind=kind,
             registration_id=self.id,
@@ -180,6 +191,8 @@ class Registration:
             feed_token=self.feed_token,
             reason=reason,
             position=position,
+            offer_token=self.offer_token if offer else None,
+            offer_expires_at=self.offer_expires_at if offer else None,
         )
 
     def set_needs(self, needs: dict[str, str | None], now: datetime) -> None:
@@ -225,10 +238,14 @@ class Event:
     updated_at: datetime
     status: str = EventStatus.DRAFT
     verify_email: bool = True
+    waitlist_offer_hours: int = 0
+    retention_until: datetime | None = None  # set when created: the end plus RETENTION_DAYS
+    purged_at: datetime | None = None
     sequence: int = 0
     next_number: int = 1
     confirmed_count: int = 0
     waitlisted_count: int = 0
+    offered_count: int = 0
     quotas: list[PartnerQuota] = field(default_factory=list)
     events: list[Any] = field(default_factory=list)
 
@@ -249,6 +266,10 @@ class Event:
             raise InvalidEvent("registration must close after it opens")
         if closes and closes > self.end:
             raise InvalidEvent("registration must close before the event ends")
+        if not 0 <= self.waitlist_offer_hours <= MAX_OFFER_HOURS:
+            raise InvalidEvent(f"waitlist_offer_hours must lie between 0 and {MAX_OFFER_HOURS}")
+        if self.retention_until is not None and self.retention_until < self.end:
+            raise InvalidEvent("personal data must be kept at least until the event ends")
         self.seats.check()
 
     def publish(self, now: datetime) -> None:
@@ -378,6 +399,8 @@ class Event:
         time people joined it and a newcomer's position is the list's length.
         """
         self._keep(self.seats.moved(registration.status, status, registration.partner))
+        if registration.offer_state == OfferState.OPEN and status != Status.OFFERED:
+            registration.offer_state = OfferState.WITHDRAWN
         if status == Status.WAITLISTED:
             registration.queue_number = self._take_number()
         registration.status = status
@@ -486,10 +509,10 @@ class Event:
         self._own(registration)
         if not registration.active:
             raise InvalidTransition(f"the registration is already {registration.status}")
-        was_confirmed = registration.status == Status.CONFIRMED
+        was_seated = registration.status in SEATED
         self._set(registration, Status.CANCELLED, now)
         self._changed("cancelled", registration, "participant")
-        if was_confirmed:
+        if was_seated:
             self.fill_free_seats(now, waitlist)
         return registration
 
@@ -533,12 +556,83 @@ class Event:
         return registration
 
     def fill_free_seats(self, now: datetime, waitlist: Iterable[Registration]) -> list:
-        """Promote waitlisted people in queue order while seats (or their quota) allow."""
-        waiting = [r for r in waitlist if r.status == Status.WAITLISTED]
-        promoted = self.seats.promotable(waiting, now)
-        for registration in promoted:
-            self._confirm_from_waitlist(self._own(registration), now)
-        return promoted
+        """Give free seats to waitlisted people in queue order while seats (or their quota)
+        allow: at once, or as offers when the event makes offers (never after the cut-off)."""
+        offers = self.waitlist_offer_hours > 0
+        if offers and not self.offer_window.open_at(now):
+            return []  # the seat simply stays free
+        waiting = [
+            r for r in waitlist if r.status == Status.WAITLISTED and (r.verified or not offers)
+        ]
+        chosen = self.seats.promotable(waiting, now)
+        for registration in chosen:
+            if offers:
+                self._offer(self._own(registration), now)
+            else:
+                self._confirm_from_waitlist(self._own(registration), now)
+        return chosen
+
+    # --- waiting-list offers -------------------------------------------------------------
+
+    @property
+    def offer_window(self) -> OfferWindow:
+        cut_off = min(self.registration_closes or self.start, self.start)
+        return OfferWindow(self.waitlist_offer_hours, cut_off)
+
+    def _offer(self, registration: Registration, now: datetime) -> None:
+        """Hold the seat for the person: a fresh single-use token (256 bits) answers it."""
+        self._set(registration, Status.OFFERED, now)
+        registration.offer_token = secrets.token_urlsafe(32)
+        registration.offer_expires_at = self.offer_window.expiry(now)
+        registration.offer_state = OfferState.OPEN
+        self._changed("offered", registration)
+
+    def _open_offer(self, registration: Registration, now: datetime) -> None:
+        """Refuse an offer link that was used, declined, withdrawn or has lapsed."""
+        self._own(registration)
+        state = registration.offer_state
+        if state in (OfferState.ACCEPTED, OfferState.DECLINED):
+            raise LinkUsed(f"this offer was already {state}")
+        if state == OfferState.WITHDRAWN:
+            raise InvalidTransition("the registration was cancelled; the offer is void")
+        if state == OfferState.EXPIRED or registration.offer_lapsed(now):
+            raise LinkExpired("this offer has expired and the seat was passed on")
+
+    def accept_offer(self, registration: Registration, now: datetime) -> None:
+        """The person takes the seat held for them."""
+        self._open_offer(registration, now)
+        registration.offer_state = OfferState.ACCEPTED
+        self._confirm_from_waitlist(registration, now)
+
+    def decline_offer(
+        self,
+        registration: Registration,
+        now: datetime,
+        stay: bool,
+        waitlist: Iterable[Registration],
+    ) -> None:
+        """The person gives the seat up (staying at the end of the list if they wish); the
+        next person waiting gets the offer."""
+        self._open_offer(registration, now)
+        registration.offer_state = OfferState.DECLINED
+        self._set(registration, Status.WAITLISTED if stay else Status.CANCELLED, now)
+        self.fill_free_seats(now, [r for r in waitlist if r is not registration])
+        # announced after the seat moved on, so a staying person's position is already true
+        position = self.waitlisted_count if stay else None
+        self._changed("offer_declined", registration, position=position)
+
+    def expire_offers(
+        self, due: Iterable[Registration], now: datetime, waitlist: Iterable[Registration]
+    ) -> list[Registration]:
+        """Offers nobody answered in time: the person leaves the list, the seat moves on."""
+        lapsed = [self._own(r) for r in due if r.offer_lapsed(now)]
+        for registration in lapsed:
+            registration.offer_state = OfferState.EXPIRED
+            self._set(registration, Status.CANCELLED, now)
+            self._changed("offer_expired", registration)
+        if lapsed:
+            self.fill_free_seats(now, waitlist)
+        return lapsed
 
     def _confirm_from_waitlist(self, registration: Registration, now: datetime) -> None:
         self._set(registration, Status.CONFIRMED, now)
@@ -561,14 +655,30 @@ class Event:
             return registration
         if fresh_tokens:
             registration.manage_token, registration.feed_token = fresh_tokens
-        was_confirmed = registration.status == Status.CONFIRMED
+        was_seated = registration.status in SEATED
         if registration.active:
             self._set(registration, Status.CANCELLED, now)
         registration.anonymise(now)
         self.events.append(ev.ParticipantErased(registration.id, self.id, now))
-        if was_confirmed:
+        if was_seated:
             self.fill_free_seats(now, waitlist)
         return registration
+
+    def purge(self, registration: Registration, now: datetime, fresh_tokens: tuple[str, str]):
+        """Retention: forget the person as erasure does, but keep the status, so the EU
+        report's counts of a past event stay as they were."""
+        self._own(registration)
+        if registration.erased_at:
+            return
+        registration.manage_token, registration.feed_token = fresh_tokens
+        registration.verify_token = registration.offer_token = None
+        registration.anonymise(now)
+        self.events.append(ev.ParticipantErased(registration.id, self.id, now))
+
+    def purged(self, now: datetime) -> None:
+        """Every registration of the event was purged: the retention pass is done with it."""
+        self.purged_at = now
+        self._touched(now, bump=False)
 
     # --- seat accounting ---------------------------------------------------------------
 
@@ -578,11 +688,14 @@ class Event:
         quotas = tuple(
             QuotaSeats(q.partner, q.seats, q.release_at, q.confirmed) for q in self.quotas
         )
-        return SeatLedger(self.capacity, self.confirmed_count, self.waitlisted_count, quotas)
+        return SeatLedger(
+            self.capacity, self.confirmed_count, self.waitlisted_count, quotas, self.offered_count
+        )
 
     def _keep(self, seats: SeatLedger) -> None:
         """Store a ledger a seat move returned back into the counters."""
         self.confirmed_count, self.waitlisted_count = seats.confirmed, seats.waitlisted
+        self.offered_count = seats.offered
         for quota, held in zip(self.quotas, seats.quotas, strict=True):
             if quota.confirmed != held.confirmed:
                 quota.confirmed = held.confirmed

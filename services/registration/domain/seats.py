@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Protocol, TypeVar
 
 from services.registration.domain.errors import InvalidEvent
-from services.registration.domain.status import Status
+from services.registration.domain.status import SEATED, Status
 
 
 class Seated(Protocol):
@@ -25,7 +25,8 @@ S = TypeVar("S", bound=Seated)
 
 @dataclass(frozen=True)
 class QuotaSeats:
-    """Seats held for one partner cluster until ``release_at``; ``confirmed`` counts its seats."""
+    """Seats held for one partner cluster until ``release_at``; ``confirmed`` counts the seats
+    its partner's people take (confirmed, or held for them by an offer)."""
 
     partner: str
     seats: int
@@ -39,16 +40,26 @@ class QuotaSeats:
 
 @dataclass(frozen=True)
 class SeatLedger:
-    """Confirmed and waitlisted counts against the capacity and the partner quotas."""
+    """Confirmed, offered and waitlisted counts against the capacity and the partner quotas.
+
+    A seat held by an open waiting-list offer is taken exactly like a confirmed one, so it is
+    never given to anyone else while the offer runs.
+    """
 
     capacity: int
     confirmed: int = 0
     waitlisted: int = 0
     quotas: tuple[QuotaSeats, ...] = ()
+    offered: int = 0
+
+    @property
+    def taken(self) -> int:
+        """Seats confirmed or held by an open offer."""
+        return self.confirmed + self.offered
 
     @property
     def full(self) -> bool:
-        return self.confirmed >= self.capacity
+        return self.taken >= self.capacity
 
     def check(self) -> None:
         """Refuse quotas and a capacity that contradict each other or the confirmed seats."""
@@ -56,10 +67,10 @@ class SeatLedger:
             raise InvalidEvent("partner quotas add up to more seats than the capacity")
         if len({q.partner for q in self.quotas}) != len(self.quotas):
             raise InvalidEvent("each partner may hold only one quota")
-        if self.confirmed > self.capacity:
+        if self.taken > self.capacity:
             raise InvalidEvent(
-                f"capacity {self.capacity} is below the {self.confirmed} confirmed "
-                "registrations; cancel some first"
+                f"capacity {self.capacity} is below the {self.taken} confirmed or offered "
+                "seats; cancel some first"
             )
 
     def reserved_seats(self, now: datetime) -> int:
@@ -68,7 +79,7 @@ class SeatLedger:
 
     def seats_left(self, now: datetime) -> int:
         """Seats anyone without a held quota could still take."""
-        return max(self.capacity - self.confirmed - self.reserved_seats(now), 0)
+        return max(self.capacity - self.taken - self.reserved_seats(now), 0)
 
     def has_seat_for(self, partner: str | None, now: datetime) -> bool:
         if self.full:
@@ -81,14 +92,17 @@ class SeatLedger:
     def moved(self, old: str, new: str, partner: str | None) -> SeatLedger:
         """The ledger after one registration of ``partner`` went from status ``old`` to ``new``."""
         confirmed = (new == Status.CONFIRMED) - (old == Status.CONFIRMED)
+        offered = (new == Status.OFFERED) - (old == Status.OFFERED)
         waitlisted = (new == Status.WAITLISTED) - (old == Status.WAITLISTED)
+        seated = (new in SEATED) - (old in SEATED)
         quota = self._quota_of(partner)
         quotas = tuple(
-            replace(q, confirmed=q.confirmed + confirmed) if q is quota else q for q in self.quotas
+            replace(q, confirmed=q.confirmed + seated) if q is quota else q for q in self.quotas
         )
         return replace(
             self,
             confirmed=self.confirmed + confirmed,
+            offered=self.offered + offered,
             waitlisted=self.waitlisted + waitlisted,
             quotas=quotas,
         )

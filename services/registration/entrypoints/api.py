@@ -62,7 +62,7 @@ def create_event(data):
         venue=Venue(**data["venue"]),
         quotas=_quotas(data["quotas"]),
     )
-    return _event_out(*handlers.create_event(command, app.uow(), app.clock))
+    return _event_out(*handlers.create_event(command, app.uow(), app.clock, app.retention))
 
 
 @events_blp.get("/events/<event_id>")
@@ -87,7 +87,7 @@ def update_event(data, event_id):
         data["venue"] = Venue(**data["venue"])
     if "quotas" in data:
         data["quotas"] = _quotas(data["quotas"])
-    return _event_out(*handlers.update_event(event_id, data, app.uow(), app.clock))
+    return _event_out(*handlers.update_event(event_id, data, app.uow(), app.clock, app.retention))
 
 
 @events_blp.post("/events/<event_id>/publish")
@@ -184,8 +184,31 @@ def verify(token):
     return created(registration, own["waitlist_position"])
 
 
+@participants_blp.post("/offers/<token>/accept")
+@participants_blp.response(200, s.RegistrationCreatedSchema)
+def accept_offer(token):
+    """Take the seat a waiting-list offer holds for you (the link of the offer email).
+
+    A used or declined offer answers 409, a lapsed one 410, an unknown link 404."""
+    app = _app()
+    return created(handlers.accept_offer(token, app.uow(), app.clock), None)
+
+
+@participants_blp.post("/offers/<token>/decline")
+@participants_blp.arguments(s.DeclineOfferSchema, required=False)
+@participants_blp.response(200, s.RegistrationCreatedSchema)
+def decline_offer(data, token):
+    """Give the offered seat to the next person waiting; ``stay_on_waitlist`` keeps you on
+    the list, at its end."""
+    app = _app()
+    stay = data.get("stay_on_waitlist", False)
+    registration = handlers.decline_offer(token, stay, app.uow(), app.clock)
+    own = views.own_registration(app.uow(), registration)
+    return created(registration, own["waitlist_position"])
+
+
 def _own(token: str) -> dict:
-    return views.by_token(_app().uow(), token)
+    return views.by_token(_app().uow(), token, _app().urls)
 
 
 @participants_blp.get("/manage/<token>")

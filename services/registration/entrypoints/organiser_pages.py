@@ -50,16 +50,29 @@ def event_payload(form) -> dict:
         data["capacity"] = int(capacity) if capacity.isdigit() else capacity
     data["waitlist_enabled"] = form.get("waitlist_enabled") == "true"
     data["approval_required"] = form.get("approval_required") == "true"
+    hours = form.get("waitlist_offer_hours", "").strip()
+    if hours:
+        data["waitlist_offer_hours"] = int(hours) if hours.isdigit() else hours
+    if "retention_until" in form:  # a day: the data is purged at its end, event time
+        day = form["retention_until"].strip()
+        data["retention_until"] = (
+            _local(f"{day}T23:59", data.get("timezone", "UTC")) if day else None
+        )
     return data
 
 
 def form_values(event: dict) -> dict:
     """An event view as flat form values."""
-    values = {k: event[k] for k in (*EVENT_TEXT, "capacity", "waitlist_enabled")}
+    values = {
+        k: event[k] for k in (*EVENT_TEXT, "capacity", "waitlist_enabled", "waitlist_offer_hours")
+    }
     values["approval_required"] = event["approval_required"]
     values.update({f"venue.{k}": event["venue"][k] for k in VENUE_TEXT})
     for key in ("start", "end"):
         values[key] = event[key].astimezone(ZoneInfo(event["timezone"])).strftime("%Y-%m-%dT%H:%M")
+    if event["retention_until"]:
+        retained = event["retention_until"].astimezone(ZoneInfo(event["timezone"]))
+        values["retention_until"] = retained.strftime("%Y-%m-%d")
     return values
 
 
@@ -98,7 +111,7 @@ def create_event():
     venue = Venue(**data.pop("venue"))
     command = CreateEvent(**{k: v for k, v in data.items() if k != "quotas"}, venue=venue)
     try:
-        event, _codes = handlers.create_event(command, app.uow(), app.clock)
+        event, _codes = handlers.create_event(command, app.uow(), app.clock, app.retention)
     except errors.InvalidEvent as exc:
         return _event_form(None, values, {}, str(exc), 422)
     flash(f"Draft “{event.title}” created. Publish it to open registration.")
@@ -118,7 +131,7 @@ def edit_event(event_id):
         return _event_form(event_id, values, errs, status=422)
     data["venue"] = Venue(**{**_event(event_id)["venue"], **data["venue"]})
     try:
-        handlers.update_event(event_id, data, app.uow(), app.clock)
+        handlers.update_event(event_id, data, app.uow(), app.clock, app.retention)
     except (errors.InvalidEvent, errors.InvalidTransition) as exc:
         return _event_form(event_id, values, {}, str(exc), 422)
     flash("Event saved.")

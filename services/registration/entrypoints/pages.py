@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 
 from services.registration.domain import errors
 from services.registration.domain.commands import Participant, Register
@@ -136,6 +136,53 @@ def verify(token):
         status, problem = VERIFY_PROBLEMS[type(exc)]
         return render_template("registration/verify.html", problem=problem), status
     return redirect(url_for(".confirmation", token=registration.manage_token), 303)
+
+
+# status and the problem's key; offer.html words each one in the page's language
+OFFER_PROBLEMS = {
+    errors.NotFound: (404, "unknown"),
+    errors.LinkUsed: (409, "used"),
+    errors.LinkExpired: (410, "expired"),
+    errors.InvalidTransition: (409, "void"),
+}
+OFFER_CHOICES = ("accept", "decline")
+
+
+def _offer_page(token: str, choice: str, problem=None, status: int = 200):
+    if choice not in OFFER_CHOICES:
+        abort(404)
+    app = _app()
+    try:
+        offer = views.offer_view(app.uow(), token, app.clock())
+    except errors.NotFound:
+        offer, (status, problem) = None, OFFER_PROBLEMS[errors.NotFound]
+    page = render_template("registration/offer.html", offer=offer, choice=choice, problem=problem)
+    return page, status
+
+
+@participant_pages.get("/offers/<token>/<choice>")
+def offer_form(token, choice):
+    """The offer email's links: a button, so a mail scanner's GET answers nothing."""
+    return _offer_page(token, choice)
+
+
+@participant_pages.post("/offers/<token>/<choice>")
+def answer_offer(token, choice):
+    """Accept the held seat, or decline it (staying on the list if asked)."""
+    if choice not in OFFER_CHOICES:
+        abort(404)
+    app = _app()
+    try:
+        if choice == "accept":
+            registration = handlers.accept_offer(token, app.uow(), app.clock)
+        else:
+            stay = request.form.get("stay_on_waitlist") == "true"
+            registration = handlers.decline_offer(token, stay, app.uow(), app.clock)
+    except tuple(OFFER_PROBLEMS) as exc:
+        status, problem = OFFER_PROBLEMS[type(exc)]
+        return _offer_page(token, choice, problem, status)
+    flash("Your seat is confirmed." if choice == "accept" else "You declined the offer.")
+    return redirect(url_for(".manage", token=registration.manage_token), 303)
 
 
 @participant_pages.get("/manage/<token>/confirmation")

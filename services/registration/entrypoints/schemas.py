@@ -28,7 +28,7 @@ ORGANISATION_TYPES = [
     "other",
 ]
 ROLES = ["cluster_manager", "sme", "research", "public_authority", "investor", "other"]
-STATUSES = ["confirmed", "waitlisted", "pending", "cancelled", "rejected"]
+STATUSES = ["confirmed", "waitlisted", "offered", "pending", "cancelled", "rejected"]
 
 EVENT_STATUSES = ["draft", "published", "cancelled"]
 Text = fields.String
@@ -80,6 +80,23 @@ class EventInSchema(Schema):
     waitlist_enabled = fields.Boolean(load_default=True)
     approval_required = fields.Boolean(load_default=False)
     verify_email = fields.Boolean(load_default=True)
+    waitlist_offer_hours = fields.Integer(
+        load_default=0,
+        strict=True,
+        validate=validate.Range(0, 720),
+        metadata={
+            "description": "hours a freed seat is held for the next person waiting, who "
+            "accepts or declines it; 0 promotes them at once"
+        },
+    )
+    retention_until = AwareDateTime(
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "when the personal data of the event's registrations is purged "
+            "(at least its end); null: the end plus RETENTION_DAYS"
+        },
+    )
     quotas = fields.List(fields.Nested(QuotaSchema), load_default=list)
 
     @validates("timezone")
@@ -107,6 +124,7 @@ class SeatsSchema(Schema):
     waitlisted = fields.Integer()
     pending = fields.Integer()
     held = fields.Integer(metadata={"description": "seats held for unverified registrations"})
+    offered = fields.Integer(metadata={"description": "seats held by open waiting-list offers"})
     reserved = fields.Integer(metadata={"description": "seats still kept for partner quotas"})
     seats_left = fields.Integer()
 
@@ -125,6 +143,9 @@ class EventOutSchema(EventInSchema):
     feed = fields.Nested(LinksSchema)
     created_at = fields.AwareDateTime()
     updated_at = fields.AwareDateTime()
+    purged_at = fields.AwareDateTime(
+        allow_none=True, metadata={"description": "when the personal data was purged"}
+    )
     claim_codes = fields.Dict(
         keys=Text(),
         values=Text(),
@@ -197,6 +218,11 @@ class OwnRegistrationSchema(Schema):
     created_at = fields.AwareDateTime()
     updated_at = fields.AwareDateTime()
     erased = fields.Boolean()
+    offer_expires_at = fields.AwareDateTime(
+        allow_none=True, metadata={"description": "until when an open offer holds the seat"}
+    )
+    accept_url = Text(metadata={"description": "manage link only: accept the open offer"})
+    decline_url = Text(metadata={"description": "manage link only: decline the open offer"})
 
 
 class RegistrationCreatedSchema(Schema):
@@ -206,6 +232,13 @@ class RegistrationCreatedSchema(Schema):
     waitlist_position = fields.Integer(allow_none=True)
     manage_url = Text()
     feed = fields.Nested(LinksSchema)
+
+
+class DeclineOfferSchema(Schema):
+    stay_on_waitlist = fields.Boolean(
+        load_default=False,
+        metadata={"description": "stay on the waiting list, at its end, instead of leaving"},
+    )
 
 
 class RegistrationAcceptedSchema(Schema):

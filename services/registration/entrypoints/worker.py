@@ -1,9 +1,11 @@
-"""The registration worker: relays the outbox, releases partner quotas and lapsed holds."""
+"""The registration worker: relays the outbox and runs the timed passes (partner quotas
+released, lapsed verification holds and waiting-list offers, retention purges)."""
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 
 from services.registration.bootstrap import bootstrap
 from services.registration.service_layer import handlers
@@ -12,6 +14,27 @@ from shared.runtime import run_worker
 log = logging.getLogger(__name__)
 QUOTA_CHECK_SECONDS = 60
 HOLD_CHECK_SECONDS = 30
+OFFER_CHECK_SECONDS = 30
+RETENTION_CHECK_SECONDS = 600
+
+
+def timed_pass(
+    name: str, seconds: float, run: Callable[[], int]
+) -> Callable[[threading.Event], None]:
+    """A loop that runs one pass every ``seconds`` until stopped; a failing pass is logged
+    and the next one tries again."""
+
+    def loop(stopping: threading.Event) -> None:
+        while not stopping.wait(seconds):
+            try:
+                done = run()
+            except Exception:  # noqa: BLE001 - logged; the next pass tries again
+                log.exception("%s pass failed", name)
+                continue
+            if done:
+                log.info("%s pass", name, extra={"count": done})
+
+    return loop
 
 
 def main() -> None:
@@ -20,27 +43,26 @@ def main() -> None:
 
     app = bootstrap()
     configure_logging("registration", app.infrastructure.settings.log_level)
-
-    def release_quotas(stopping: threading.Event) -> None:
-        while not stopping.wait(QUOTA_CHECK_SECONDS):
-            try:
-                promoted = handlers.release_quotas(app.uow(), app.clock)
-            except Exception:  # noqa: BLE001 - logged; the next pass tries again
-                log.exception("quota release pass failed")
-                continue
-            if promoted:
-                log.info("partner quotas released", extra={"promoted": promoted})
-
-    def expire_holds(stopping: threading.Event) -> None:
-        while not stopping.wait(HOLD_CHECK_SECONDS):
-            try:
-                expired = handlers.expire_holds(app.uow(), app.clock)
-            except Exception:  # noqa: BLE001 - logged; the next pass tries again
-                log.exception("hold expiry pass failed")
-                continue
-            if expired:
-                log.info("unverified registrations expired", extra={"expired": expired})
-
+    passes = (
+        timed_pass(
+            "quota release",
+            QUOTA_CHECK_SECONDS,
+            lambda: handlers.release_quotas(app.uow(), app.clock),
+        ),
+        timed_pass(
+            "hold expiry", HOLD_CHECK_SECONDS, lambda: handlers.expire_holds(app.uow(), app.clock)
+        ),
+        timed_pass(
+            "offer expiry",
+            OFFER_CHECK_SECONDS,
+            lambda: handlers.expire_offers(app.uow(), app.clock),
+        ),
+        timed_pass(
+            "retention purge",
+            RETENTION_CHECK_SECONDS,
+            lambda: handlers.purge_past_events(app.uow(), app.clock),
+        ),
+    )
     run_worker(
         "registration",
         app.infrastructure.settings.broker,
@@ -48,7 +70,7 @@ def main() -> None:
         app.outbox,
         app.uow,
         handlers={},
-        extra_loops=(release_quotas, expire_holds),
+        extra_loops=passes,
     )
 
 

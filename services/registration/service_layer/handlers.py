@@ -20,6 +20,7 @@ from shared.erasure import ERASED, Traces
 
 Clock = Callable[[], datetime]
 DEFAULT_HOLD = timedelta(minutes=30)
+DEFAULT_RETENTION = timedelta(days=365)  # RETENTION_DAYS
 log = logging.getLogger(__name__)
 # what of a person a registration holds; erasure scrubs it from the kept messages too
 PERSONAL = ("name", "email", "organisation", "partner", "dietary_needs", "accessibility_needs")
@@ -46,7 +47,10 @@ def _new_codes(quotas: list[PartnerQuota]) -> dict[str, str]:
 
 
 def create_event(
-    cmd: CreateEvent, uow: AbstractRegistrationUnitOfWork, clock: Clock
+    cmd: CreateEvent,
+    uow: AbstractRegistrationUnitOfWork,
+    clock: Clock,
+    retention: timedelta = DEFAULT_RETENTION,
 ) -> tuple[Event, dict[str, str]]:
     """Create a draft; returns it with the partner claim codes, which are never shown again."""
     now = clock()
@@ -71,6 +75,8 @@ def create_event(
         waitlist_enabled=cmd.waitlist_enabled,
         approval_required=cmd.approval_required,
         verify_email=cmd.verify_email,
+        waitlist_offer_hours=cmd.waitlist_offer_hours,
+        retention_until=cmd.retention_until or cmd.end + retention,
         created_at=now,
         updated_at=now,
         quotas=[_quota(q) for q in cmd.quotas],
@@ -83,17 +89,31 @@ def create_event(
     return event, codes
 
 
+def _retention(event: Event, changes: dict[str, Any], default: timedelta) -> None:
+    """A retention date set to null goes back to the default; moving the end moves it along."""
+    end = changes.get("end", event.end)
+    if "retention_until" in changes:
+        changes["retention_until"] = changes["retention_until"] or end + default
+    elif event.retention_until is not None and end != event.end:
+        changes["retention_until"] = event.retention_until + (end - event.end)
+
+
 def _quota(quota: Quota) -> PartnerQuota:
     return PartnerQuota(partner=quota.partner, seats=quota.seats, release_at=quota.release_at)
 
 
 def update_event(
-    event_id: str, changes: dict[str, Any], uow: AbstractRegistrationUnitOfWork, clock: Clock
+    event_id: str,
+    changes: dict[str, Any],
+    uow: AbstractRegistrationUnitOfWork,
+    clock: Clock,
+    retention: timedelta = DEFAULT_RETENTION,
 ) -> tuple[Event, dict[str, str]]:
     """Edit an event; returns it with the claim codes of partners that are new to it."""
     codes: dict[str, str] = {}
     with uow:
         event = uow.events.get(event_id)
+        _retention(event, changes, retention)
         quotas = changes.pop("quotas", None)
         if "venue" in changes:
             venue = changes.pop("venue")
@@ -329,12 +349,18 @@ def _erasing(
 
     def erase(event: Event, registration: Registration, waitlist: list[Registration]) -> None:
         before = {key: getattr(registration, key) for key in PERSONAL}
-        tokens = (registration.manage_token, registration.feed_token)
+        tokens = _tokens(registration)
         event.erase(registration, clock(), waitlist, (new_token(), new_token()))
         values = {before[k]: getattr(registration, k) or ERASED for k in PERSONAL if before[k]}
         uow.forget(Traces(registration.id, values, tokens))
 
     return erase
+
+
+def _tokens(registration: Registration) -> tuple[str, ...]:
+    """The links of a person that kept messages may hold: manage, feed and offer."""
+    found = (registration.manage_token, registration.feed_token, registration.offer_token)
+    return tuple(token for token in found if token)
 
 
 def _by_id(uow: AbstractRegistrationUnitOfWork, registration_id: str) -> Callable[[], Registration]:
@@ -384,3 +410,64 @@ def release_quotas(uow: AbstractRegistrationUnitOfWork, clock: Clock) -> int:
             promoted += len(event.fill_free_seats(now, uow.events.waitlist(event.id)))
         uow.commit()
     return promoted
+
+
+def accept_offer(token: str, uow: AbstractRegistrationUnitOfWork, clock: Clock) -> Registration:
+    """Take the seat a waiting-list offer holds; the offer link works once."""
+    return _apply(
+        uow,
+        lambda: uow.events.by_offer_token(token),
+        lambda event, r, _waitlist: event.accept_offer(r, clock()),
+    )
+
+
+def decline_offer(
+    token: str, stay: bool, uow: AbstractRegistrationUnitOfWork, clock: Clock
+) -> Registration:
+    """Give the offered seat up (staying at the end of the list if ``stay``); it moves on."""
+    return _apply(
+        uow,
+        lambda: uow.events.by_offer_token(token),
+        lambda event, r, waitlist: event.decline_offer(r, clock(), stay, waitlist),
+    )
+
+
+def expire_offers(uow: AbstractRegistrationUnitOfWork, clock: Clock) -> int:
+    """Pass on the seats of offers nobody answered in time, event by event under its lock;
+    count the lapsed offers."""
+    now, expired = clock(), 0
+    with uow:
+        for event_id in uow.events.with_lapsed_offers(now):
+            event = uow.events.get(event_id)
+            due = uow.events.lapsed_offers(event_id, now)  # read again under the lock
+            expired += len(event.expire_offers(due, now, uow.events.waitlist(event_id)))
+        uow.commit()
+    return expired
+
+
+def purge_past_events(uow: AbstractRegistrationUnitOfWork, clock: Clock) -> int:
+    """Retention: erase everyone of each event whose retention date has passed, one event
+    per transaction, as erasure does (messages scrubbed, participant.erased published) but
+    with every status kept for the EU report; count the events purged."""
+    purged = 0
+    with uow:
+        due = uow.events.due_for_purge(clock())
+    for event_id in due:
+        with uow:
+            event = uow.events.get(event_id)
+            for registration in uow.events.unerased(event_id):
+                _purge(uow, event, registration, clock())
+            event.purged(clock())
+            uow.commit()
+        purged += 1
+    return purged
+
+
+def _purge(
+    uow: AbstractRegistrationUnitOfWork, event: Event, registration: Registration, now: datetime
+) -> None:
+    before = {key: getattr(registration, key) for key in PERSONAL}
+    tokens = _tokens(registration)
+    event.purge(registration, now, (new_token(), new_token()))
+    values = {before[k]: getattr(registration, k) or ERASED for k in PERSONAL if before[k]}
+    uow.forget(Traces(registration.id, values, tokens))

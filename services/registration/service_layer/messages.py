@@ -24,6 +24,10 @@ class PublicUrls:
     def verify(self, token: str) -> str:
         return f"{self.registration}/verify/{token}"
 
+    def offer(self, token: str, choice: str) -> str:
+        """The page that accepts or declines a waiting-list offer (a button, not the GET)."""
+        return f"{self.registration}/offers/{token}/{choice}"
+
 
 def event_snapshot(event: ev.EventDetails) -> dict[str, Any]:
     """The event part of every message; a draft is never announced, so it reads published."""
@@ -43,7 +47,14 @@ def event_snapshot(event: ev.EventDetails) -> dict[str, Any]:
 
 
 def _registration(changed: ev.RegistrationChanged, urls: PublicUrls) -> dict[str, Any]:
-    return {
+    offer = {}
+    if changed.offer_token:
+        offer = {
+            "accept_url": urls.offer(changed.offer_token, "accept"),
+            "decline_url": urls.offer(changed.offer_token, "decline"),
+            "offer_expires_at": changed.offer_expires_at,
+        }
+    return offer | {
         "registration_id": changed.registration_id,
         "event": event_snapshot(changed.event),
         "status": changed.status,

@@ -100,6 +100,9 @@ def _event_view(
                 "waitlist_enabled",
                 "approval_required",
                 "verify_email",
+                "waitlist_offer_hours",
+                "retention_until",
+                "purged_at",
                 "status",
                 "sequence",
                 "created_at",
@@ -112,6 +115,7 @@ def _event_view(
             "capacity": event.capacity,
             "confirmed": event.confirmed_count - held,
             "held": held,
+            "offered": event.offered_count,
             "waitlisted": counts[Status.WAITLISTED],
             "pending": counts[Status.PENDING],
             "reserved": event.seats.reserved_seats(now),
@@ -187,6 +191,7 @@ def registration_view(
     event: Event, registration: Registration, position: int | None
 ) -> dict[str, Any]:
     """A registration as its owner or an organiser sees it (personal data included)."""
+    offered = registration.status == Status.OFFERED
     return {
         **{c: getattr(registration, c) for c in ROSTER_COLUMNS if c != "waitlist_position"},
         "event_id": event.id,
@@ -194,6 +199,7 @@ def registration_view(
         "waitlist_position": position,
         "updated_at": registration.updated_at,
         "erased": registration.erased_at is not None,
+        "offer_expires_at": registration.offer_expires_at if offered else None,
     }
 
 
@@ -208,9 +214,15 @@ def own_registration(uow: RegistrationUnitOfWork, registration: Registration) ->
         return _own(uow.events, registration)
 
 
-def by_token(uow: RegistrationUnitOfWork, token: str) -> dict[str, Any]:
+def by_token(uow: RegistrationUnitOfWork, token: str, urls: PublicUrls) -> dict[str, Any]:
+    """The registration its manage link shows, with the links of an open offer."""
     with uow:
-        return _own(uow.events, uow.events.by_manage_token(token))
+        registration = uow.events.by_manage_token(token)
+        shown = _own(uow.events, registration)
+        if registration.status == Status.OFFERED and registration.offer_token:
+            shown["accept_url"] = urls.offer(registration.offer_token, "accept")
+            shown["decline_url"] = urls.offer(registration.offer_token, "decline")
+        return shown
 
 
 def _conditions(columns: Any, event: Event, filters: dict[str, str]) -> list:
@@ -402,4 +414,22 @@ def manage_view(
             "event": _event_view(uow.session, event, urls, now, organiser=False),
             "feed": subscription_links(urls.feed(registration.feed_token)),
             "my_visits_url": f"{urls.scheduling}/my/{registration.feed_token}",
+            "offer_token": registration.offer_token
+            if registration.status == Status.OFFERED
+            else None,
+        }
+
+
+def offer_view(uow: RegistrationUnitOfWork, token: str, now: datetime) -> dict[str, Any]:
+    """What the page of an offer link shows: the event, and until when the seat is held."""
+    with uow:
+        registration = uow.events.by_offer_token(token)
+        event = uow.events.get(registration.event_id, lock=False)
+        return {
+            "event_title": event.title,
+            "event_start": event.start,
+            "timezone": event.timezone,
+            "expires_at": registration.offer_expires_at,
+            "state": registration.offer_state,
+            "open": registration.status == Status.OFFERED and not registration.offer_lapsed(now),
         }

@@ -21,7 +21,17 @@ Clock = Callable[[], datetime]
 EVENT_MESSAGES = ("event.published", "event.updated", "event.cancelled")
 REGISTRATION_MESSAGES = tuple(
     f"registration.{kind}"
-    for kind in ("confirmed", "waitlisted", "pending", "promoted", "cancelled", "rejected")
+    for kind in (
+        "confirmed",
+        "waitlisted",
+        "pending",
+        "promoted",
+        "cancelled",
+        "rejected",
+        "offered",
+        "offer_declined",
+        "offer_expired",
+    )
 )
 
 

@@ -55,6 +55,14 @@ EXTRA = {
         "verify_url": "https://clusterxchange.eu/verify/v-1a2b",
         "expires_at": datetime(2025, 5, 1, 10, 0, tzinfo=BRUSSELS),
     },
+    "registration_offered": {
+        "accept_url": "https://clusterxchange.eu/offers/o-1a2b/accept",
+        "decline_url": "https://clusterxchange.eu/offers/o-1a2b/decline",
+        "offer_expires_at": datetime(2025, 5, 2, 10, 0, tzinfo=BRUSSELS),
+        "position": None,
+    },
+    "registration_offer_declined": {"position": 3},
+    "registration_offer_expired": {"position": None},
 }
 
 

@@ -36,6 +36,7 @@ def test_an_organiser_creates_a_draft_that_the_public_cannot_see(client, organis
         "waitlisted": 0,
         "pending": 0,
         "held": 0,
+        "offered": 0,
         "reserved": 0,
         "seats_left": 3,
     }

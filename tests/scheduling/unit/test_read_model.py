@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from services.scheduling.domain import events as ev
-from services.scheduling.domain.errors import InvalidTransition
+from services.scheduling.domain.errors import InvalidTransition, NotConfirmed
 from services.scheduling.domain.policy import Policy
 from tests.scheduling.builders import NOW, PUBLISHED_AT, brussels, programme, registered, schedule
 from tests.scheduling.builders import snapshot as event_snapshot
@@ -111,3 +111,19 @@ def test_an_erased_participants_feed_cannot_be_brought_back_by_rotation():
 
     with pytest.raises(InvalidTransition, match="erased"):
         built.rotate_feed_token("registration", "r1", LATER)
+
+
+def test_the_offer_messages_of_registration_are_followed_by_the_read_model():
+    from services.scheduling.service_layer import read_model
+
+    offers = ("registration.offered", "registration.offer_declined", "registration.offer_expired")
+    assert set(offers) <= set(read_model.handlers(lambda: NOW))
+
+
+def test_an_offered_seat_does_not_let_the_person_join_visits_until_accepted():
+    built = programme()
+    visit = built.schedule_visit(schedule(), POLICY, NOW)
+    built.record_registration(registered("r1", "offered", sent_at=LATER), LATER)
+
+    with pytest.raises(NotConfirmed):
+        built.join(visit.id, "r1", POLICY, LATER)

@@ -99,7 +99,23 @@ SAMPLES = {
     "event.cancelled": EVENT | {"status": "cancelled", "reason": "flood"},
     **{
         f"registration.{k}": REGISTRATION
-        for k in ("confirmed", "waitlisted", "pending", "promoted", "cancelled", "rejected")
+        for k in (
+            "confirmed",
+            "waitlisted",
+            "pending",
+            "promoted",
+            "cancelled",
+            "rejected",
+            "offer_declined",
+            "offer_expired",
+        )
+    },
+    "registration.offered": REGISTRATION
+    | {
+        "status": "offered",
+        "accept_url": "https://x/offers/t/accept",
+        "decline_url": "https://x/offers/t/decline",
+        "offer_expires_at": AT,
     },
     "participant.erased": {"registration_id": "r1", "event_id": "e1", "erased_at": AT},
     "registration.verification_requested": {
