@@ -124,7 +124,14 @@ SUBSCRIPTIONS = (
     Subscription(
         "notifications",
         "registrations",
-        {"registration": ("event.*", "registration.*", "participant.erased")},
+        {
+            "registration": (
+                "event.*",
+                "registration.*",
+                "participant.erased",
+                "attendance.certificate_issued",
+            )
+        },
     ),
     Subscription("notifications", "visits", {"scheduling": ("visit.*", "exchange.*")}),
     # outbound webhooks: every message of both producers, for the endpoints that want it

@@ -62,6 +62,7 @@ class RegistrationChanged:
     feed_token: str
     reason: str | None = None
     position: int | None = None
+    checkin_code: str | None = None
 
 
 @dataclass(frozen=True)

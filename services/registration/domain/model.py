@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from services.registration.attendance.domain.codes import checkin_code
 from services.registration.domain import events as ev
 from services.registration.domain.commands import Participant, Venue
 from services.registration.domain.errors import (
@@ -112,6 +113,7 @@ class Registration:
     verified_at: datetime | None = None
     verify_token: str | None = None
     verify_expires_at: datetime | None = None
+    checkin_code: str | None = None  # derived from manage_token (attendance.domain.codes)
 
     @classmethod
     def from_participant(
@@ -143,6 +145,7 @@ class Registration:
             consent_at=now,
             created_at=now,
             updated_at=now,
+            checkin_code=checkin_code(tokens[0]),
         )
 
     @property
@@ -180,6 +183,7 @@ class Registration:
             feed_token=self.feed_token,
             reason=reason,
             position=position,
+            checkin_code=self.checkin_code,
         )
 
     def set_needs(self, needs: dict[str, str | None], now: datetime) -> None:
@@ -561,6 +565,7 @@ class Event:
             return registration
         if fresh_tokens:
             registration.manage_token, registration.feed_token = fresh_tokens
+            registration.checkin_code = checkin_code(fresh_tokens[0])
         was_confirmed = registration.status == Status.CONFIRMED
         if registration.active:
             self._set(registration, Status.CANCELLED, now)

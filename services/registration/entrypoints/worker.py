@@ -1,10 +1,12 @@
-"""The registration worker: relays the outbox, releases partner quotas and lapsed holds."""
+"""The registration worker: relays the outbox, releases partner quotas and lapsed holds, and
+issues attendance certificates once events have ended."""
 
 from __future__ import annotations
 
 import logging
 import threading
 
+from services.registration.attendance.service_layer.handlers import issue_certificates
 from services.registration.bootstrap import bootstrap
 from services.registration.service_layer import handlers
 from shared.runtime import run_worker
@@ -12,6 +14,7 @@ from shared.runtime import run_worker
 log = logging.getLogger(__name__)
 QUOTA_CHECK_SECONDS = 60
 HOLD_CHECK_SECONDS = 30
+CERTIFICATE_CHECK_SECONDS = 300
 
 
 def main() -> None:
@@ -41,6 +44,16 @@ def main() -> None:
             if expired:
                 log.info("unverified registrations expired", extra={"expired": expired})
 
+    def certify(stopping: threading.Event) -> None:
+        while not stopping.wait(CERTIFICATE_CHECK_SECONDS):
+            try:
+                issued = issue_certificates(app.uow(), app.clock)
+            except Exception:  # noqa: BLE001 - logged; the next pass tries again
+                log.exception("certificate pass failed")
+                continue
+            if issued:
+                log.info("attendance certificates issued", extra={"issued": issued})
+
     run_worker(
         "registration",
         app.infrastructure.settings.broker,
@@ -48,7 +61,7 @@ def main() -> None:
         app.outbox,
         app.uow,
         handlers={},
-        extra_loops=(release_quotas, expire_holds),
+        extra_loops=(release_quotas, expire_holds, certify),
     )
 
 

@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from services.registration.attendance.domain.codes import shown
 from services.registration.domain import notices
 from services.registration.domain.commands import CreateEvent, Participant, Quota, Register
 from services.registration.domain.errors import InvalidEvent, RegistrationError
@@ -329,7 +330,8 @@ def _erasing(
 
     def erase(event: Event, registration: Registration, waitlist: list[Registration]) -> None:
         before = {key: getattr(registration, key) for key in PERSONAL}
-        tokens = (registration.manage_token, registration.feed_token)
+        code = shown(registration.checkin_code) if registration.checkin_code else ""
+        tokens = (registration.manage_token, registration.feed_token, code)
         event.erase(registration, clock(), waitlist, (new_token(), new_token()))
         values = {before[k]: getattr(registration, k) or ERASED for k in PERSONAL if before[k]}
         uow.forget(Traces(registration.id, values, tokens))

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from services.registration.attendance.domain import events as attended
+from services.registration.attendance.domain.codes import shown
 from services.registration.domain import events as ev
 
 
@@ -23,6 +25,12 @@ class PublicUrls:
 
     def verify(self, token: str) -> str:
         return f"{self.registration}/verify/{token}"
+
+    def checkin_qr(self, token: str) -> str:
+        return f"{self.registration}/manage/{token}/check-in.png"
+
+    def certificate(self, token: str) -> str:
+        return f"{self.registration}/manage/{token}/certificate.pdf"
 
 
 def event_snapshot(event: ev.EventDetails) -> dict[str, Any]:
@@ -43,6 +51,7 @@ def event_snapshot(event: ev.EventDetails) -> dict[str, Any]:
 
 
 def _registration(changed: ev.RegistrationChanged, urls: PublicUrls) -> dict[str, Any]:
+    seated = changed.status == "confirmed" and changed.checkin_code is not None
     return {
         "registration_id": changed.registration_id,
         "event": event_snapshot(changed.event),
@@ -57,6 +66,8 @@ def _registration(changed: ev.RegistrationChanged, urls: PublicUrls) -> dict[str
         "feed_token": changed.feed_token,
         "feed_url": urls.feed(changed.feed_token),
         "reason": changed.reason,
+        "checkin_code": shown(changed.checkin_code) if seated else None,
+        "checkin_qr_url": urls.checkin_qr(changed.manage_token) if seated else None,
     }
 
 
@@ -83,6 +94,21 @@ def _reminder(again: ev.AlreadyRegistered, urls: PublicUrls) -> dict[str, Any]:
     }
 
 
+def _certificate(issued: attended.CertificateIssued, urls: PublicUrls) -> dict[str, Any]:
+    return {
+        "registration_id": issued.registration_id,
+        "event": event_snapshot(issued.event),
+        "participant": _person(issued.name, issued.email, issued.language),
+        "certificate_url": urls.certificate(issued.manage_token),
+        "days": list(issued.days),
+        "issued_at": issued.issued_at,
+    }
+
+
+def _attendance(rid: str, eid: str, day: Any, at: Any) -> dict[str, Any]:
+    return {"registration_id": rid, "event_id": eid, "day": day, "at": at}
+
+
 def to_message(domain_event: Any, urls: PublicUrls) -> tuple[str, dict[str, Any]]:
     """(message type, payload) for one domain event."""
     match domain_event:
@@ -106,4 +132,10 @@ def to_message(domain_event: Any, urls: PublicUrls) -> tuple[str, dict[str, Any]
             }
         case ev.ParticipantErased(registration_id=rid, event_id=eid, erased_at=at):
             return "participant.erased", {"registration_id": rid, "event_id": eid, "erased_at": at}
+        case attended.AttendanceRecorded(registration_id=rid, event_id=eid, day=d, recorded_at=at):
+            return "attendance.recorded", _attendance(rid, eid, d, at)
+        case attended.AttendanceUndone(registration_id=rid, event_id=eid, day=d, undone_at=at):
+            return "attendance.undone", _attendance(rid, eid, d, at)
+        case attended.CertificateIssued():
+            return "attendance.certificate_issued", _certificate(domain_event, urls)
     raise TypeError(f"no message for {domain_event!r}")

@@ -14,6 +14,10 @@ from sqlalchemy.orm import Session
 
 from services.registration.adapters.orm import events, registrations
 from services.registration.adapters.repository import EventRepository
+from services.registration.attendance.service_layer.views import (
+    attendance_report,
+    participant_checkin,
+)
 from services.registration.domain.errors import NotFound
 from services.registration.domain.model import Event, EventStatus, Registration, Status
 from services.registration.service_layer.messages import PublicUrls
@@ -354,6 +358,7 @@ def _report(session: Session, event: Event) -> dict[str, Any]:
         "by_role": _counts(session, event, registrations.c.role),
         "by_organisation_type": by_type,
         "by_status": _counts(session, event, registrations.c.status, confirmed_only=False),
+        "attendance": attendance_report(session, event.id),
     }
 
 
@@ -372,6 +377,11 @@ def report_table(report: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
     for dimension in ("by_country", "by_role", "by_organisation_type", "by_status"):
         for value, count in sorted(report[dimension].items()):
             rows.append([dimension.removeprefix("by_"), value, count])
+    attended = report["attendance"]
+    rows += [["attended", "attendees", attended["attendees"]], ["attended", "sme", attended["sme_count"]]]
+    for dimension in ("by_country", "by_role", "by_organisation_type"):
+        for value, count in sorted(attended[dimension].items()):
+            rows.append([f"attended_{dimension.removeprefix('by_')}", value, count])
     return ["dimension", "value", "count"], rows
 
 
@@ -400,4 +410,5 @@ def manage_view(
             "event": _event_view(uow.session, event, urls, now, organiser=False),
             "feed": subscription_links(urls.feed(registration.feed_token)),
             "my_visits_url": f"{urls.scheduling}/my/{registration.feed_token}",
+            "attendance": participant_checkin(uow, registration),
         }
