@@ -378,7 +378,10 @@ def report_table(report: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
         for value, count in sorted(report[dimension].items()):
             rows.append([dimension.removeprefix("by_"), value, count])
     attended = report["attendance"]
-    rows += [["attended", "attendees", attended["attendees"]], ["attended", "sme", attended["sme_count"]]]
+    rows += [
+        ["attended", "attendees", attended["attendees"]],
+        ["attended", "sme", attended["sme_count"]],
+    ]
     for dimension in ("by_country", "by_role", "by_organisation_type"):
         for value, count in sorted(attended[dimension].items()):
             rows.append([f"attended_{dimension.removeprefix('by_')}", value, count])

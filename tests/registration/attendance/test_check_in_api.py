@@ -21,7 +21,9 @@ pytestmark = pytest.mark.integration
 
 def messages(app, message_type: str) -> list[dict]:
     with app.extensions["container"].infrastructure.engine.connect() as connection:
-        rows = connection.execute(select(outbox.c.body).where(outbox.c.message_type == message_type))
+        rows = connection.execute(
+            select(outbox.c.body).where(outbox.c.message_type == message_type)
+        )
         return [json.loads(body)["payload"] for (body,) in rows]
 
 
@@ -57,9 +59,7 @@ def test_a_code_typed_in_lower_case_without_its_dash_is_still_recognised(
     assert response.status_code == 201
 
 
-def test_checking_in_twice_on_one_day_is_refused_as_already_checked_in(
-    client, organiser, workshop
-):
+def test_checking_in_twice_on_one_day_is_refused_as_already_checked_in(client, organiser, workshop):
     event_id, code = workshop["event"]["id"], workshop["codes"][0]
     check_in(client, organiser, event_id, code)
     again = check_in(client, organiser, event_id, code)
@@ -79,9 +79,7 @@ def test_each_day_of_a_multi_day_event_is_its_own_check_in(client, organiser, wo
     assert sheet.json["checked_in"] == 1
 
 
-def test_without_a_day_the_check_in_is_for_today_at_the_venue(
-    client, organiser, workshop, clock
-):
+def test_without_a_day_the_check_in_is_for_today_at_the_venue(client, organiser, workshop, clock):
     clock.advance(days=42, hours=20)  # 2027-04-13 05:00 UTC, 07:00 in Brussels
     response = check_in(client, organiser, workshop["event"]["id"], workshop["codes"][0], None)
     assert response.json["day"] == DAY_TWO
@@ -120,7 +118,14 @@ def test_a_bad_code_is_a_problem_naming_its_outcome(
 
 @pytest.mark.parametrize(
     "body",
-    [{}, {"code": ""}, {"code": "A" * 65}, {"code": "AB\nCD"}, {"code": 7}, {"code": "X", "day": "x"}],
+    [
+        {},
+        {"code": ""},
+        {"code": "A" * 65},
+        {"code": "AB\nCD"},
+        {"code": 7},
+        {"code": "X", "day": "x"},
+    ],
 )
 def test_a_malformed_check_in_body_is_refused_with_422(client, organiser, workshop, body):
     response = client.post(
@@ -186,9 +191,7 @@ def test_undoing_what_was_never_checked_in_is_a_problem(
     assert response.mimetype == "application/problem+json"
 
 
-def test_undo_needs_the_event_the_check_in_belongs_to(
-    client, organiser, workshop, published_event
-):
+def test_undo_needs_the_event_the_check_in_belongs_to(client, organiser, workshop, published_event):
     other, person = published_event(), workshop["people"][0]
     check_in(client, organiser, workshop["event"]["id"], workshop["codes"][0])
     path = f"/api/v1/events/{other['id']}/check-ins/{DAY_ONE}/{person['id']}"

@@ -43,7 +43,9 @@ def _font() -> str:
 
 
 def _style(size: float, leading: float | None = None) -> ParagraphStyle:
-    return ParagraphStyle(f"cx{size}", fontName=_font(), fontSize=size, leading=leading or size * 1.25)
+    return ParagraphStyle(
+        f"cx{size}", fontName=_font(), fontSize=size, leading=leading or size * 1.25
+    )
 
 
 def text(value: Any, size: float = 10) -> Paragraph:
@@ -115,4 +117,3 @@ def certificate(event: dict[str, Any], name: str, days: Sequence[date]) -> bytes
         ],
         "Certificate of attendance",
     )
-

@@ -47,9 +47,7 @@ class AttendanceRepository:
             select(attendance.c.event_id)
             .join(events, events.c.id == attendance.c.event_id)
             .join(registrations, registrations.c.id == attendance.c.registration_id)
-            .outerjoin(
-                certificates, certificates.c.registration_id == attendance.c.registration_id
-            )
+            .outerjoin(certificates, certificates.c.registration_id == attendance.c.registration_id)
             .where(
                 events.c.end <= now,
                 certificates.c.registration_id.is_(None),

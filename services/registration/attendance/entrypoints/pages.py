@@ -55,8 +55,8 @@ def check_in(event_id):
             organiser.credential_id if organiser else None,
         )
     except errors.AttendanceError as exc:
-        feedback = {"outcome": exc.outcome}
-        return _desk(event_id, day_text, feedback, ERRORS.get(type(exc), 409))
+        shown_day = None if isinstance(exc, errors.NotAnEventDay) else day_text
+        return _desk(event_id, shown_day, {"outcome": exc.outcome}, ERRORS.get(type(exc), 409))
     feedback = {"outcome": "checked_in", "name": done.name, "organisation": done.organisation}
     return _desk(event_id, done.day.isoformat(), feedback, 201)
 

@@ -32,7 +32,9 @@ class CheckedInSchema(Schema):
 
 
 class SheetQuerySchema(Schema):
-    day = fields.Date(load_default=None, metadata={"description": "An event day; today or the first."})
+    day = fields.Date(
+        load_default=None, metadata={"description": "An event day; today or the first."}
+    )
     format = SingleLine(load_default="json", validate=validate.OneOf(SHEET_FORMATS))
 
 

@@ -53,7 +53,11 @@ def check_in(
 
 
 def undo_check_in(
-    event_id: str, registration_id: str, day: date, uow: AbstractRegistrationUnitOfWork, clock: Clock
+    event_id: str,
+    registration_id: str,
+    day: date,
+    uow: AbstractRegistrationUnitOfWork,
+    clock: Clock,
 ) -> None:
     """Take back one day's check-in of one registration of this event."""
     with uow:

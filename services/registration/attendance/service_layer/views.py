@@ -102,7 +102,7 @@ def attendance_report(session: Session, event_id: str) -> dict[str, Any]:
             .where(registrations.c.id.in_(attended.scalar_subquery()))
             .group_by(registrations.c[column])
         )
-        counts[f"by_{key}"] = dict(session.execute(query).tuples().all())
+        counts[f"by_{key}"] = {value: count for value, count in session.execute(query)}
     by_type = counts["by_organisation_type"]
     return {"attendees": sum(by_type.values()), "sme_count": by_type.get("sme", 0), **counts}
 
