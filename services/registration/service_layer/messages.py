@@ -51,7 +51,7 @@ def event_snapshot(event: ev.EventDetails) -> dict[str, Any]:
 
 
 def _registration(changed: ev.RegistrationChanged, urls: PublicUrls) -> dict[str, Any]:
-    seated = changed.status == "confirmed" and changed.checkin_code is not None
+    code = changed.checkin_code if changed.status == "confirmed" else None
     return {
         "registration_id": changed.registration_id,
         "event": event_snapshot(changed.event),
@@ -66,8 +66,8 @@ def _registration(changed: ev.RegistrationChanged, urls: PublicUrls) -> dict[str
         "feed_token": changed.feed_token,
         "feed_url": urls.feed(changed.feed_token),
         "reason": changed.reason,
-        "checkin_code": shown(changed.checkin_code) if seated else None,
-        "checkin_qr_url": urls.checkin_qr(changed.manage_token) if seated else None,
+        "checkin_code": shown(code) if code else None,
+        "checkin_qr_url": urls.checkin_qr(changed.manage_token) if code else None,
     }
 
 

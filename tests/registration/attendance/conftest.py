@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.registration.api.test_pages import logged_in  # noqa: F401 - fixture
 from tests.registration.conftest import person
 
 DAY_ONE, DAY_TWO = "2027-04-12", "2027-04-13"

@@ -13,7 +13,6 @@ from tests.registration.attendance.conftest import (
     DAY_TWO,
     check_in,
     code_of,
-    register,
 )
 
 pytestmark = pytest.mark.integration
@@ -232,4 +231,3 @@ def test_a_promoted_participant_gets_a_code(client, organiser, workshop):
     token = workshop["people"][0]["manage_url"].rsplit("/", 1)[1]
     client.post(f"/api/v1/manage/{token}/cancel")
     assert code_of(client, workshop["people"][2]) is not None
-    assert register  # noqa: the builder is shared with other modules

@@ -6,8 +6,12 @@ import re
 
 import pytest
 
-from tests.registration.api.test_pages import csrf, logged_in  # noqa: F401 - fixture
-from tests.registration.attendance.conftest import DAY_ONE, DAY_TWO, HOSTILE_ORGANISATION
+from tests.registration.attendance.conftest import (
+    DAY_ONE,
+    DAY_TWO,
+    HOSTILE_ORGANISATION,
+    check_in,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -30,7 +34,7 @@ def test_the_desk_needs_a_logged_in_organiser(client, workshop):
     assert response.status_code == 302 and "/organiser/login" in response.headers["Location"]
 
 
-def test_the_desk_is_one_focused_field_without_scripts(client, logged_in, workshop):  # noqa: F811
+def test_the_desk_is_one_focused_field_without_scripts(client, logged_in, workshop):
     page = client.get(desk(client, workshop["event"]["id"])).get_data(as_text=True)
 
     assert re.search(r'<input id="f-code" name="code"[^>]*autofocus', page)
@@ -39,7 +43,7 @@ def test_the_desk_is_one_focused_field_without_scripts(client, logged_in, worksh
     assert f"day={DAY_TWO}" in page  # a two-day event links both days
 
 
-def test_a_scanned_code_is_checked_in_and_named_at_once(client, logged_in, workshop):  # noqa: F811
+def test_a_scanned_code_is_checked_in_and_named_at_once(client, logged_in, workshop):
     event_id = workshop["event"]["id"]
     response = scan(client, event_id, workshop["codes"][1], logged_in)
 
@@ -52,9 +56,7 @@ def test_a_scanned_code_is_checked_in_and_named_at_once(client, logged_in, works
     assert "1 of 2 checked in" in page
 
 
-def test_every_refusal_is_shown_with_its_own_words(  # noqa: F811
-    client, logged_in, workshop, published_event
-):
+def test_every_refusal_is_shown_with_its_own_words(client, logged_in, workshop, published_event):
     event_id, code = workshop["event"]["id"], workshop["codes"][0]
     scan(client, event_id, code, logged_in)
     other = published_event(title="Another workshop")["id"]
@@ -70,7 +72,7 @@ def test_every_refusal_is_shown_with_its_own_words(  # noqa: F811
     assert "Already checked in for this day." in cases["already_checked_in"][0].get_data(True)
 
 
-def test_the_desk_undoes_a_check_in(client, logged_in, workshop):  # noqa: F811
+def test_the_desk_undoes_a_check_in(client, logged_in, workshop):
     event_id, person = workshop["event"]["id"], workshop["people"][0]
     scan(client, event_id, workshop["codes"][0], logged_in)
     data = {"registration_id": person["id"], "day": DAY_ONE, "csrf_token": logged_in}
@@ -82,7 +84,7 @@ def test_the_desk_undoes_a_check_in(client, logged_in, workshop):  # noqa: F811
     assert again.status_code == 404
 
 
-def test_a_check_in_without_the_csrf_token_is_refused(client, logged_in, workshop):  # noqa: F811
+def test_a_check_in_without_the_csrf_token_is_refused(client, logged_in, workshop):
     event_id = workshop["event"]["id"]
     response = client.post(
         f"/organiser/events/{event_id}/check-in", data={"code": workshop["codes"][0]}
@@ -90,7 +92,7 @@ def test_a_check_in_without_the_csrf_token_is_refused(client, logged_in, worksho
     assert response.status_code in (400, 403)
 
 
-def test_the_desk_downloads_the_days_sheet(client, logged_in, workshop):  # noqa: F811
+def test_the_desk_downloads_the_days_sheet(client, logged_in, workshop):
     event_id = workshop["event"]["id"]
     page = client.get(desk(client, event_id, DAY_TWO)).get_data(as_text=True)
     for fmt, mimetype in (("pdf", "application/pdf"), ("csv", "text/csv")):
@@ -101,7 +103,7 @@ def test_the_desk_downloads_the_days_sheet(client, logged_in, workshop):  # noqa
     assert client.get(f"/organiser/events/{event_id}/attendance-nope.pdf").status_code == 422
 
 
-def test_an_unknown_day_in_the_desk_address_is_a_422_page(client, logged_in, workshop):  # noqa: F811
+def test_an_unknown_day_in_the_desk_address_is_a_422_page(client, logged_in, workshop):
     response = client.get(desk(client, workshop["event"]["id"], "2027-02-30"))
     assert response.status_code == 422
     assert response.mimetype == "text/html"
@@ -110,8 +112,6 @@ def test_an_unknown_day_in_the_desk_address_is_a_422_page(client, logged_in, wor
 def test_the_manage_page_shows_the_code_its_qr_and_later_the_certificate(
     client, organiser, workshop
 ):
-    from tests.registration.attendance.conftest import check_in
-
     person, code = workshop["people"][0], workshop["codes"][0]
     token = person["manage_url"].rsplit("/", 1)[1]
     page = client.get(f"/manage/{token}").get_data(as_text=True)

@@ -81,10 +81,10 @@ def desk(
         return {"event": _event_summary(event, day), "rows": rows, "checked_in": present}
 
 
-def sheet_table(sheet: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
+def sheet_table(rows: list[dict[str, Any]]) -> tuple[list[str], list[list[Any]]]:
     """A day's sheet as a spreadsheet (the signature column left blank)."""
-    rows = [[r["name"], r["organisation"], r["country"], r["checked_in_at"], ""] for r in sheet]
-    return SHEET_COLUMNS, rows
+    table = [[r["name"], r["organisation"], r["country"], r["checked_in_at"], ""] for r in rows]
+    return SHEET_COLUMNS, table
 
 
 def sheet_pdf(page: dict[str, Any]) -> bytes:
