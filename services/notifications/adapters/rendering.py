@@ -29,6 +29,7 @@ KINDS: frozenset[str] = frozenset(
         "visit_left",
         "reminder_visit",
         "reminder_event",
+        "attendance_certificate",
     }
 )
 # Emails about exchanges go to visitors and hosts, who have no registration to manage.
