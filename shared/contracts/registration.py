@@ -111,11 +111,14 @@ class ParticipantErased(Schema):
 
 
 class AttendanceChange(Schema):
-    """Shape of attendance.recorded / attendance.undone: no personal data, only the ids."""
+    """Shape of attendance.recorded / attendance.undone: no personal data, only the ids.
+
+    ``visit_id`` is null for a check-in to an event day, else the study visit's id."""
 
     registration_id = fields.String(required=True)
     event_id = fields.String(required=True)
-    day = fields.Date(required=True)  # the event day, in the event's timezone
+    day = fields.Date(required=True)  # the event day (or the visit's), in its timezone
+    visit_id = fields.String(load_default=None, allow_none=True)  # a study visit's check-in
     at = fields.AwareDateTime(required=True)
 
 

@@ -1,11 +1,12 @@
 """The registration worker: relays the outbox, releases partner quotas and lapsed holds, and
-issues attendance certificates once events have ended."""
+issues attendance certificates once events have ended; consumes scheduling's visit messages."""
 
 from __future__ import annotations
 
 import logging
 import threading
 
+from services.registration.attendance.service_layer import visits
 from services.registration.attendance.service_layer.handlers import issue_certificates
 from services.registration.bootstrap import bootstrap
 from services.registration.service_layer import handlers
@@ -60,7 +61,7 @@ def main() -> None:
         app.infrastructure.engine,
         app.outbox,
         app.uow,
-        handlers={},
+        handlers={"visits": visits.handlers()},
         extra_loops=(release_quotas, expire_holds, certify),
     )
 

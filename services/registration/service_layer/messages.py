@@ -105,8 +105,14 @@ def _certificate(issued: attended.CertificateIssued, urls: PublicUrls) -> dict[s
     }
 
 
-def _attendance(rid: str, eid: str, day: Any, at: Any) -> dict[str, Any]:
-    return {"registration_id": rid, "event_id": eid, "day": day, "at": at}
+def _attendance(change: Any, at: Any) -> dict[str, Any]:
+    return {
+        "registration_id": change.registration_id,
+        "event_id": change.event_id,
+        "day": change.day,
+        "visit_id": change.visit_id,
+        "at": at,
+    }
 
 
 def to_message(domain_event: Any, urls: PublicUrls) -> tuple[str, dict[str, Any]]:
@@ -132,10 +138,10 @@ def to_message(domain_event: Any, urls: PublicUrls) -> tuple[str, dict[str, Any]
             }
         case ev.ParticipantErased(registration_id=rid, event_id=eid, erased_at=at):
             return "participant.erased", {"registration_id": rid, "event_id": eid, "erased_at": at}
-        case attended.AttendanceRecorded(registration_id=rid, event_id=eid, day=d, recorded_at=at):
-            return "attendance.recorded", _attendance(rid, eid, d, at)
-        case attended.AttendanceUndone(registration_id=rid, event_id=eid, day=d, undone_at=at):
-            return "attendance.undone", _attendance(rid, eid, d, at)
+        case attended.AttendanceRecorded(recorded_at=at):
+            return "attendance.recorded", _attendance(domain_event, at)
+        case attended.AttendanceUndone(undone_at=at):
+            return "attendance.undone", _attendance(domain_event, at)
         case attended.CertificateIssued():
             return "attendance.certificate_issued", _certificate(domain_event, urls)
     raise TypeError(f"no message for {domain_event!r}")

@@ -10,8 +10,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from services.registration.adapters.orm import ACTIVE_EMAIL_INDEX, inbox, outbox
 from services.registration.adapters.repository import AbstractEventRepository, EventRepository
-from services.registration.attendance.adapters.orm import ATTENDANCE_KEY
-from services.registration.attendance.adapters.repository import AttendanceRepository
+from services.registration.attendance.adapters.orm import ATTENDANCE_KEY, VISIT_ATTENDANCE_KEY
+from services.registration.attendance.adapters.repository import (
+    AttendanceRepository,
+    VisitRepository,
+)
 from services.registration.attendance.domain.errors import AlreadyCheckedIn
 from services.registration.domain.errors import AlreadyRegistered
 from services.registration.service_layer.messages import PublicUrls, to_message
@@ -24,6 +27,7 @@ class AbstractRegistrationUnitOfWork(abc.ABC):
 
     events: AbstractEventRepository
     attendance: AttendanceRepository
+    visits: VisitRepository
     urls: PublicUrls
 
     def __enter__(self) -> AbstractRegistrationUnitOfWork:
@@ -65,6 +69,7 @@ class RegistrationUnitOfWork(OutboxUnitOfWork, AbstractRegistrationUnitOfWork):
     def _start(self, session: Session) -> None:
         self.events = EventRepository(session)
         self.attendance = AttendanceRepository(session)
+        self.visits = VisitRepository(session)
 
     def commit(self) -> None:
         """Commit; a race the database caught (the same email registering, or the same person
@@ -74,8 +79,8 @@ class RegistrationUnitOfWork(OutboxUnitOfWork, AbstractRegistrationUnitOfWork):
         except IntegrityError as exc:
             if ACTIVE_EMAIL_INDEX in str(exc.orig):
                 raise AlreadyRegistered("this email is already registered for the event") from exc
-            if ATTENDANCE_KEY in str(exc.orig):
-                raise AlreadyCheckedIn("already checked in for this day") from exc
+            if ATTENDANCE_KEY in str(exc.orig) or VISIT_ATTENDANCE_KEY in str(exc.orig):
+                raise AlreadyCheckedIn("already checked in") from exc
             raise
 
     def _collect_messages(self) -> list[tuple[str, dict[str, Any]]]:

@@ -46,6 +46,7 @@ def test_checking_in_names_the_participant_and_announces_it(app, client, organis
         "registration_id": workshop["people"][0]["id"],
         "event_id": event_id,
         "day": DAY_ONE,
+        "visit_id": None,
         "at": recorded["at"],
     }
 

@@ -8,8 +8,15 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from services.registration.adapters.orm import events, registrations
-from services.registration.attendance.adapters.orm import attendance, certificates
+from services.registration.attendance.adapters.orm import (
+    attendance,
+    certificates,
+    visit_attendance,
+    visit_bookings,
+    visits,
+)
 from services.registration.attendance.domain.model import Attendance, Certificate
+from services.registration.attendance.domain.visits import Booking, Visit, VisitAttendance
 from services.registration.domain.model import Registration
 
 
@@ -70,3 +77,54 @@ class AttendanceRepository:
 
     def add_certificate(self, certificate: Certificate) -> None:
         self.session.add(certificate)
+
+
+class VisitRepository:
+    """Study visits, their bookings and who was checked in on them."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def get(self, visit_id: str) -> Visit | None:
+        return self.session.get(Visit, visit_id)
+
+    def save(self, snapshot: Visit) -> None:
+        """Store a visit snapshot, or apply it to the one we know."""
+        known = self.get(snapshot.visit_id)
+        if known is None:
+            self.session.add(snapshot)
+        else:
+            known.apply(snapshot)
+
+    def of_event(self, event_id: str) -> list[Visit]:
+        query = select(Visit).where(visits.c.event_id == event_id).order_by(visits.c.start)
+        return list(self.session.scalars(query))
+
+    def booked(self, visit_id: str, registration_id: str) -> bool:
+        return self.session.get(Booking, (visit_id, registration_id)) is not None
+
+    def book(self, visit_id: str, registration_id: str) -> None:
+        if not self.booked(visit_id, registration_id):
+            self.session.add(Booking(visit_id, registration_id))
+
+    def unbook(self, visit_id: str, registration_id: str) -> None:
+        self.session.execute(
+            delete(visit_bookings).where(
+                visit_bookings.c.visit_id == visit_id,
+                visit_bookings.c.registration_id == registration_id,
+            )
+        )
+
+    def attendance(self, visit_id: str, registration_id: str) -> VisitAttendance | None:
+        return self.session.get(VisitAttendance, (visit_id, registration_id))
+
+    def add_attendance(self, record: VisitAttendance) -> None:
+        self.session.add(record)
+
+    def remove_attendance(self, record: VisitAttendance) -> None:
+        self.session.execute(
+            delete(visit_attendance).where(
+                visit_attendance.c.visit_id == record.visit_id,
+                visit_attendance.c.registration_id == record.registration_id,
+            )
+        )

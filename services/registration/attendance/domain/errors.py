@@ -39,6 +39,18 @@ class AlreadyCheckedIn(AttendanceError):
     outcome = "already_checked_in"
 
 
+class NotOnVisit(AttendanceError):
+    """The participant is not booked on this study visit (409)."""
+
+    outcome = "not_on_visit"
+
+
+class VisitCancelled(AttendanceError):
+    """The study visit was cancelled (409)."""
+
+    outcome = "visit_cancelled"
+
+
 class NotAnEventDay(AttendanceError):
     """The day asked for is not one of the event's days (422)."""
 

@@ -14,6 +14,7 @@ class AttendanceRecorded:
     event_id: str
     day: date
     recorded_at: datetime
+    visit_id: str | None = None  # a study visit's check-in, else the event day's
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,7 @@ class AttendanceUndone:
     event_id: str
     day: date
     undone_at: datetime
+    visit_id: str | None = None
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,8 @@ ERRORS: dict[type[Exception], int] = {
     errors.WrongEvent: 409,
     errors.NotConfirmed: 409,
     errors.AlreadyCheckedIn: 409,
+    errors.NotOnVisit: 409,
+    errors.VisitCancelled: 409,
 }
 
 
@@ -97,11 +99,54 @@ def attendance_sheet(query, event_id):
     app = _app()
     sheet = views.desk(app.uow(), event_id, query["day"], app.clock())
     name = f"attendance-{event_id}-{sheet['event']['day'].isoformat()}"
-    if query["format"] == "pdf":
+    return sheet_download(sheet, name, query["format"])
+
+
+def sheet_download(sheet: dict, name: str, fmt: str) -> Response | dict:
+    """The sheet in the format asked for: PDF, CSV, XLSX, or the JSON document itself."""
+    if fmt == "pdf":
         return pdf_response(views.sheet_pdf(sheet), name)
-    if query["format"] != "json":
-        return download(*views.sheet_table(sheet["rows"]), name, query["format"])
+    if fmt != "json":
+        return download(*views.sheet_table(sheet["rows"]), name, fmt)
     return sheet
+
+
+@attendance_blp.post("/visits/<visit_id>/check-ins")
+@attendance_blp.doc(security=ORGANISER)
+@organiser_required
+@attendance_blp.arguments(s.VisitCheckInSchema)
+@attendance_blp.response(201, s.CheckedInSchema)
+def check_in_visit(data, visit_id):
+    """Check a participant in at a study visit: only someone booked on it is admitted
+    (``not_on_visit``, 409); a cancelled visit admits nobody (``visit_cancelled``, 409)."""
+    app = _app()
+    done = handlers.check_in_visit(
+        visit_id, data["code"], app.uow(), app.clock, g.organiser.credential_id
+    )
+    return {"outcome": "checked_in", **asdict(done)}
+
+
+@attendance_blp.delete("/visits/<visit_id>/check-ins/<registration_id>")
+@attendance_blp.doc(security=ORGANISER)
+@organiser_required
+@attendance_blp.response(204)
+def undo_visit_check_in(visit_id, registration_id):
+    """Undo a study visit's check-in (announced as ``attendance.undone`` with the visit)."""
+    app = _app()
+    handlers.undo_visit_check_in(visit_id, registration_id, app.uow(), app.clock)
+
+
+@attendance_blp.get("/visits/<visit_id>/attendance")
+@attendance_blp.doc(security=ORGANISER)
+@organiser_required
+@attendance_blp.arguments(s.VisitSheetQuerySchema, location="query")
+@attendance_blp.response(200, s.VisitSheetSchema)
+@attendance_blp.alt_response(200, description="format=pdf, csv or xlsx: the attendance sheet")
+def visit_attendance_sheet(query, visit_id):
+    """A study visit's attendance: everyone booked, with their check-in; ``format=pdf`` is the
+    visit's sheet for EU evidence (``csv``, ``xlsx`` the same rows)."""
+    sheet = views.visit_desk(_app().uow(), visit_id)
+    return sheet_download(sheet, f"attendance-visit-{visit_id}", query["format"])
 
 
 @attendance_blp.get("/manage/<token>/check-in")

@@ -9,9 +9,14 @@ from __future__ import annotations
 from flask import Response, abort, current_app, redirect, render_template, request, url_for
 
 from services.registration.attendance.domain import errors
-from services.registration.attendance.entrypoints.api import ERRORS, parse_day, pdf_response
+from services.registration.attendance.entrypoints.api import (
+    ERRORS,
+    parse_day,
+    pdf_response,
+    sheet_download,
+)
 from services.registration.attendance.service_layer import handlers, views
-from shared.exports import FORMATS, download
+from shared.exports import FORMATS
 from shared.pages.layout import page_blueprint
 from shared.pages.login import organiser_page, page_organiser
 
@@ -80,10 +85,55 @@ def sheet(event_id, day, fmt):
         abort(404)
     app = _app()
     page = views.desk(app.uow(), event_id, parse_day(day), app.clock())
-    name = f"attendance-{event_id}-{day}"
-    if fmt == "pdf":
-        return pdf_response(views.sheet_pdf(page), name)
-    return download(*views.sheet_table(page["rows"]), name, fmt)
+    return sheet_download(page, f"attendance-{event_id}-{day}", fmt)
+
+
+def _visit_desk(visit_id: str, feedback=None, status: int = 200):
+    sheet = views.visit_desk(_app().uow(), visit_id)
+    page = render_template("attendance/desk.html", sheet=sheet, feedback=feedback)
+    return page, status
+
+
+@attendance_pages.get("/organiser/visits/<visit_id>/check-in")
+@organiser_page
+def visit_desk(visit_id):
+    """The check-in desk of one study visit: who is booked, who came."""
+    return _visit_desk(visit_id)
+
+
+@attendance_pages.post("/organiser/visits/<visit_id>/check-in")
+@organiser_page
+def check_in_visit(visit_id):
+    """Check a booked participant in at the visit and answer on the same page."""
+    app, organiser = _app(), page_organiser()
+    by = organiser.credential_id if organiser else None
+    try:
+        done = handlers.check_in_visit(
+            visit_id, request.form.get("code", ""), app.uow(), app.clock, by
+        )
+    except errors.AttendanceError as exc:
+        return _visit_desk(visit_id, {"outcome": exc.outcome}, ERRORS.get(type(exc), 409))
+    feedback = {"outcome": "checked_in", "name": done.name, "organisation": done.organisation}
+    return _visit_desk(visit_id, feedback, 201)
+
+
+@attendance_pages.post("/organiser/visits/<visit_id>/check-in/undo")
+@organiser_page
+def undo_visit(visit_id):
+    app = _app()
+    registration_id = request.form.get("registration_id", "")
+    handlers.undo_visit_check_in(visit_id, registration_id, app.uow(), app.clock)
+    return redirect(url_for(".visit_desk", visit_id=visit_id), 303)
+
+
+@attendance_pages.get("/organiser/visits/<visit_id>/attendance.<fmt>")
+@organiser_page
+def visit_sheet(visit_id, fmt):
+    """The visit's attendance sheet: PDF for signatures, or CSV/XLSX."""
+    if fmt not in ("pdf", *FORMATS):
+        abort(404)
+    sheet = views.visit_desk(_app().uow(), visit_id)
+    return sheet_download(sheet, f"attendance-visit-{visit_id}", fmt)
 
 
 @attendance_pages.get("/manage/<token>/check-in.<fmt>")

@@ -22,6 +22,10 @@ class CheckInSchema(Schema):
     )
 
 
+class VisitCheckInSchema(Schema):
+    code = CheckInSchema().fields["code"]
+
+
 class CheckedInSchema(Schema):
     outcome = fields.String(metadata={"example": "checked_in"})
     registration_id = fields.String()
@@ -56,10 +60,32 @@ class SheetEventSchema(Schema):
     days = fields.List(fields.Date())
 
 
+class VisitSchema(Schema):
+    id = fields.String()
+    title = fields.String()
+    host_organisation = fields.String()
+    location = fields.String()
+    start = fields.AwareDateTime()
+    timezone = fields.String()
+    status = fields.String()
+    day = fields.Date()
+
+
 class SheetSchema(Schema):
     event = fields.Nested(SheetEventSchema)
     checked_in = fields.Integer()
     rows = fields.List(fields.Nested(SheetRowSchema))
+    visits = fields.List(
+        fields.Nested(VisitSchema), metadata={"description": "The event's visits."}
+    )
+
+
+class VisitSheetSchema(SheetSchema):
+    visit = fields.Nested(VisitSchema)
+
+
+class VisitSheetQuerySchema(Schema):
+    format = SheetQuerySchema().fields["format"]
 
 
 class OwnCheckInSchema(Schema):

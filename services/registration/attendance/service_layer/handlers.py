@@ -6,9 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from services.registration.attendance.domain import model
+from services.registration.attendance.domain import model, visits
 from services.registration.attendance.domain.codes import normalise
 from services.registration.attendance.domain.errors import InvalidCode, NotCheckedIn, UnknownCode
+from services.registration.domain.errors import NotFound
 from services.registration.service_layer.unit_of_work import AbstractRegistrationUnitOfWork
 
 Clock = Callable[[], datetime]
@@ -68,6 +69,53 @@ def undo_check_in(
         model.undo(event, record, clock())
         uow.attendance.remove(record)
         uow.commit()
+
+
+def check_in_visit(
+    visit_id: str,
+    typed: str,
+    uow: AbstractRegistrationUnitOfWork,
+    clock: Clock,
+    by: str | None = None,
+) -> CheckedIn:
+    """Check a booked participant in at a study visit by their code."""
+    code = normalise(typed)
+    if code is None:
+        raise InvalidCode("not a check-in code: ten letters and digits, such as ABCDE-FGH23")
+    now = clock()
+    with uow:
+        visit = _visit(uow, visit_id)
+        registration = uow.attendance.by_code(code)
+        if registration is None:
+            raise UnknownCode("unknown check-in code")
+        event = uow.events.get(visit.event_id, lock=False)
+        booked = uow.visits.booked(visit_id, registration.id)
+        already = uow.visits.attendance(visit_id, registration.id)
+        record = visits.check_in_visit(event, visit, registration, booked, already, now, by)
+        uow.visits.add_attendance(record)
+        name, organisation = registration.name, registration.organisation
+        uow.commit()
+        return CheckedIn(registration.id, name, organisation, visit.day, now)
+
+
+def undo_visit_check_in(
+    visit_id: str, registration_id: str, uow: AbstractRegistrationUnitOfWork, clock: Clock
+) -> None:
+    with uow:
+        visit = _visit(uow, visit_id)
+        record = uow.visits.attendance(visit_id, registration_id)
+        if record is None:
+            raise NotCheckedIn("nobody with this registration is checked in on this visit")
+        visits.undo_visit(uow.events.get(visit.event_id, lock=False), visit, record, clock())
+        uow.visits.remove_attendance(record)
+        uow.commit()
+
+
+def _visit(uow: AbstractRegistrationUnitOfWork, visit_id: str) -> visits.Visit:
+    visit = uow.visits.get(visit_id)
+    if visit is None:
+        raise NotFound("no such study visit (or not announced yet)")
+    return visit
 
 
 def issue_certificates(uow: AbstractRegistrationUnitOfWork, clock: Clock) -> int:

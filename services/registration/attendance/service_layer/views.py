@@ -10,10 +10,16 @@ from sqlalchemy.orm import Session
 
 from services.registration.adapters.orm import registrations
 from services.registration.attendance.adapters import pdf, qr
-from services.registration.attendance.adapters.orm import attendance
+from services.registration.attendance.adapters.orm import (
+    attendance,
+    visit_attendance,
+    visit_bookings,
+)
 from services.registration.attendance.domain.codes import shown
 from services.registration.attendance.domain.errors import NotCheckedIn
 from services.registration.attendance.domain.model import event_days, require_day, today_at
+from services.registration.attendance.domain.visits import Visit
+from services.registration.domain.errors import NotFound
 from services.registration.domain.model import Event, Registration, Status
 from services.registration.service_layer.unit_of_work import RegistrationUnitOfWork
 
@@ -44,17 +50,18 @@ def _sheet_rows(session: Session, event: Event, day: date) -> list[dict[str, Any
         )
         .order_by(func.lower(registrations.c.name), registrations.c.id)
     )
-    return [
-        {
-            "registration_id": row.id,
-            "name": row.name,
-            "organisation": row.organisation,
-            "country": row.country,
-            "status": row.status,
-            "checked_in_at": row.recorded_at,
-        }
-        for row in session.execute(query)
-    ]
+    return [_row(row) for row in session.execute(query)]
+
+
+def _row(row: Any) -> dict[str, Any]:
+    return {
+        "registration_id": row.id,
+        "name": row.name,
+        "organisation": row.organisation,
+        "country": row.country,
+        "status": row.status,
+        "checked_in_at": row.recorded_at,
+    }
 
 
 def _event_summary(event: Event, day: date) -> dict[str, Any]:
@@ -78,7 +85,68 @@ def desk(
         day = _day_or_today(event, day, now)
         rows = _sheet_rows(uow.session, event, day)
         present = sum(1 for row in rows if row["checked_in_at"] is not None)
-        return {"event": _event_summary(event, day), "rows": rows, "checked_in": present}
+        visits = [_visit_summary(v) for v in uow.visits.of_event(event.id)]
+        summary = _event_summary(event, day)
+        return {"event": summary, "rows": rows, "checked_in": present, "visits": visits}
+
+
+def _visit_summary(visit: Visit) -> dict[str, Any]:
+    return {
+        "id": visit.visit_id,
+        "title": visit.title,
+        "host_organisation": visit.host_organisation,
+        "location": visit.location,
+        "start": visit.start,
+        "timezone": visit.timezone,
+        "status": visit.status,
+        "day": visit.day,
+    }
+
+
+def _visit_rows(session: Session, visit: Visit) -> list[dict[str, Any]]:
+    """Who is booked on the visit, and anyone checked in there, by name."""
+    checked = visit_attendance.c
+    booked = select(visit_bookings.c.registration_id).where(
+        visit_bookings.c.visit_id == visit.visit_id
+    )
+    query = (
+        select(registrations, checked.recorded_at)
+        .outerjoin(
+            visit_attendance,
+            and_(checked.registration_id == registrations.c.id, checked.visit_id == visit.visit_id),
+        )
+        .where(
+            registrations.c.erased_at.is_(None),
+            or_(registrations.c.id.in_(booked), checked.recorded_at.is_not(None)),
+        )
+        .order_by(func.lower(registrations.c.name), registrations.c.id)
+    )
+    return [_row(row) for row in session.execute(query)]
+
+
+def visit_desk(uow: RegistrationUnitOfWork, visit_id: str) -> dict[str, Any]:
+    """A study visit's desk and sheet: the visit, its event, who is booked and who came."""
+    with uow:
+        visit = uow.visits.get(visit_id)
+        if visit is None:
+            raise NotFound("no such study visit (or not announced yet)")
+        event = uow.events.get(visit.event_id, lock=False)
+        rows = _visit_rows(uow.session, visit)
+        present = sum(1 for row in rows if row["checked_in_at"] is not None)
+        sheet_event = {
+            "id": event.id,
+            "title": f"{event.title}: {visit.title}",
+            "timezone": visit.timezone,
+            "venue": ", ".join(v for v in (visit.host_organisation, visit.location) if v),
+            "day": visit.day,
+            "days": [visit.day],
+        }
+        return {
+            "visit": _visit_summary(visit),
+            "event": sheet_event,
+            "rows": rows,
+            "checked_in": present,
+        }
 
 
 def sheet_table(rows: list[dict[str, Any]]) -> tuple[list[str], list[list[Any]]]:

@@ -1,4 +1,4 @@
-"""attendance: check-in codes, check-ins per event day, certificates issued
+"""attendance: check-in codes, check-ins per event day and per visit, certificates issued
 
 Revision ID: a77e0dace001
 Revises: 3d9b1f0c7a21
@@ -58,9 +58,43 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["event_id"], ["events.id"]),
         sa.PrimaryKeyConstraint("registration_id"),
     )
+    op.create_table(
+        "visits",
+        sa.Column("visit_id", sa.String(length=64), nullable=False),
+        sa.Column("event_id", sa.String(length=36), nullable=False),
+        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("host_organisation", sa.String(length=200), nullable=False),
+        sa.Column("location", sa.String(length=500), nullable=False),
+        sa.Column("timezone", sa.String(length=64), nullable=False),
+        sa.Column("start", at, nullable=False),
+        sa.Column("end", at, nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("sequence", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("visit_id"),
+    )
+    op.create_index("ix_visits_event_id", "visits", ["event_id"])
+    op.create_table(
+        "visit_bookings",
+        sa.Column("visit_id", sa.String(length=64), nullable=False),
+        sa.Column("registration_id", sa.String(length=36), nullable=False),
+        sa.PrimaryKeyConstraint("visit_id", "registration_id"),
+    )
+    op.create_table(
+        "visit_attendance",
+        sa.Column("visit_id", sa.String(length=64), nullable=False),
+        sa.Column("registration_id", sa.String(length=36), nullable=False),
+        sa.Column("event_id", sa.String(length=36), nullable=False),
+        sa.Column("recorded_at", at, nullable=False),
+        sa.Column("recorded_by", sa.String(length=64), nullable=True),
+        sa.ForeignKeyConstraint(["registration_id"], ["registrations.id"]),
+        sa.ForeignKeyConstraint(["event_id"], ["events.id"]),
+        sa.PrimaryKeyConstraint("visit_id", "registration_id", name="pk_visit_attendance"),
+    )
 
 
 def downgrade() -> None:
+    for table in ("visit_attendance", "visit_bookings", "visits"):
+        op.drop_table(table)
     op.drop_table("certificates")
     op.drop_table("attendance")
     op.drop_index("uq_registrations_checkin_code", table_name="registrations")
