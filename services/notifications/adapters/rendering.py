@@ -40,6 +40,7 @@ EXCHANGE_KINDS: frozenset[str] = frozenset(
         "exchange_cancelled",
         "exchange_item",
         "exchange_item_cancelled",
+        "exchange_certificate",
     }
 )
 

@@ -76,3 +76,35 @@ def test_hostile_organisation_text_prints_as_typed(exchange_client, organiser):
 
     text = pdf_text(certificate(exchange_client, created, organiser).data)
     assert "<font size=80>Bio</font> & <b>Eco</b>" in text
+
+
+def test_completion_sends_the_certificate_link_to_both_parties(
+    exchange_client, organiser, agreed_exchange, outbox_messages
+):
+    complete(exchange_client, organiser, agreed_exchange, 4)
+
+    [completed] = [p for kind, p in outbox_messages() if kind == "exchange.completed"]
+    assert completed["contacts"]["visitor"]["email"] == "ana@bioeco.example"
+    link = completed["certificate_url"]
+    assert link.startswith("https://calendar.example.eu/scheduling/api/v1/exchanges/certificates/")
+    assert (
+        agreed_exchange["visitor_token"] not in link and agreed_exchange["host_token"] not in link
+    )
+    response = exchange_client.get(link.removeprefix("https://calendar.example.eu/scheduling"))
+    assert response.mimetype == "application/pdf" and "Ana Silva" in pdf_text(response.data)
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_completion_without_a_day_attended_sends_no_link(
+    exchange_client, organiser, agreed_exchange, outbox_messages
+):
+    complete(exchange_client, organiser, agreed_exchange, 0)
+    [completed] = [p for kind, p in outbox_messages() if kind == "exchange.completed"]
+    assert completed["certificate_url"] is None and completed["contacts"] is None
+
+
+@pytest.mark.parametrize("token", ["nope", "x" * 300, "%00"])
+def test_an_unknown_certificate_link_is_a_404_problem(exchange_client, token):
+    response = exchange_client.get(f"/api/v1/exchanges/certificates/{token}")
+    assert response.status_code == 404
+    assert response.mimetype == "application/problem+json"

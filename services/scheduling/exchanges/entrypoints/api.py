@@ -115,6 +115,18 @@ def get_exchange(exchange_id):
     return views.exchange(app.uow(), exchange_id, app.feeds, caller())
 
 
+def _pdf(body: bytes, name: str) -> Response:
+    disposition = f'attachment; filename="{name}.pdf"'
+    return Response(body, mimetype="application/pdf", headers={"Content-Disposition": disposition})
+
+
+@exchanges_blp.get("/certificates/<token>")
+@exchanges_blp.response(200, description="The exchange's certificate (application/pdf)")
+def certificate_by_link(token):
+    """The certificate behind the private link of the certificate email (it opens nothing else)."""
+    return _pdf(views.certificate_by_token(_app().uow(), token), "exchange-certificate")
+
+
 @exchanges_blp.get("/<exchange_id>/certificate")
 @exchanges_blp.doc(**PARTY)
 @exchanges_blp.response(200, description="The exchange's certificate (application/pdf)")
@@ -122,8 +134,7 @@ def certificate(exchange_id):
     """The certificate of a completed exchange (visitor, host, working days attended), for
     the visitor, the host or an organiser; 409 before completion or with no day attended."""
     body = views.certificate(_app().uow(), exchange_id, caller())
-    disposition = f'attachment; filename="exchange-certificate-{exchange_id}.pdf"'
-    return Response(body, mimetype="application/pdf", headers={"Content-Disposition": disposition})
+    return _pdf(body, f"exchange-certificate-{exchange_id}")
 
 
 @exchanges_blp.post("/<exchange_id>/accept")

@@ -8,7 +8,7 @@ from functools import partial
 from operator import attrgetter
 from typing import Any
 
-from services.scheduling.domain.errors import InvalidTransition
+from services.scheduling.domain.errors import InvalidTransition, NotFound
 from services.scheduling.exchanges.adapters.certificate import exchange_certificate
 from services.scheduling.exchanges.domain.model import (
     ACTIVE,
@@ -47,6 +47,15 @@ def certificate(uow: ExchangeUnitOfWork, exchange_id: str, caller: Caller) -> by
             raise InvalidTransition(
                 "a certificate is issued once an attended exchange is completed"
             )
+        return exchange_certificate(found)
+
+
+def certificate_by_token(uow: ExchangeUnitOfWork, token: str) -> bytes:
+    """The certificate behind the link of the certificate email."""
+    with uow:
+        found = uow.exchanges.by_certificate_token(token)
+        if found is None:
+            raise NotFound("unknown certificate link")
         return exchange_certificate(found)
 
 
