@@ -128,3 +128,9 @@ def test_the_manage_page_of_a_waitlisted_person_shows_no_code(client, workshop):
     token = workshop["people"][2]["manage_url"].rsplit("/", 1)[1]
     page = client.get(f"/manage/{token}").get_data(as_text=True)
     assert "checkin-code" not in page and "check-in.svg" not in page
+
+
+def test_the_confirmation_page_shows_the_check_in_code(client, workshop):
+    token = workshop["people"][0]["manage_url"].rsplit("/", 1)[1]
+    page = client.get(f"/manage/{token}/confirmation").get_data(as_text=True)
+    assert workshop["codes"][0] in page
