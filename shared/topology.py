@@ -124,9 +124,18 @@ SUBSCRIPTIONS = (
     Subscription(
         "notifications",
         "registrations",
-        {"registration": ("event.*", "registration.*", "participant.erased")},
+        {
+            "registration": (
+                "event.*",
+                "registration.*",
+                "participant.erased",
+                "attendance.certificate_issued",
+            )
+        },
     ),
     Subscription("notifications", "visits", {"scheduling": ("visit.*", "exchange.*")}),
+    # per-visit attendance: registration keeps the visits and who is booked on them
+    Subscription("registration", "visits", {"scheduling": ("visit.*",)}),
     # outbound webhooks: every message of both producers, for the endpoints that want it
     Subscription("notifications", "webhooks", {"registration": ("#",), "scheduling": ("#",)}),
 )

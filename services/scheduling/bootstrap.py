@@ -48,7 +48,8 @@ class Scheduling:
         exchange = platform_topology(self.infrastructure.settings.broker).events_exchange(
             "scheduling"
         )
-        return ExchangeUnitOfWork(self.infrastructure.session_factory, exchange.name)
+        factory = self.infrastructure.session_factory
+        return ExchangeUnitOfWork(factory, exchange.name, self.feeds.public_url)
 
 
 def exchange_rules(env: Mapping[str, str]) -> ExchangeRules:

@@ -47,6 +47,9 @@ class RegistrationChange(Schema):
     feed_token = fields.String(required=True)
     feed_url = fields.String(required=True)
     reason = fields.String(load_default=None, allow_none=True)
+    # a confirmed seat's check-in code (XXXXX-XXXXX) and its QR image; None otherwise
+    checkin_code = fields.String(load_default=None, allow_none=True)
+    checkin_qr_url = fields.String(load_default=None, allow_none=True)
 
 
 for _type in (
@@ -122,3 +125,37 @@ class ParticipantErased(Schema):
     registration_id = fields.String(required=True)
     event_id = fields.String(required=True)
     erased_at = fields.AwareDateTime(required=True)
+
+
+class AttendanceChange(Schema):
+    """Shape of attendance.recorded / attendance.undone: no personal data, only the ids.
+
+    ``visit_id`` is null for a check-in to an event day, else the study visit's id."""
+
+    registration_id = fields.String(required=True)
+    event_id = fields.String(required=True)
+    day = fields.Date(required=True)  # the event day (or the visit's), in its timezone
+    visit_id = fields.String(load_default=None, allow_none=True)  # a study visit's check-in
+    at = fields.AwareDateTime(required=True)
+
+
+@register("attendance.recorded")
+class AttendanceRecorded(AttendanceChange):
+    """A confirmed participant was checked in on one day of the event."""
+
+
+@register("attendance.undone")
+class AttendanceUndone(AttendanceChange):
+    """An organiser took back a check-in made by mistake."""
+
+
+@register("attendance.certificate_issued")
+class CertificateIssued(Schema):
+    """The event ended: a participant who attended may download their certificate (emailed)."""
+
+    registration_id = fields.String(required=True)
+    event = fields.Nested(EventSnapshotSchema, required=True)
+    participant = fields.Nested(ParticipantSchema, required=True)
+    certificate_url = fields.String(required=True)
+    days = fields.List(fields.Date(), required=True)
+    issued_at = fields.AwareDateTime(required=True)

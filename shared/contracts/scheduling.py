@@ -185,4 +185,9 @@ class ExchangeCancelled(ExchangeMessage):
 
 @register("exchange.completed")
 class ExchangeCompleted(ExchangeMessage):
-    """The exchange took place; ``attended_days`` records the attendance."""
+    """The exchange took place; ``attended_days`` records the attendance. With at least one
+    day attended it carries the ``certificate_url`` (a link that downloads the certificate
+    only) and the ``contacts`` to email it to; otherwise both are null."""
+
+    certificate_url = fields.String(load_default=None, allow_none=True)
+    contacts = fields.Nested(ContactsSchema, load_default=None, allow_none=True)

@@ -88,21 +88,23 @@ def _serve(background: _Background, app, port: int) -> None:
 
 def _run_workers(background: _Background, registration, scheduling) -> None:
     from services.registration.adapters.orm import outbox as registration_outbox
+    from services.registration.attendance.service_layer import visits
     from services.scheduling.adapters.orm import outbox as scheduling_outbox
     from services.scheduling.service_layer import read_model
 
     settings = registration.infrastructure.settings.broker
     with connect(settings) as connection:
         platform_topology(settings).declare(connection.default_channel)
-    relay, _ = build_worker(
+    relay, visits_consumer = build_worker(
         "registration",
         settings,
         registration.infrastructure.engine,
         registration_outbox,
         registration.uow,
-        {},
+        {"visits": visits.handlers()},
     )
     background.start(relay.run, relay.stop)
+    background.start(visits_consumer.run, lambda: setattr(visits_consumer, "should_stop", True))
     relay, consumer = build_worker(
         "scheduling",
         settings,

@@ -32,6 +32,7 @@ KINDS: frozenset[str] = frozenset(
         "visit_left",
         "reminder_visit",
         "reminder_event",
+        "attendance_certificate",
     }
 )
 # Emails about exchanges go to visitors and hosts, who have no registration to manage.
@@ -42,6 +43,7 @@ EXCHANGE_KINDS: frozenset[str] = frozenset(
         "exchange_cancelled",
         "exchange_item",
         "exchange_item_cancelled",
+        "exchange_certificate",
     }
 )
 

@@ -4,7 +4,9 @@ Each of ``exchange.agreed``, ``exchange.itinerary_changed`` and ``exchange.cance
 both parties one summary email with the whole agenda, plus one iMIP email per timed agenda
 item: a REQUEST for a new or changed item (its SEQUENCE above the last one sent), a CANCEL for a
 removed item or a called-off exchange. All-day items appear in the summary and the feeds only.
-The other exchange.* messages carry no addresses, so nobody is emailed about them.
+``exchange.completed`` with a ``certificate_url`` (at least one day attended) sends both
+parties the link to the exchange's certificate. The other exchange.* messages carry no
+addresses, so nobody is emailed about them.
 """
 
 from __future__ import annotations
@@ -133,4 +135,22 @@ def _span(start: datetime, end: datetime) -> str:
     return f"{start:%a %d %B %Y, %H:%M}–{end:%H:%M %Z}"
 
 
+def exchange_certificate(envelope: Envelope, uow: UOW, policy: Policy) -> None:
+    """exchange.completed: the certificate link to visitor and host, if there is one."""
+    exchange, contacts = envelope.payload["exchange"], envelope.payload["contacts"]
+    url = envelope.payload["certificate_url"]
+    if not url or not contacts:
+        return
+    context = exchange_context(exchange) | {
+        "certificate_url": url,
+        "attended_days": exchange["attended_days"],
+        "working_days": exchange["working_days"],
+    }
+    for person in parties(exchange, contacts):
+        notify.queue(
+            uow, envelope.message_id, person, "exchange_certificate", context, policy.clock()
+        )
+
+
 HANDLERS = {message_type: exchange_news for message_type in SUMMARY_KINDS}
+HANDLERS["exchange.completed"] = exchange_certificate

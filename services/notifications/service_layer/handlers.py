@@ -35,6 +35,7 @@ def seat_taken(envelope: Envelope, uow: UOW, policy: Policy) -> None:
     person, event = remembered
     calendar = notify.invite(uow, person, event, envelope.occurred_at)
     kind, context = envelope.type.replace(".", "_"), notify.event_context(event)
+    context |= {key: envelope.payload.get(key) for key in ("checkin_code", "checkin_qr_url")}
     notify.queue(uow, envelope.message_id, person, kind, context, policy.clock(), calendar)
     reminders.sync(uow, person.registration_id, "event", event.event_id, event.start, policy)
 
@@ -128,6 +129,20 @@ def registration_expired(envelope: Envelope, uow: UOW, policy: Policy) -> None:
             notification.erase(now)
 
 
+def certificate_issued(envelope: Envelope, uow: UOW, policy: Policy) -> None:
+    """attendance.certificate_issued: the link to the certificate of someone who attended."""
+    person = uow.readmodel.recipient(envelope.payload["registration_id"])
+    if person is None or person.erased_at is not None:
+        return  # never heard of, or erased since: nobody to write to
+    event = payloads.event_snapshot(envelope.payload["event"])
+    context = notify.event_context(event) | {
+        "certificate_url": envelope.payload["certificate_url"],
+        "days": len(envelope.payload["days"]),
+    }
+    kind = "attendance_certificate"
+    notify.queue(uow, envelope.message_id, person, kind, context, policy.clock())
+
+
 def event_published(envelope: Envelope, uow: UOW, policy: Policy) -> None:
     """event.published: remember the workshop."""
     snapshot = payloads.event_snapshot(envelope.payload)
@@ -200,6 +215,7 @@ def consumer_handlers(policy: Policy) -> dict[str, dict[str, Handler]]:
         "event.updated": event_updated,
         "event.cancelled": event_cancelled,
         "participant.erased": participant_erased,
+        "attendance.certificate_issued": certificate_issued,
     }
     return {
         "registrations": {key: partial(fn, policy=policy) for key, fn in registrations.items()},

@@ -103,11 +103,13 @@ registrations = Table(
     Column("offer_token", String(64), nullable=True),
     Column("offer_expires_at", UtcDateTime, nullable=True),
     Column("offer_state", String(10), nullable=True),
+    Column("checkin_code", String(16), nullable=True),
 )
 Index("uq_registrations_offer_token", registrations.c.offer_token, unique=True)
 # The offer expiry pass looks for offers by expiry time.
 Index("ix_registrations_offer", registrations.c.status, registrations.c.offer_expires_at)
 Index("uq_registrations_verify_token", registrations.c.verify_token, unique=True)
+Index("uq_registrations_checkin_code", registrations.c.checkin_code, unique=True)
 # The expiry pass looks for lapsed holds: unverified registrations by expiry time.
 Index("ix_registrations_hold", registrations.c.verified_at, registrations.c.verify_expires_at)
 
@@ -153,6 +155,9 @@ def start_mappers() -> None:
     global _mapped
     if _mapped:
         return
+    from services.registration.attendance.adapters.orm import start_attendance_mappers
+
+    start_attendance_mappers(mapper_registry)
     mapper_registry.map_imperatively(PartnerQuota, quotas)
     mapper_registry.map_imperatively(Registration, registrations)
     mapper_registry.map_imperatively(

@@ -65,6 +65,7 @@ class RegistrationChanged:
     position: int | None = None
     offer_token: str | None = None
     offer_expires_at: datetime | None = None
+    checkin_code: str | None = None
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from services.registration.attendance.domain.codes import checkin_code
 from services.registration.domain import events as ev
 from services.registration.domain.commands import Participant, Venue
 from services.registration.domain.errors import (
@@ -118,6 +119,7 @@ class Registration:
     offer_token: str | None = None
     offer_expires_at: datetime | None = None
     offer_state: str | None = None
+    checkin_code: str | None = None  # derived from manage_token (attendance.domain.codes)
 
     @classmethod
     def from_participant(
@@ -149,6 +151,7 @@ class Registration:
             consent_at=now,
             created_at=now,
             updated_at=now,
+            checkin_code=checkin_code(tokens[0]),
         )
 
     @property
@@ -193,6 +196,7 @@ class Registration:
             position=position,
             offer_token=self.offer_token if offer else None,
             offer_expires_at=self.offer_expires_at if offer else None,
+            checkin_code=self.checkin_code,
         )
 
     def set_needs(self, needs: dict[str, str | None], now: datetime) -> None:
@@ -655,6 +659,7 @@ class Event:
             return registration
         if fresh_tokens:
             registration.manage_token, registration.feed_token = fresh_tokens
+            registration.checkin_code = checkin_code(fresh_tokens[0])
         was_seated = registration.status in SEATED
         if registration.active:
             self._set(registration, Status.CANCELLED, now)
@@ -671,6 +676,7 @@ class Event:
         if registration.erased_at:
             return
         registration.manage_token, registration.feed_token = fresh_tokens
+        registration.checkin_code = checkin_code(fresh_tokens[0])
         registration.verify_token = registration.offer_token = None
         registration.anonymise(now)
         self.events.append(ev.ParticipantErased(registration.id, self.id, now))

@@ -7,6 +7,9 @@ from datetime import datetime
 
 from flask import Flask
 
+from services.registration.attendance.entrypoints.api import ERRORS as ATTENDANCE_ERRORS
+from services.registration.attendance.entrypoints.api import attendance_blp
+from services.registration.attendance.entrypoints.pages import attendance_pages
 from services.registration.bootstrap import bootstrap
 from services.registration.domain import errors
 from services.registration.entrypoints.api import events_blp, participants_blp, roster_blp
@@ -25,6 +28,7 @@ DOMAIN_ERRORS = {
     errors.InvalidTransition: 409,
     errors.LinkUsed: 409,
     errors.LinkExpired: 410,
+    **ATTENDANCE_ERRORS,
 }
 
 
@@ -36,10 +40,10 @@ def create_app(
     app = create_service_app(
         container.infrastructure,
         "Registration API",
-        [events_blp, participants_blp, roster_blp],
+        [events_blp, participants_blp, roster_blp, attendance_blp],
         DOMAIN_ERRORS,
         container,
-        pages=[participant_pages, organiser_pages],
+        pages=[participant_pages, organiser_pages, attendance_pages],
         page_links={"home": "/", "organiser_home": "/organiser/"},
     )
     for collector in container.collectors():

@@ -294,3 +294,16 @@ class ReportSchema(Schema):
     by_role = fields.Dict(keys=Text(), values=fields.Integer())
     by_organisation_type = fields.Dict(keys=Text(), values=fields.Integer())
     by_status = fields.Dict(keys=Text(), values=fields.Integer())
+    attendance = fields.Nested(
+        "AttendanceReportSchema", metadata={"description": "Who was checked in, counted alike."}
+    )
+
+
+class AttendanceReportSchema(Schema):
+    """Attendees: registrations checked in on at least one day of the event."""
+
+    attendees = fields.Integer()
+    sme_count = fields.Integer()
+    by_country = fields.Dict(keys=Text(), values=fields.Integer())
+    by_role = fields.Dict(keys=Text(), values=fields.Integer())
+    by_organisation_type = fields.Dict(keys=Text(), values=fields.Integer())

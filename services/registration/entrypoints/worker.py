@@ -1,5 +1,6 @@
-"""The registration worker: relays the outbox and runs the timed passes (partner quotas
-released, lapsed verification holds and waiting-list offers, retention purges)."""
+"""The registration worker: relays the outbox, runs the timed passes (partner quotas released,
+lapsed verification holds and waiting-list offers, retention purges, attendance certificates
+once events have ended) and consumes scheduling's visit messages."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import logging
 import threading
 from collections.abc import Callable
 
+from services.registration.attendance.service_layer import visits
+from services.registration.attendance.service_layer.handlers import issue_certificates
 from services.registration.bootstrap import bootstrap
 from services.registration.service_layer import handlers
 from shared.runtime import run_worker
@@ -16,6 +19,7 @@ QUOTA_CHECK_SECONDS = 60
 HOLD_CHECK_SECONDS = 30
 OFFER_CHECK_SECONDS = 30
 RETENTION_CHECK_SECONDS = 600
+CERTIFICATE_CHECK_SECONDS = 300
 
 
 def timed_pass(
@@ -62,6 +66,11 @@ def main() -> None:
             RETENTION_CHECK_SECONDS,
             lambda: handlers.purge_past_events(app.uow(), app.clock),
         ),
+        timed_pass(
+            "certificates",
+            CERTIFICATE_CHECK_SECONDS,
+            lambda: issue_certificates(app.uow(), app.clock),
+        ),
     )
     run_worker(
         "registration",
@@ -69,7 +78,7 @@ def main() -> None:
         app.infrastructure.engine,
         app.outbox,
         app.uow,
-        handlers={},
+        handlers={"visits": visits.handlers()},
         extra_loops=passes,
     )
 

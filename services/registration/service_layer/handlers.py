@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from services.registration.attendance.domain.codes import shown
 from services.registration.domain import notices
 from services.registration.domain.commands import CreateEvent, Participant, Quota, Register
 from services.registration.domain.errors import InvalidEvent, RegistrationError
@@ -358,8 +359,10 @@ def _erasing(
 
 
 def _tokens(registration: Registration) -> tuple[str, ...]:
-    """The links of a person that kept messages may hold: manage, feed and offer."""
-    found = (registration.manage_token, registration.feed_token, registration.offer_token)
+    """The links and codes of a person that kept messages may hold: manage, feed, offer and
+    the check-in code as it is shown."""
+    code = shown(registration.checkin_code) if registration.checkin_code else None
+    found = (registration.manage_token, registration.feed_token, registration.offer_token, code)
     return tuple(token for token in found if token)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from services.registration.attendance.domain import events as attended
+from services.registration.attendance.domain.codes import shown
 from services.registration.domain import events as ev
 
 
@@ -27,6 +29,12 @@ class PublicUrls:
     def offer(self, token: str, choice: str) -> str:
         """The page that accepts or declines a waiting-list offer (a button, not the GET)."""
         return f"{self.registration}/offers/{token}/{choice}"
+
+    def checkin_qr(self, token: str) -> str:
+        return f"{self.registration}/manage/{token}/check-in.png"
+
+    def certificate(self, token: str) -> str:
+        return f"{self.registration}/manage/{token}/certificate.pdf"
 
 
 def event_snapshot(event: ev.EventDetails) -> dict[str, Any]:
@@ -54,6 +62,7 @@ def _registration(changed: ev.RegistrationChanged, urls: PublicUrls) -> dict[str
             "decline_url": urls.offer(changed.offer_token, "decline"),
             "offer_expires_at": changed.offer_expires_at,
         }
+    code = changed.checkin_code if changed.status == "confirmed" else None
     return offer | {
         "registration_id": changed.registration_id,
         "event": event_snapshot(changed.event),
@@ -68,6 +77,8 @@ def _registration(changed: ev.RegistrationChanged, urls: PublicUrls) -> dict[str
         "feed_token": changed.feed_token,
         "feed_url": urls.feed(changed.feed_token),
         "reason": changed.reason,
+        "checkin_code": shown(code) if code else None,
+        "checkin_qr_url": urls.checkin_qr(changed.manage_token) if code else None,
     }
 
 
@@ -94,6 +105,27 @@ def _reminder(again: ev.AlreadyRegistered, urls: PublicUrls) -> dict[str, Any]:
     }
 
 
+def _certificate(issued: attended.CertificateIssued, urls: PublicUrls) -> dict[str, Any]:
+    return {
+        "registration_id": issued.registration_id,
+        "event": event_snapshot(issued.event),
+        "participant": _person(issued.name, issued.email, issued.language),
+        "certificate_url": urls.certificate(issued.manage_token),
+        "days": list(issued.days),
+        "issued_at": issued.issued_at,
+    }
+
+
+def _attendance(change: Any, at: Any) -> dict[str, Any]:
+    return {
+        "registration_id": change.registration_id,
+        "event_id": change.event_id,
+        "day": change.day,
+        "visit_id": change.visit_id,
+        "at": at,
+    }
+
+
 def to_message(domain_event: Any, urls: PublicUrls) -> tuple[str, dict[str, Any]]:
     """(message type, payload) for one domain event."""
     match domain_event:
@@ -117,4 +149,10 @@ def to_message(domain_event: Any, urls: PublicUrls) -> tuple[str, dict[str, Any]
             }
         case ev.ParticipantErased(registration_id=rid, event_id=eid, erased_at=at):
             return "participant.erased", {"registration_id": rid, "event_id": eid, "erased_at": at}
+        case attended.AttendanceRecorded(recorded_at=at):
+            return "attendance.recorded", _attendance(domain_event, at)
+        case attended.AttendanceUndone(undone_at=at):
+            return "attendance.undone", _attendance(domain_event, at)
+        case attended.CertificateIssued():
+            return "attendance.certificate_issued", _certificate(domain_event, urls)
     raise TypeError(f"no message for {domain_event!r}")

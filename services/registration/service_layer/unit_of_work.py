@@ -10,6 +10,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from services.registration.adapters.orm import ACTIVE_EMAIL_INDEX, inbox, outbox
 from services.registration.adapters.repository import AbstractEventRepository, EventRepository
+from services.registration.attendance.adapters.orm import ATTENDANCE_KEY, VISIT_ATTENDANCE_KEY
+from services.registration.attendance.adapters.repository import (
+    AttendanceRepository,
+    VisitRepository,
+)
+from services.registration.attendance.domain.errors import AlreadyCheckedIn
 from services.registration.domain.errors import AlreadyRegistered
 from services.registration.service_layer.messages import PublicUrls, to_message
 from shared.erasure import Traces
@@ -20,6 +26,8 @@ class AbstractRegistrationUnitOfWork(abc.ABC):
     """What the handlers need: the events, one commit that carries their messages, rollback."""
 
     events: AbstractEventRepository
+    attendance: AttendanceRepository
+    visits: VisitRepository
     urls: PublicUrls
 
     def __enter__(self) -> AbstractRegistrationUnitOfWork:
@@ -60,14 +68,19 @@ class RegistrationUnitOfWork(OutboxUnitOfWork, AbstractRegistrationUnitOfWork):
 
     def _start(self, session: Session) -> None:
         self.events = EventRepository(session)
+        self.attendance = AttendanceRepository(session)
+        self.visits = VisitRepository(session)
 
     def commit(self) -> None:
-        """Commit; a race on the same email that the index caught is reported as a duplicate."""
+        """Commit; a race the database caught (the same email registering, or the same person
+        checked in twice at once) is reported as the domain would have."""
         try:
             super().commit()
         except IntegrityError as exc:
             if ACTIVE_EMAIL_INDEX in str(exc.orig):
                 raise AlreadyRegistered("this email is already registered for the event") from exc
+            if ATTENDANCE_KEY in str(exc.orig) or VISIT_ATTENDANCE_KEY in str(exc.orig):
+                raise AlreadyCheckedIn("already checked in") from exc
             raise
 
     def _collect_messages(self) -> list[tuple[str, dict[str, Any]]]:

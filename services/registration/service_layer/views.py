@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from functools import partial
 from operator import attrgetter, itemgetter
@@ -14,6 +14,10 @@ from sqlalchemy.orm import Session
 
 from services.registration.adapters.orm import events, registrations
 from services.registration.adapters.repository import EventRepository
+from services.registration.attendance.service_layer.views import (
+    attendance_report,
+    participant_checkin,
+)
 from services.registration.domain.errors import NotFound
 from services.registration.domain.model import Event, EventStatus, Registration, Status
 from services.registration.service_layer.messages import PublicUrls
@@ -313,7 +317,7 @@ def roster(
 
 def roster_rows(
     uow: RegistrationUnitOfWork, event_id: str, filters: dict[str, str]
-) -> Iterator[Mapping[Any, Any]]:
+) -> Iterator[Sequence[Any]]:
     """Every matching registration's export columns (``ROSTER_COLUMNS``, in that order) in
     queue order, read as they are consumed.
 
@@ -368,6 +372,7 @@ def _report(session: Session, event: Event) -> dict[str, Any]:
         "by_role": _counts(session, event, registrations.c.role),
         "by_organisation_type": by_type,
         "by_status": _counts(session, event, registrations.c.status, confirmed_only=False),
+        "attendance": attendance_report(session, event.id),
     }
 
 
@@ -386,6 +391,14 @@ def report_table(report: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
     for dimension in ("by_country", "by_role", "by_organisation_type", "by_status"):
         for value, count in sorted(report[dimension].items()):
             rows.append([dimension.removeprefix("by_"), value, count])
+    attended = report["attendance"]
+    rows += [
+        ["attended", "attendees", attended["attendees"]],
+        ["attended", "sme", attended["sme_count"]],
+    ]
+    for dimension in ("by_country", "by_role", "by_organisation_type"):
+        for value, count in sorted(attended[dimension].items()):
+            rows.append([f"attended_{dimension.removeprefix('by_')}", value, count])
     return ["dimension", "value", "count"], rows
 
 
@@ -417,6 +430,7 @@ def manage_view(
             "offer_token": registration.offer_token
             if registration.status == Status.OFFERED
             else None,
+            "attendance": participant_checkin(uow, registration),
         }
 
 

@@ -167,6 +167,8 @@ exchanges = Table(
     Column("working_days", Integer, nullable=False),
     Column("visitor_token", String(64), nullable=False, unique=True),
     Column("host_token", String(64), nullable=False, unique=True),
+    Column("certificate_token", String(64), nullable=True),
+    Index("uq_exchanges_certificate_token", "certificate_token", unique=True),
     Column("status", String(20), nullable=False, index=True),
     Column("active_visitor", String(320), nullable=True, unique=True),
     Column("sequence", Integer, nullable=False),

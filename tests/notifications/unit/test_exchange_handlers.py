@@ -153,6 +153,9 @@ def test_every_exchange_email_renders_without_registration_links(kind):
         "item": "Tue 03 June 2025, 10:00–12:00 CEST: Kick-off at EnerLab",
         "manage_url": "",
         "feed_url": "",
+        "certificate_url": "https://s.example/api/v1/exchanges/certificates/c-1",
+        "attended_days": 4,
+        "working_days": 5,
     }
     subject, text, html = render_email(kind, "en", context)
     assert subject and "\n" not in subject and "EnerLab" in subject + text
@@ -170,3 +173,27 @@ def test_a_queued_item_invitation_becomes_an_email_with_a_request_in_the_hosts_z
     assert str(event["UID"]) == "exchange-item-i-1" and event["SEQUENCE"] == 1
     assert event["DTSTART"].params["TZID"] == "Europe/Berlin"
     assert "Meeting: Kick-off" in str(event["SUMMARY"])
+
+
+def test_a_completed_exchange_sends_both_parties_the_certificate_link(handle, stored):
+    url = "https://s.example/api/v1/exchanges/certificates/c-1"
+    completed = message("exchange.completed", "organiser", status="completed", attended_days=4)
+    completed.payload["certificate_url"] = url
+    handle(completed, completed)
+
+    sent = [n for n in stored() if n.kind == "exchange_certificate"]
+    assert sorted(n.recipient_email for n in sent) == [
+        "ana@bioeco.example",
+        "jonas@enerlab.example",
+    ]
+    assert all(n.context["certificate_url"] == url and n.calendar is None for n in sent)
+    subject, text, _ = render_email(
+        "exchange_certificate", "en", sent[0].context | {"recipient_name": "Ana Silva"}
+    )
+    assert "4 of 5 working days attended" in text and url in text
+
+
+def test_a_completed_exchange_without_a_certificate_sends_nothing(handle, stored):
+    payload = {"exchange": exchange("completed", attended_days=0), "actor": "organiser"}
+    handle(f.envelope("exchange.completed", payload))
+    assert stored() == []

@@ -1,6 +1,6 @@
 """Message → queued emails and calendar parts, through the real unit of work on SQLite."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -241,3 +241,43 @@ def test_messages_about_an_erased_person_queue_nothing(handle, stored):
     handle(f.envelope("visit.participant_added", {"visit": f.visit(), "registration_id": "reg-1"}))
 
     assert stored() == []
+
+
+def test_a_confirmation_email_carries_the_check_in_code(handle, stored):
+    qr = "https://cx.example.eu/manage/token-1/check-in.png"
+    payload = f.registration("confirmed", checkin_code="ABCDE-FGH23", checkin_qr_url=qr)
+    handle(f.envelope("registration.confirmed", payload))
+
+    (queued,) = stored()
+    assert (queued.context["checkin_code"], queued.context["checkin_qr_url"]) == ("ABCDE-FGH23", qr)
+
+
+def certificate(number: int = 1) -> dict:
+    return {
+        "registration_id": f"reg-{number}",
+        "event": f.event(),
+        "participant": {"name": "Anna", "email": f"anna{number}@example.eu", "language": "en"},
+        "certificate_url": f"https://cx.example.eu/manage/token-{number}/certificate.pdf",
+        "days": [date(2025, 5, 14)],
+        "issued_at": f.NOW,
+    }
+
+
+def test_a_certificate_queues_one_email_with_its_link(handle, stored):
+    handle(f.envelope("registration.confirmed", f.registration("confirmed")))
+    message = f.envelope("attendance.certificate_issued", certificate())
+    handle(message, message)
+
+    (queued,) = of_kind(stored, "attendance_certificate")
+    assert queued.recipient_email == "anna1@example.eu"
+    assert queued.context["certificate_url"].endswith("/manage/token-1/certificate.pdf")
+    assert queued.context["days"] == 1
+    assert queued.calendar is None
+
+
+def test_no_certificate_email_to_an_erased_or_unknown_person(handle, stored):
+    handle(f.envelope("registration.confirmed", f.registration("confirmed")), f.erased())
+    handle(f.envelope("attendance.certificate_issued", certificate(1)))
+    handle(f.envelope("attendance.certificate_issued", certificate(2)))
+
+    assert of_kind(stored, "attendance_certificate") == []

@@ -51,6 +51,10 @@ EXTRA = {
         "visit_location": "Zaha Hadidplein 1, Antwerpen",
     },
     "reminder_event": {"event_location": "Square Brussels, Mont des Arts"},
+    "attendance_certificate": {
+        "certificate_url": "https://clusterxchange.eu/manage/t-1/certificate.pdf",
+        "days": 2,
+    },
     "registration_verify": {
         "verify_url": "https://clusterxchange.eu/verify/v-1a2b",
         "expires_at": datetime(2025, 5, 1, 10, 0, tzinfo=BRUSSELS),
@@ -194,3 +198,27 @@ def test_the_already_registered_email_gives_the_manage_link():
     subject, text, _ = render_email("registration_already", "en", context("registration_already"))
     assert "already registered" in subject.lower()
     assert BASE["manage_url"] in text
+
+
+@pytest.mark.parametrize("kind", ["registration_confirmed", "registration_promoted"])
+def test_a_seat_email_shows_the_check_in_code_and_its_qr_image(kind):
+    qr = "https://clusterxchange.eu/manage/t-1/check-in.png"
+    extra = {"checkin_code": "ABCDE-FGH23", "checkin_qr_url": qr}
+    _, text, html = render_email(kind, "en", context(kind, **extra))
+
+    assert "Your check-in code: ABCDE-FGH23" in text and qr in text
+    assert f'<img src="{qr}"' in html
+
+
+def test_a_seat_email_queued_before_check_in_codes_existed_still_renders():
+    _, text, _ = render_email("registration_confirmed", "en", context("registration_confirmed"))
+    assert "check-in code" not in text
+
+
+def test_the_certificate_email_links_the_pdf_and_counts_the_days():
+    subject, text, html = render_email(
+        "attendance_certificate", "de", context("attendance_certificate")
+    )
+    assert "Smart Mobility Cluster Matchmaking 2025" in subject
+    assert "https://clusterxchange.eu/manage/t-1/certificate.pdf" in text
+    assert "2" in text.split("Smart Mobility Cluster Matchmaking 2025")[1]

@@ -132,6 +132,26 @@ SAMPLES = {
         "manage_url": "https://x/manage/t",
     },
     "registration.expired": {"registration_id": "r1", "event_id": "e1", "expired_at": AT},
+    "attendance.recorded": {
+        "registration_id": "r1",
+        "event_id": "e1",
+        "day": date(2027, 5, 3),
+        "at": AT,
+    },
+    "attendance.undone": {
+        "registration_id": "r1",
+        "event_id": "e1",
+        "day": date(2027, 5, 3),
+        "at": AT,
+    },
+    "attendance.certificate_issued": {
+        "registration_id": "r1",
+        "event": EVENT,
+        "participant": REGISTRATION["participant"],
+        "certificate_url": "https://x/manage/t/certificate.pdf",
+        "days": [date(2027, 5, 3), date(2027, 5, 4)],
+        "issued_at": AT,
+    },
     "visit.scheduled": {"visit": VISIT},
     "visit.updated": {
         "visit": VISIT,

@@ -46,6 +46,13 @@ class ExchangeRepository:
             return None
         return self.session.scalars(select(Exchange).where(TOKEN_COLUMNS[party] == token)).first()
 
+    def by_certificate_token(self, token: str) -> Exchange | None:
+        """The completed exchange whose certificate link this is."""
+        if not plausible_key(token):
+            return None
+        query = select(Exchange).where(exchanges.c.certificate_token == token)
+        return self.session.scalars(query).first()
+
     def active_of(self, visitor: str) -> int:
         """How many active exchanges the visitor (by key) has."""
         query = select(func.count()).where(exchanges.c.active_visitor == visitor)

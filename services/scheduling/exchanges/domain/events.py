@@ -59,6 +59,7 @@ class ExchangeFacts:
     sequence: int
     updated_at: datetime
     agenda: tuple[ItemFacts, ...]
+    certificate_token: str | None = None
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,7 @@ class Exchange:
     attendance_note: str | None = None
     closed_reason: str | None = None
     closed_by: str | None = None
+    certificate_token: str | None = None  # downloads the certificate only, minted at completion
     items: list[AgendaItem] = field(default_factory=list)
     events: list[ExchangeChanged] = field(default_factory=list)
 
@@ -141,6 +142,8 @@ class Exchange:
             raise InvalidVisit(f"attended days must lie between 0 and {self.working_days}")
         self.status, self.attended_days, self.attendance_note = COMPLETED, attended_days, note
         self.active_visitor = None
+        if attended_days:
+            self.certificate_token = secrets.token_urlsafe(32)
         self._record("completed", actor, now)
 
     def party(self, caller: Caller) -> str:
@@ -281,6 +284,7 @@ class Exchange:
             sequence=self.sequence,
             updated_at=self.updated_at,
             agenda=tuple(ItemFacts.of(item) for item in self.items),
+            certificate_token=self.certificate_token,
         )
 
     def _changed(self, now: datetime) -> None:

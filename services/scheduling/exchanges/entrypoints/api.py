@@ -6,7 +6,7 @@ party tokens once; the visitor and the host then act with theirs in ``X-Exchange
 
 from __future__ import annotations
 
-from flask import abort, current_app, request
+from flask import Response, abort, current_app, request
 from flask_smorest import Blueprint
 
 from services.scheduling.entrypoints.auth import ORGANISER as ORGANISER_SECURITY
@@ -113,6 +113,28 @@ def get_exchange(exchange_id):
     """The exchange, its agenda and the caller's feed links."""
     app = _app()
     return views.exchange(app.uow(), exchange_id, app.feeds, caller())
+
+
+def _pdf(body: bytes, name: str) -> Response:
+    disposition = f'attachment; filename="{name}.pdf"'
+    return Response(body, mimetype="application/pdf", headers={"Content-Disposition": disposition})
+
+
+@exchanges_blp.get("/certificates/<token>")
+@exchanges_blp.response(200, description="The exchange's certificate (application/pdf)")
+def certificate_by_link(token):
+    """The certificate behind the private link of the certificate email (it opens nothing else)."""
+    return _pdf(views.certificate_by_token(_app().uow(), token), "exchange-certificate")
+
+
+@exchanges_blp.get("/<exchange_id>/certificate")
+@exchanges_blp.doc(**PARTY)
+@exchanges_blp.response(200, description="The exchange's certificate (application/pdf)")
+def certificate(exchange_id):
+    """The certificate of a completed exchange (visitor, host, working days attended), for
+    the visitor, the host or an organiser; 409 before completion or with no day attended."""
+    body = views.certificate(_app().uow(), exchange_id, caller())
+    return _pdf(body, f"exchange-certificate-{exchange_id}")
 
 
 @exchanges_blp.post("/<exchange_id>/accept")

@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 from services.scheduling.exchanges.domain.commands import Party
 from services.scheduling.exchanges.domain.events import ExchangeChanged, ExchangeFacts, ItemFacts
 
-# Only the messages that notifications turns into emails carry the parties' addresses.
+# Only the messages that notifications turns into emails carry the parties' addresses
+# (``completed`` when there is a certificate to send).
 WITH_CONTACTS = frozenset({"agreed", "itinerary_changed", "cancelled"})
 
 
@@ -60,13 +61,21 @@ def exchange_snapshot(exchange: ExchangeFacts) -> dict[str, Any]:
     }
 
 
-def exchange_message(event: ExchangeChanged) -> tuple[str, dict[str, Any]]:
+def certificate_url(public_url: str, token: str) -> str:
+    return f"{public_url}/api/v1/exchanges/certificates/{token}"
+
+
+def exchange_message(event: ExchangeChanged, public_url: str = "") -> tuple[str, dict[str, Any]]:
     """(message type, payload) for one transition or itinerary change."""
     exchange = event.exchange
     payload: dict[str, Any] = {"exchange": exchange_snapshot(exchange), "actor": event.actor}
     if event.what in ("cancelled", "rejected"):
         payload["reason"] = event.reason
-    if event.what in WITH_CONTACTS:
+    token = exchange.certificate_token if event.what == "completed" else None
+    if event.what == "completed":
+        payload["certificate_url"] = certificate_url(public_url, token) if token else None
+        payload["contacts"] = None
+    if event.what in WITH_CONTACTS or token:
         payload["contacts"] = {
             side: {"name": party.name, "email": party.email}
             for side, party in (("visitor", exchange.visitor), ("host", exchange.host))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from services.scheduling.exchanges.adapters.repository import ExchangeRepository
 from services.scheduling.exchanges.service_layer.messages import exchange_message
@@ -16,6 +16,10 @@ class ExchangeUnitOfWork(SchedulingUnitOfWork):
 
     exchanges: ExchangeRepository
 
+    def __init__(self, session_factory: sessionmaker[Session], exchange: str, public_url: str = ""):
+        super().__init__(session_factory, exchange)
+        self.public_url = public_url  # the service's public address, for links in messages
+
     def _start(self, session: Session) -> None:
         super()._start(session)
         self.exchanges = ExchangeRepository(session)
@@ -24,5 +28,5 @@ class ExchangeUnitOfWork(SchedulingUnitOfWork):
         collected = super()._collect_messages()
         for exchange in self.exchanges.seen:
             while exchange.events:
-                collected.append(exchange_message(exchange.events.pop(0)))
+                collected.append(exchange_message(exchange.events.pop(0), self.public_url))
         return collected

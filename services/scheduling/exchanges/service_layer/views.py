@@ -8,9 +8,12 @@ from functools import partial
 from operator import attrgetter
 from typing import Any
 
+from services.scheduling.domain.errors import InvalidTransition, NotFound
+from services.scheduling.exchanges.adapters.certificate import exchange_certificate
 from services.scheduling.exchanges.domain.model import (
     ACTIVE,
     CANCELLED,
+    COMPLETED,
     ORGANISER,
     REJECTED,
     STATUSES,
@@ -33,6 +36,27 @@ def exchange(
     with uow:
         found = uow.exchanges.get(exchange_id, lock=False)
         return exchange_view(found, feeds, found.party(caller))
+
+
+def certificate(uow: ExchangeUnitOfWork, exchange_id: str, caller: Caller) -> bytes:
+    """The certificate of a completed exchange the visitor attended, for its parties."""
+    with uow:
+        found = uow.exchanges.get(exchange_id, lock=False)
+        found.party(caller)
+        if found.status != COMPLETED or not found.attended_days:
+            raise InvalidTransition(
+                "a certificate is issued once an attended exchange is completed"
+            )
+        return exchange_certificate(found)
+
+
+def certificate_by_token(uow: ExchangeUnitOfWork, token: str) -> bytes:
+    """The certificate behind the link of the certificate email."""
+    with uow:
+        found = uow.exchanges.by_certificate_token(token)
+        if found is None:
+            raise NotFound("unknown certificate link")
+        return exchange_certificate(found)
 
 
 def exchanges(
