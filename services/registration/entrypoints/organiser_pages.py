@@ -6,13 +6,16 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from services.registration.domain import errors
 from services.registration.domain.commands import CreateEvent, Venue
+from services.registration.entrypoints import confirmations
 from services.registration.entrypoints import schemas as s
 from services.registration.service_layer import handlers, views
 from shared.exports import FORMATS, download
 from shared.paged_api import streamed_csv
+from shared.pages.confirm import confirmation_page, confirmed
 from shared.pages.layout import form_errors, page_blueprint
 from shared.pages.login import organiser_page, safe_next
 from shared.text import form_text
@@ -22,6 +25,10 @@ EVENT_TEXT = ("title", "kind", "description", "timezone")
 VENUE_TEXT = ("name", "address", "city", "country")
 ACTIONS = {"approve": "approved", "reject": "rejected", "promote": "promoted"}
 ACTIONS["cancel_registration"] = "cancelled"
+CONFIRMED_ACTIONS = {
+    "reject": confirmations.reject,
+    "cancel_registration": confirmations.cancel_registration,
+}
 
 
 def _app():
@@ -147,28 +154,47 @@ def event(event_id):
     )
 
 
-@organiser_pages.post("/organiser/events/<event_id>/<action>")
+@organiser_pages.post("/organiser/events/<event_id>/publish")
 @organiser_page
-def event_action(event_id, action):
-    """Publish or cancel an event."""
+def publish_event(event_id):
+    """Publish a draft: registration opens."""
     app = _app()
-    if action == "publish":
-        handlers.publish_event(event_id, app.uow(), app.clock)
-    elif action == "cancel":
-        reason = form_text(request.form, "reason", multi_line=True)
-        handlers.cancel_event(event_id, reason, app.uow(), app.clock)
-    else:
-        return Response("unknown action", 404)
-    flash(f"Event {action}{'ed' if action == 'publish' else 'led'}.")
+    handlers.publish_event(event_id, app.uow(), app.clock)
+    flash(_("Event published."))
     return redirect(url_for(".event", event_id=event_id), 303)
+
+
+@organiser_pages.route("/organiser/events/<event_id>/cancel", methods=["GET", "POST"])
+@organiser_page
+def cancel_event(event_id):
+    """Cancel an event, once confirmed on its confirmation page (with a reason for the email)."""
+    if not confirmed():
+        return confirmation_page(confirmations.cancel_event(_event(event_id)))
+    app = _app()
+    reason = form_text(request.form, "reason", multi_line=True)
+    handlers.cancel_event(event_id, reason, app.uow(), app.clock)
+    flash(_("Event cancelled."))
+    return redirect(url_for(".event", event_id=event_id), 303)
+
+
+@organiser_pages.get("/organiser/registrations/<registration_id>/<action>")
+@organiser_page
+def confirm_registration_action(registration_id, action):
+    """The confirmation page of rejecting or cancelling one registration."""
+    if action not in CONFIRMED_ACTIONS:
+        abort(404)
+    row = views.organiser_registration(_app().uow(), registration_id)
+    return confirmation_page(CONFIRMED_ACTIONS[action](row))
 
 
 @organiser_pages.post("/organiser/registrations/<registration_id>/<action>")
 @organiser_page
 def registration_action(registration_id, action):
-    """Approve, reject, promote or cancel one registration."""
+    """Approve, reject, promote or cancel one registration (the last two once confirmed)."""
     if action not in ACTIONS:
         return Response("unknown action", 404)
+    if action in CONFIRMED_ACTIONS and not confirmed():
+        return confirm_registration_action(registration_id, action)
     app = _app()
     extra = (form_text(request.form, "reason", multi_line=True),) if action == "reject" else ()
     try:

@@ -197,6 +197,14 @@ def registration_view(
     }
 
 
+def organiser_registration(uow: RegistrationUnitOfWork, registration_id: str) -> dict[str, Any]:
+    """One registration as an organiser sees it (what a confirmation page names)."""
+    with uow:
+        registration = uow.events.registration(registration_id)
+        event = uow.events.get(registration.event_id, lock=False)
+        return registration_view(event, registration, uow.events.waitlist_position(registration))
+
+
 def _own(repository: EventRepository, registration: Registration) -> dict[str, Any]:
     event = repository.get(registration.event_id, lock=False)
     return registration_view(event, registration, repository.waitlist_position(registration))

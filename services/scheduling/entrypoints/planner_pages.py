@@ -7,6 +7,7 @@ from itertools import groupby
 from zoneinfo import ZoneInfo
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from services.scheduling.domain import errors
 from services.scheduling.domain.commands import HostDetails, Location, ScheduleVisit
@@ -14,6 +15,7 @@ from services.scheduling.entrypoints import schemas as s
 from services.scheduling.exchanges.service_layer import views as exchange_views
 from services.scheduling.service_layer import handlers, views
 from shared.exports import FORMATS, download
+from shared.pages.confirm import Confirmation, confirmation_page, confirmed
 from shared.pages.layout import form_errors, page_blueprint
 from shared.pages.login import organiser_page
 from shared.text import form_text
@@ -115,11 +117,30 @@ def schedule_visit(event_id):
     return redirect(url_for(".planner", event_id=event_id), 303)
 
 
-@planner_pages.post("/organiser/visits/<visit_id>/cancel")
+def _cancel_visit_confirmation(visit: dict) -> Confirmation:
+    booked = visit["seats_taken"]
+    emailed = _("Everyone booked on it (%(count)s).", count=booked) if booked else ""
+    return Confirmation(
+        title=_("Cancel the visit “%(title)s”?", title=visit["title"]),
+        consequence=_(
+            "The visit is cancelled: its bookings end, its reminders stop and the calendars of "
+            "those booked drop it. This cannot be undone."
+        ),
+        emailed=emailed,
+        button=_("Cancel the visit"),
+        back=url_for(".planner", event_id=visit["event_id"]),
+        reason_label=_("Reason, quoted in the email"),
+    )
+
+
+@planner_pages.route("/organiser/visits/<visit_id>/cancel", methods=["GET", "POST"])
 @organiser_page
 def cancel_visit(visit_id):
-    """Cancel a visit."""
+    """Cancel a visit, once confirmed on its confirmation page (with a reason for the email)."""
     app = _app()
+    if not confirmed():
+        shown = views.visit(app.uow(), visit_id, app.feeds, True)
+        return confirmation_page(_cancel_visit_confirmation(shown))
     visit = handlers.cancel_visit(
         visit_id, form_text(request.form, "reason", multi_line=True), app.uow(), app.clock
     )
