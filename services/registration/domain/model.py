@@ -258,6 +258,13 @@ class Event:
         self._touched(now, bump=False)
         self.events.append(ev.EventPublished(self.details()))
 
+    def check_deletable(self) -> None:
+        """Only a draft may be deleted: nobody has seen it, so nobody can have registered."""
+        if self.status != EventStatus.DRAFT:
+            raise InvalidTransition(
+                f"only a draft can be deleted (event is {self.status}); cancel it instead"
+            )
+
     def update(
         self, changes: dict[str, Any], now: datetime, waitlist: Iterable[Registration] = ()
     ) -> None:

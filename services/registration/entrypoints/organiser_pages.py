@@ -177,6 +177,22 @@ def cancel_event(event_id):
     return redirect(url_for(".event", event_id=event_id), 303)
 
 
+@organiser_pages.route("/organiser/events/<event_id>/delete", methods=["GET", "POST"])
+@organiser_page
+def delete_draft(event_id):
+    """Delete a draft, once confirmed; a published event is refused (it is cancelled instead)."""
+    event = _event(event_id)
+    if not confirmed():
+        return confirmation_page(confirmations.delete_draft(event))
+    try:
+        handlers.delete_draft(event_id, _app().uow())
+    except errors.InvalidTransition as exc:
+        flash(_("Not possible: %(reason)s", reason=str(exc)))
+        return redirect(url_for(".event", event_id=event_id), 303)
+    flash(_("Draft “%(title)s” deleted.", title=event["title"]))
+    return redirect(url_for(".events"), 303)
+
+
 @organiser_pages.get("/organiser/registrations/<registration_id>/<action>")
 @organiser_page
 def confirm_registration_action(registration_id, action):
