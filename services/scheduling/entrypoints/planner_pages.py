@@ -148,6 +148,52 @@ def cancel_visit(visit_id):
     return redirect(url_for(".planner", event_id=visit.event_id), 303)
 
 
+def visit_values(visit: dict) -> dict:
+    """A visit view as the form's flat values, its times in the event's timezone."""
+    values = {k: visit.get(k) or "" for k in TEXT}
+    for group, keys in NESTED.items():
+        values.update({f"{group}.{k}": visit[group].get(k, "") for k in keys})
+    values.update({k: visit[k].strftime("%Y-%m-%dT%H:%M") for k in ("start", "end")})
+    return values | {"capacity": visit["capacity"]}
+
+
+def _place(visit: dict, form: dict) -> Location:
+    """The form's place; the map position, not on the form, is kept while the address is."""
+    kept = visit["location"]
+    same = form["address"] == kept["address"]
+    position = {"lat": kept["lat"], "lon": kept["lon"]} if same else {}
+    return Location(name=form["name"], address=form["address"], **position)
+
+
+def _visit_form(visit: dict, values: dict, errs: dict, form_error=None, status=200):
+    page = render_template(
+        "scheduling/visit_edit.html", visit=visit, values=values, errors=errs, form_error=form_error
+    )
+    return page, status
+
+
+@planner_pages.route("/organiser/visits/<visit_id>/edit", methods=["GET", "POST"])
+@organiser_page
+def edit_visit(visit_id):
+    """Edit or reschedule a visit; a new time or place reaches the calendars of those booked."""
+    app = _app()
+    visit = views.visit(app.uow(), visit_id, app.feeds, True)
+    if request.method == "GET":
+        return _visit_form(visit, visit_values(visit), {})
+    values = request.form.to_dict()
+    data, errs = form_errors(s.VisitInSchema(), visit_payload(request.form, visit["timezone"]))
+    if errs:
+        return _visit_form(visit, values, errs, status=422)
+    data |= {"host": HostDetails(**data["host"]), "location": _place(visit, data["location"])}
+    data.pop("requirements")  # not on the form: the visit keeps its own
+    try:
+        handlers.edit_visit(visit_id, data, app.uow(), app.clock, app.policy)
+    except REFUSALS as exc:
+        return _visit_form(visit, values, {}, str(exc), 409)
+    flash(_("Visit “%(title)s” saved.", title=data["title"]))
+    return redirect(url_for(".planner", event_id=visit["event_id"]), 303)
+
+
 @planner_pages.post("/organiser/events/<event_id>/blocks")
 @organiser_page
 def create_block(event_id):
