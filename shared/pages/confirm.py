@@ -23,6 +23,7 @@ class Confirmation:
     button: str
     back: str
     reason_label: str | None = None
+    hidden: tuple[tuple[str, str], ...] = ()  # what the action needs again (say, which rows)
 
 
 def confirmed() -> bool:

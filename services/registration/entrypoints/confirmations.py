@@ -66,6 +66,22 @@ def reject(row: dict) -> Confirmation:
     )
 
 
+def reject_many(event_id: str, rows: list[dict]) -> Confirmation:
+    """Rejecting several pending registrations at once emails each participant."""
+    names = ", ".join(_who(row) for row in rows)
+    return Confirmation(
+        title=_("Reject %(count)s registrations?", count=len(rows)),
+        consequence=_(
+            "These registrations are rejected: they take no seat and cannot be approved later."
+        ),
+        emailed=names,
+        button=_("Reject the registrations"),
+        back=url_for("organiser_pages.event", event_id=event_id),
+        reason_label=_("Reason, quoted in the email"),
+        hidden=(("action", "reject"), *(("ids", row["id"]) for row in rows)),
+    )
+
+
 def cancel_registration(row: dict) -> Confirmation:
     """An organiser cancelling a registration frees its seat for the waiting list."""
     return Confirmation(

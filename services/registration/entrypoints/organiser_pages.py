@@ -14,7 +14,7 @@ from services.registration.entrypoints import confirmations
 from services.registration.entrypoints import schemas as s
 from services.registration.service_layer import handlers, views
 from shared.exports import FORMATS, download
-from shared.paged_api import streamed_csv
+from shared.paged_api import page_request, streamed_csv
 from shared.pages.confirm import confirmation_page, confirmed
 from shared.pages.layout import form_errors, page_blueprint
 from shared.pages.login import organiser_page, safe_next
@@ -25,6 +25,11 @@ EVENT_TEXT = ("title", "kind", "description", "timezone")
 VENUE_TEXT = ("name", "address", "city", "country")
 ACTIONS = {"approve": "approved", "reject": "rejected", "promote": "promoted"}
 ACTIONS["cancel_registration"] = "cancelled"
+MAX_BULK = 500  # one roster page at most, with room to spare
+BULK_ACTIONS = {
+    "approve": lambda n: _("%(count)s registrations approved.", count=n),
+    "reject": lambda n: _("%(count)s registrations rejected.", count=n),
+}
 CONFIRMED_ACTIONS = {
     "reject": confirmations.reject,
     "cancel_registration": confirmations.cancel_registration,
@@ -137,17 +142,42 @@ def _event(event_id: str) -> dict:
     return views.get_event(app.uow(), event_id, True, app.urls, app.clock())
 
 
+ROSTER_FILTERS = ("q", "status", "country", "role", "sort")
+
+
+def _roster_query() -> dict:
+    """The roster's search, filters, sort and page from the query string (bad ones: 400)."""
+    given = {
+        k: v for k, v in request.args.items() if v.strip() and k in {*ROSTER_FILTERS, "cursor"}
+    }
+    query, errs = form_errors(s.RosterQuerySchema(), given | {"limit": "25"})
+    if errs:
+        abort(400, description="; ".join(f"{k}: {v}" for k, v in errs.items()))
+    query.pop("format")
+    return query
+
+
 @organiser_pages.get("/organiser/events/<event_id>")
 @organiser_page
 def event(event_id):
-    """One event: actions, approval queue, roster and reporting figures."""
+    """One event: actions, the roster (search, filter, sort, pages, bulk) and its figures."""
     app = _app()
+    query = _roster_query()
     page = views.organiser_event(app.uow(), event_id, app.urls, app.clock())
+    roster = views.roster(app.uow(), event_id, query, page_request(query))
+    filters = {k: request.args.get(k, "") for k in ROSTER_FILTERS}
+    following = {k: v for k, v in filters.items() if v} | {"cursor": roster.cursor}
     notifications = app.infrastructure.settings.public_urls["notifications"]
     return render_template(
         "registration/organiser_event.html",
         event=page["event"],
-        rows=page["rows"],
+        rows=roster.items,
+        count=roster.count,
+        filters=filters,
+        sorts=list(views.ROSTER_SORTS),
+        statuses=s.STATUSES,
+        roles=s.ROLES,
+        next_page=url_for(".event", event_id=event_id, **following) if roster.cursor else None,
         report=page["report"],
         planner=f"{app.urls.scheduling}/organiser/events/{event_id}/visits",
         delivery_log=f"{notifications}/organiser/notifications?event_id={event_id}",
@@ -220,6 +250,34 @@ def registration_action(registration_id, action):
         return redirect(safe_next(request.form.get("back"), url_for(".events")), 303)
     flash(f"{done.name or 'The registration'} {ACTIONS[action]}.")
     return redirect(url_for(".event", event_id=done.event_id), 303)
+
+
+@organiser_pages.post("/organiser/events/<event_id>/registrations/bulk")
+@organiser_page
+def bulk_action(event_id):
+    """Approve the ticked registrations, or reject them once confirmed (with one reason)."""
+    action, ids = request.form.get("action"), request.form.getlist("ids")[:MAX_BULK]
+    if action not in BULK_ACTIONS:
+        abort(400, description="Choose approve or reject.")
+    if not ids:
+        flash(_("Tick at least one registration first."))
+        return redirect(url_for(".event", event_id=event_id), 303)
+    app = _app()
+    if action == "reject" and not confirmed():
+        rows = [views.organiser_registration(app.uow(), i) for i in ids]
+        return confirmation_page(confirmations.reject_many(event_id, rows))
+    extra = (form_text(request.form, "reason", multi_line=True),) if action == "reject" else ()
+    done, refused = 0, []
+    for registration_id in ids:
+        try:
+            getattr(handlers, action)(registration_id, *extra, app.uow(), app.clock)
+            done += 1
+        except (errors.InvalidTransition, errors.EventFull, errors.NotFound) as exc:
+            refused.append(str(exc))
+    flash(BULK_ACTIONS[action](done))
+    if refused:
+        flash(_("Not possible: %(reason)s", reason="; ".join(refused)))
+    return redirect(url_for(".event", event_id=event_id), 303)
 
 
 @organiser_pages.get("/organiser/events/<event_id>/roster.<fmt>")
