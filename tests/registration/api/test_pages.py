@@ -263,3 +263,15 @@ def test_a_partner_link_fills_in_the_partner_code(client, published_event):
     event = published_event(verify_email=True)
     page = client.get(f"/events/{event['id']}/register?partner_code=abc123").get_data(True)
     assert 'value="abc123"' in page
+
+
+def test_the_confirmation_and_manage_pages_carry_outlook_subscribe_links(client, published_event):
+    event = published_event()
+    response = client.post(f"/events/{event['id']}/register", data=form(1, csrf(client)))
+    for url in (
+        response.headers["Location"],
+        response.headers["Location"].removesuffix("/confirmation"),
+    ):
+        page = client.get(url).get_data(as_text=True)
+        assert "https://outlook.live.com/calendar/0/addfromweb?url=https%3A%2F%2Fsched" in page
+        assert "https://outlook.office.com/calendar/0/addfromweb?url=" in page
