@@ -289,12 +289,22 @@ class Event:
         now: datetime,
         waitlist: Iterable[Registration] = (),
     ) -> None:
-        """Swap the partner quotas; their counters start from the partners' current seats."""
-        codes = {q.partner: q.code_hash for q in self.quotas}
+        """Swap the partner quotas; their counters start from the partners' current seats.
+
+        A partner that stays keeps its quota row, changed in place, and so its claim code: a
+        new row carrying the old code would collide with the old one until it is deleted.
+        """
+        partners = [quota.partner for quota in quotas]
+        if len(set(partners)) != len(partners):
+            raise InvalidEvent("each partner may have one quota only")
+        current = {q.partner: q for q in self.quotas}
+        kept = []
         for quota in quotas:
-            quota.confirmed = confirmed_by_partner.get(quota.partner, 0)
-            quota.code_hash = codes.get(quota.partner) or quota.code_hash
-        self.quotas[:] = quotas
+            row = current.get(quota.partner, quota)
+            row.seats, row.release_at = quota.seats, quota.release_at
+            row.confirmed = confirmed_by_partner.get(quota.partner, 0)
+            kept.append(row)
+        self.quotas[:] = kept
         self.validate()
         self._touched(now, bump=False)
         if self.status == EventStatus.PUBLISHED:

@@ -9,7 +9,7 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_babel import gettext as _
 
 from services.registration.domain import errors
-from services.registration.domain.commands import CreateEvent, Venue
+from services.registration.domain.commands import CreateEvent, Quota, Venue
 from services.registration.entrypoints import confirmations
 from services.registration.entrypoints import schemas as s
 from services.registration.service_layer import handlers, views
@@ -23,6 +23,8 @@ from shared.text import form_text
 organiser_pages = page_blueprint("organiser_pages", __name__)
 EVENT_TEXT = ("title", "kind", "description", "timezone")
 VENUE_TEXT = ("name", "address", "city", "country")
+QUOTA_FIELDS = ("partner", "seats", "release_at")
+MAX_QUOTAS = 20
 ACTIONS = {"approve": "approved", "reject": "rejected", "promote": "promoted"}
 ACTIONS["cancel_registration"] = "cancelled"
 MAX_BULK = 500  # one roster page at most, with room to spare
@@ -62,7 +64,23 @@ def event_payload(form) -> dict:
         data["capacity"] = int(capacity) if capacity.isdigit() else capacity
     data["waitlist_enabled"] = form.get("waitlist_enabled") == "true"
     data["approval_required"] = form.get("approval_required") == "true"
+    data["quotas"] = quota_rows(form, data.get("timezone", "UTC"))
     return data
+
+
+def quota_rows(form, timezone: str) -> list[dict]:
+    """The partner quota rows of the form (``quotas.<n>.partner`` …) that are filled in."""
+    rows = []
+    for n in range(MAX_QUOTAS):
+        row = {k: form.get(f"quotas.{n}.{k}", "").strip() for k in QUOTA_FIELDS}
+        if not any(row.values()):
+            continue
+        if row["seats"].isdigit():
+            row["seats"] = int(row["seats"])  # type: ignore[assignment]
+        if row["release_at"]:
+            row["release_at"] = _local(row["release_at"], timezone)
+        rows.append({k: v for k, v in row.items() if v != ""})
+    return rows
 
 
 def form_values(event: dict) -> dict:
@@ -70,9 +88,35 @@ def form_values(event: dict) -> dict:
     values = {k: event[k] for k in (*EVENT_TEXT, "capacity", "waitlist_enabled")}
     values["approval_required"] = event["approval_required"]
     values.update({f"venue.{k}": event["venue"][k] for k in VENUE_TEXT})
+    zone = ZoneInfo(event["timezone"])
     for key in ("start", "end"):
-        values[key] = event[key].astimezone(ZoneInfo(event["timezone"])).strftime("%Y-%m-%dT%H:%M")
+        values[key] = event[key].astimezone(zone).strftime("%Y-%m-%dT%H:%M")
+    for n, quota in enumerate(event["quotas"]):
+        values |= {f"quotas.{n}.partner": quota["partner"], f"quotas.{n}.seats": quota["seats"]}
+        values[f"quotas.{n}.release_at"] = (
+            quota["release_at"].astimezone(zone).strftime("%Y-%m-%dT%H:%M")
+        )
     return values
+
+
+def _quota_count(values: dict) -> int:
+    """How many quota rows the form shows: those filled in and two blank ones."""
+    filled = [
+        n for n in range(MAX_QUOTAS) if any(values.get(f"quotas.{n}.{k}") for k in QUOTA_FIELDS)
+    ]
+    return min(MAX_QUOTAS, (max(filled) + 1 if filled else 0) + 2)
+
+
+def _codes_or_event(event, codes: dict[str, str]):
+    """The claim codes of new partners, shown once on a page of their own; else the event."""
+    if not codes:
+        return redirect(url_for(".event", event_id=event.id), 303)
+    links = {
+        p: f"{_app().urls.registration}/events/{event.id}/register?partner_code={c}"
+        for p, c in codes.items()
+    }
+    page = render_template("registration/claim_codes.html", event=event, codes=codes, links=links)
+    return Response(page, headers={"Cache-Control": "no-store"}, mimetype="text/html")
 
 
 def _event_form(event_id: str | None, values: dict, errs: dict, form_error=None, status=200):
@@ -83,6 +127,7 @@ def _event_form(event_id: str | None, values: dict, errs: dict, form_error=None,
         errors=errs,
         form_error=form_error,
         kinds=s.EVENT_KINDS,
+        quota_count=_quota_count(values),
     )
     return page, status
 
@@ -108,13 +153,14 @@ def create_event():
         return _event_form(None, values, errs, status=422)
     app = _app()
     venue = Venue(**data.pop("venue"))
-    command = CreateEvent(**{k: v for k, v in data.items() if k != "quotas"}, venue=venue)
+    quotas = tuple(Quota(**q) for q in data.pop("quotas"))
+    command = CreateEvent(**data, venue=venue, quotas=quotas)
     try:
-        event, _codes = handlers.create_event(command, app.uow(), app.clock)
+        event, codes = handlers.create_event(command, app.uow(), app.clock)
     except errors.InvalidEvent as exc:
         return _event_form(None, values, {}, str(exc), 422)
     flash(f"Draft “{event.title}” created. Publish it to open registration.")
-    return redirect(url_for(".event", event_id=event.id), 303)
+    return _codes_or_event(event, codes)
 
 
 @organiser_pages.route("/organiser/events/<event_id>/edit", methods=["GET", "POST"])
@@ -128,13 +174,17 @@ def edit_event(event_id):
     data, errs = form_errors(s.EventPatchSchema(), event_payload(request.form))
     if errs:
         return _event_form(event_id, values, errs, status=422)
-    data["venue"] = Venue(**{**_event(event_id)["venue"], **data["venue"]})
+    shown = _event(event_id)
+    data["venue"] = Venue(**{**shown["venue"], **data["venue"]})
+    data["quotas"] = tuple(Quota(**q) for q in data["quotas"])
+    if data["quotas"] == tuple(Quota(**q) for q in shown["quotas"]):
+        del data["quotas"]  # unchanged: no "quotas changed" news for the other services
     try:
-        handlers.update_event(event_id, data, app.uow(), app.clock)
+        event, codes = handlers.update_event(event_id, data, app.uow(), app.clock)
     except (errors.InvalidEvent, errors.InvalidTransition) as exc:
         return _event_form(event_id, values, {}, str(exc), 422)
     flash("Event saved.")
-    return redirect(url_for(".event", event_id=event_id), 303)
+    return _codes_or_event(event, codes)
 
 
 def _event(event_id: str) -> dict:
