@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
@@ -12,6 +9,7 @@ from services.registration.domain import errors
 from services.registration.domain.commands import CreateEvent, Quota, Venue
 from services.registration.entrypoints import confirmations
 from services.registration.entrypoints import schemas as s
+from services.registration.entrypoints.event_form import event_payload, form_values, quota_count
 from services.registration.service_layer import handlers, views
 from shared.exports import FORMATS, download
 from shared.paged_api import page_request, streamed_csv
@@ -21,10 +19,6 @@ from shared.pages.login import organiser_page, safe_next
 from shared.text import form_text
 
 organiser_pages = page_blueprint("organiser_pages", __name__)
-EVENT_TEXT = ("title", "kind", "description", "timezone")
-VENUE_TEXT = ("name", "address", "city", "country")
-QUOTA_FIELDS = ("partner", "seats", "release_at")
-MAX_QUOTAS = 20
 ACTIONS = {"approve": "approved", "reject": "rejected", "promote": "promoted"}
 ACTIONS["cancel_registration"] = "cancelled"
 MAX_BULK = 500  # one roster page at most, with room to spare
@@ -40,71 +34,6 @@ CONFIRMED_ACTIONS = {
 
 def _app():
     return current_app.extensions["container"]
-
-
-def _local(value: str, timezone: str) -> str:
-    """A datetime-local field as an ISO time with the event's offset (left as is if invalid)."""
-    try:
-        naive = datetime.fromisoformat(value)
-        return naive.replace(tzinfo=ZoneInfo(timezone)).isoformat()
-    except (ValueError, KeyError):
-        return value
-
-
-def event_payload(form) -> dict:
-    """The event form as the API's EventInSchema expects it (nested venue, aware times)."""
-    data: dict = {k: form.get(k, "").strip() for k in EVENT_TEXT if form.get(k, "").strip()}
-    data["venue"] = {k: form.get(f"venue.{k}", "").strip() for k in VENUE_TEXT}
-    data["venue"] = {k: v for k, v in data["venue"].items() if v}
-    for key in ("start", "end"):
-        if form.get(key):
-            data[key] = _local(form[key], data.get("timezone", "UTC"))
-    capacity = form.get("capacity", "").strip()
-    if capacity:
-        data["capacity"] = int(capacity) if capacity.isdigit() else capacity
-    data["waitlist_enabled"] = form.get("waitlist_enabled") == "true"
-    data["approval_required"] = form.get("approval_required") == "true"
-    data["quotas"] = quota_rows(form, data.get("timezone", "UTC"))
-    return data
-
-
-def quota_rows(form, timezone: str) -> list[dict]:
-    """The partner quota rows of the form (``quotas.<n>.partner`` …) that are filled in."""
-    rows = []
-    for n in range(MAX_QUOTAS):
-        row = {k: form.get(f"quotas.{n}.{k}", "").strip() for k in QUOTA_FIELDS}
-        if not any(row.values()):
-            continue
-        if row["seats"].isdigit():
-            row["seats"] = int(row["seats"])  # type: ignore[assignment]
-        if row["release_at"]:
-            row["release_at"] = _local(row["release_at"], timezone)
-        rows.append({k: v for k, v in row.items() if v != ""})
-    return rows
-
-
-def form_values(event: dict) -> dict:
-    """An event view as flat form values."""
-    values = {k: event[k] for k in (*EVENT_TEXT, "capacity", "waitlist_enabled")}
-    values["approval_required"] = event["approval_required"]
-    values.update({f"venue.{k}": event["venue"][k] for k in VENUE_TEXT})
-    zone = ZoneInfo(event["timezone"])
-    for key in ("start", "end"):
-        values[key] = event[key].astimezone(zone).strftime("%Y-%m-%dT%H:%M")
-    for n, quota in enumerate(event["quotas"]):
-        values |= {f"quotas.{n}.partner": quota["partner"], f"quotas.{n}.seats": quota["seats"]}
-        values[f"quotas.{n}.release_at"] = (
-            quota["release_at"].astimezone(zone).strftime("%Y-%m-%dT%H:%M")
-        )
-    return values
-
-
-def _quota_count(values: dict) -> int:
-    """How many quota rows the form shows: those filled in and two blank ones."""
-    filled = [
-        n for n in range(MAX_QUOTAS) if any(values.get(f"quotas.{n}.{k}") for k in QUOTA_FIELDS)
-    ]
-    return min(MAX_QUOTAS, (max(filled) + 1 if filled else 0) + 2)
 
 
 def _codes_or_event(event, codes: dict[str, str]):
@@ -127,7 +56,7 @@ def _event_form(event_id: str | None, values: dict, errs: dict, form_error=None,
         errors=errs,
         form_error=form_error,
         kinds=s.EVENT_KINDS,
-        quota_count=_quota_count(values),
+        quota_count=quota_count(values),
     )
     return page, status
 
