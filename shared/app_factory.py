@@ -18,7 +18,7 @@ from shared.logging_setup import configure_logging
 from shared.metrics import init_metrics
 from shared.pages.layout import init_pages
 from shared.pages.login import secret_key
-from shared.pages.sessions import SessionStore
+from shared.pages.sessions import session_store
 from shared.problems import register_problem_handlers
 from shared.ratelimit import init_rate_limit
 from shared.request_limits import init_request_limits
@@ -77,7 +77,8 @@ def create_service_app(
     pages = list(pages)
     if pages:
         lifetime = timedelta(hours=settings.organiser_session_hours)
-        sessions = SessionStore(infrastructure.engine, infrastructure.clock, lifetime)
+        store_url = settings.organiser_session_store_url
+        sessions = session_store(store_url, infrastructure.clock, lifetime)
         init_pages(app, settings, sessions, page_links or {})
         for page_blueprint in pages:
             app.register_blueprint(page_blueprint)

@@ -114,6 +114,8 @@ class ServiceSettings:
     trusted_proxies: int = 0
     max_content_length: int = DEFAULT_MAX_CONTENT_LENGTH
     organiser_session_hours: float = 12.0
+    organiser_session_store_url: str = ""
+    organiser_cookie_domain: str | None = None
 
 
 def public_url_for(service: str, env: Mapping[str, str]) -> str:
@@ -170,6 +172,9 @@ def service_settings(service: str, env: Mapping[str, str] | None = None) -> Serv
         trusted_proxies=int(env.get("TRUSTED_PROXIES") or 0),
         max_content_length=int(env.get("MAX_CONTENT_LENGTH", DEFAULT_MAX_CONTENT_LENGTH)),
         organiser_session_hours=_session_hours(env),
+        organiser_session_store_url=env.get("ORGANISER_SESSION_STORE_URL")
+        or f"sqlite:///{directory / 'organiser_sessions.db'}",
+        organiser_cookie_domain=env.get("ORGANISER_COOKIE_DOMAIN") or None,
     )
 
 

@@ -24,16 +24,23 @@ def init_pages(
 ) -> None:
     """Install the layout, session cookie settings, CSRF checks and login pages on an app.
 
-    Each service has its own cookie: cookies ignore ports, and each service has its own login.
-    The cookie is Secure when the service's public URL is https.
+    Each service has its own Flask session cookie (CSRF tokens, flashed messages); the login
+    cookie is the site's, one for every service (``shared.pages.login``). Cookies are Secure
+    when the service's public URL is https.
     """
+    secure = settings.public_base_url.startswith("https://")
     app.config.update(
         SESSION_COOKIE_NAME=f"cx_{settings.service}_session",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=settings.public_base_url.startswith("https://"),
+        SESSION_COOKIE_SECURE=secure,
     )
     app.extensions["organiser_sessions"] = sessions
+    app.extensions["organiser_cookie"] = {
+        "domain": settings.organiser_cookie_domain,
+        "secure": secure,
+        "max_age": int(settings.organiser_session_hours * 3600),
+    }
     app.extensions["page_links"] = dict(links)
     app.extensions["page_problem"] = page_problem
     app.register_blueprint(shared_pages)

@@ -1,7 +1,9 @@
-"""Organiser login on the pages, with sessions that logout, expiry and revocation end at once.
+"""One organiser login for the pages of every service; logout, expiry and revocation end it.
 
-The signed, HttpOnly, SameSite=Lax session cookie holds only the credential's id and a session
-nonce, never the credential; the session itself lives in the service's database
+The login cookie ``cx_organiser`` is shared by the services of the site (cookies ignore ports;
+``ORGANISER_COOKIE_DOMAIN`` widens it to sibling hosts). It is signed with the site's
+SECRET_KEY, HttpOnly and SameSite=Lax, and carries only a random session id, never the
+credential; the session itself lives in a store every service checks
 (``shared.pages.sessions``). The JSON API keeps using ``Authorization: Bearer``.
 """
 
@@ -16,15 +18,16 @@ from urllib.parse import unquote, urlsplit
 
 from flask import (
     Blueprint,
+    Response,
     current_app,
     flash,
     g,
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
+from itsdangerous import BadSignature, URLSafeSerializer
 
 from shared.config import ServiceSettings
 from shared.credentials import CredentialStore, Organiser
@@ -32,7 +35,8 @@ from shared.pages.csrf import check_csrf
 from shared.pages.sessions import SessionStore
 
 log = logging.getLogger(__name__)
-SESSION_KEY = "organiser_session"
+LOGIN_COOKIE = "cx_organiser"
+_SALT = "cx-organiser-session"
 
 shared_pages = Blueprint(
     "pages",
@@ -77,16 +81,23 @@ def page_organiser() -> Organiser | None:
     return g.page_organiser
 
 
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=_SALT)
+
+
+def _session_id() -> str | None:
+    """The session id of the login cookie, when its signature holds."""
+    try:
+        held = _serializer().loads(request.cookies.get(LOGIN_COOKIE, ""))
+    except BadSignature:
+        return None
+    return held if isinstance(held, str) else None
+
+
 def _session_organiser() -> Organiser | None:
-    held = session.get(SESSION_KEY)
-    if not isinstance(held, dict):
-        return None
-    credential_id, nonce = held.get("credential_id"), held.get("nonce")
-    if not isinstance(credential_id, str) or not isinstance(nonce, str):
-        return None
-    if not _sessions().is_open(credential_id, nonce):
-        return None
-    return _store().organiser(credential_id)
+    session_id = _session_id()
+    credential_id = _sessions().holder(session_id) if session_id else None
+    return _store().organiser(credential_id) if credential_id else None
 
 
 def organiser_page(view: Callable) -> Callable:
@@ -118,11 +129,28 @@ def safe_next(target: str | None, default: str) -> str:
     return cleaned
 
 
-def _forget_session() -> None:
-    held = session.pop(SESSION_KEY, None)
-    if isinstance(held, dict) and isinstance(held.get("nonce"), str):
-        _sessions().close(held["nonce"])
+def _close_session() -> None:
+    """Close the request's session in the store, so every service forgets it at once."""
+    session_id = _session_id()
+    if session_id:
+        _sessions().close(session_id)
     g.pop("page_organiser", None)
+
+
+def _remember_session(response: Response, credential_id: str) -> None:
+    """Open a new session (never reusing one from before the login) and set its cookie."""
+    session_id = _sessions().open(credential_id)
+    cookie = current_app.extensions["organiser_cookie"]
+    response.set_cookie(
+        LOGIN_COOKIE,
+        _serializer().dumps(session_id),
+        max_age=cookie["max_age"],
+        path="/",
+        domain=cookie["domain"],
+        secure=cookie["secure"],
+        httponly=True,
+        samesite="Lax",
+    )
 
 
 @shared_pages.route("/organiser/login", methods=["GET", "POST"])
@@ -133,11 +161,11 @@ def login():
         check_csrf()
         organiser = _store().authenticate(request.form.get("credential", "").strip())
         if organiser is not None:
-            _forget_session()
-            nonce = _sessions().open(organiser.credential_id)
-            session[SESSION_KEY] = {"credential_id": organiser.credential_id, "nonce": nonce}
             home = current_app.extensions["page_links"].get("organiser_home", "/")
-            return redirect(safe_next(request.form.get("next"), home))
+            response = redirect(safe_next(request.form.get("next"), home))
+            _close_session()
+            _remember_session(response, organiser.credential_id)
+            return response
         error = "This credential is not valid (unknown or revoked)."
     status = 401 if error else 200
     page = render_template("pages/login.html", error=error, next=request.values.get("next", ""))
@@ -146,8 +174,11 @@ def login():
 
 @shared_pages.post("/organiser/logout")
 def logout():
-    """End the session at once: the same cookie, replayed, opens nothing."""
+    """End the session at once on every service: the same cookie, replayed, opens nothing."""
     check_csrf()
-    _forget_session()
+    response = redirect(url_for("pages.login"))
+    _close_session()
+    domain = current_app.extensions["organiser_cookie"]["domain"]
+    response.delete_cookie(LOGIN_COOKIE, path="/", domain=domain)
     flash("You are logged out.")
-    return redirect(url_for("pages.login"))
+    return response

@@ -89,14 +89,15 @@ def test_participants_fill_the_event_wait_get_promoted_join_a_visit_and_get_the_
     screenshot("organiser-events")
 
     web.open(first)
+    web.press("Cancel my registration…")  # asks first, on a page of its own
+    assert "You, at ada@example.eu" in web.text("#confirm-emailed")
     web.press("Cancel my registration")
     assert web.text("#status") == "cancelled"
     web.open(third)
     assert web.text("#status") == "confirmed"  # promoted in the same transaction
 
     web.open(event_page)
-    web.follow("#planner-link")  # scheduling has its own login; the same credential works
-    web.login(site.credential)
+    web.follow("#planner-link")  # one login: scheduling asks for none
     web.until(lambda: "Study-visit planner" in web.text(), reload=True)
     web.fill(
         title="Smart meter factory",
@@ -124,6 +125,38 @@ def test_participants_fill_the_event_wait_get_promoted_join_a_visit_and_get_the_
         feed = response.read().decode()
     assert "BEGIN:VCALENDAR" in feed
     assert "Smart meter factory" in feed and "Smart grids joint learning workshop" in feed
+
+
+def test_one_login_serves_both_services_and_logging_out_on_one_ends_it_on_both(
+    live_platform, browser
+):
+    web, site = Browser(browser), live_platform
+    web.open(f"{site.registration}/organiser/")
+    web.login(site.credential)
+    planner = f"{site.scheduling}/organiser/events/00000000-0000-0000-0000-000000000000/visits"
+    web.open(planner)
+    assert "/organiser/login" not in web.driver.current_url
+    assert "Log out (Tess Organiser)" in web.text("header")
+
+    web.press("Log out (Tess Organiser)")  # on scheduling
+    web.open(f"{site.registration}/organiser/")
+    assert "/organiser/login" in web.driver.current_url
+
+
+def test_an_organiser_cancels_an_event_only_after_confirming_with_a_reason(live_platform, browser):
+    web, site = Browser(browser), live_platform
+    event_page = create_event(web, site, capacity=5)
+    web.press("Cancel event…")
+    assert "cannot be undone" in web.text("#confirm-consequence")
+    assert "no email is sent" in web.text("#confirm-emailed")  # nobody has registered
+    web.press("Go back, change nothing")
+    assert web.driver.current_url == event_page
+    assert "published" in web.text("#event-status")
+
+    web.press("Cancel event…")
+    web.fill(reason="The venue is closed for repairs.")
+    web.press("Cancel the event")
+    assert "cancelled" in web.text("#event-status")
 
 
 def test_organiser_login_refuses_a_wrong_credential_and_forms_need_their_csrf_token(

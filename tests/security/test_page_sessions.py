@@ -1,5 +1,6 @@
-"""Organiser page sessions: the cookie holds no credential, and logout, expiry and revocation
-end a session at once, so a replayed cookie opens nothing."""
+"""Organiser page sessions: one login for every service's pages; the cookie holds no credential,
+and logout, expiry and revocation end a session at once everywhere, so a replayed cookie opens
+nothing."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from itsdangerous import URLSafeSerializer
 
 from shared.config import SERVICES
 
@@ -43,8 +45,17 @@ def logged_in(client, service: str) -> bool:
     return not response.headers.get("Location", "").startswith("/organiser/login")
 
 
-def cookie_name(service: str) -> str:
-    return f"cx_{service}_session"
+LOGIN_COOKIE = "cx_organiser"
+
+
+def carry_login(source, target) -> None:
+    """Give target the site's login cookie that source holds (a browser does it by itself)."""
+    target.set_cookie(LOGIN_COOKIE, source.get_cookie(LOGIN_COOKIE).value)
+
+
+def log_out(client, service: str) -> None:
+    page = client.get("/organiser/login").get_data(as_text=True)
+    client.post("/organiser/logout", data={"csrf_token": csrf_of(page)})
 
 
 @pytest.fixture
@@ -53,7 +64,7 @@ def clock():
 
 
 @pytest.mark.parametrize("service", SERVICES)
-def test_the_session_cookie_holds_a_credential_id_and_a_nonce_never_the_credential(
+def test_the_login_cookie_holds_only_a_signed_session_id_never_the_credential(
     service, make_service_app, credentials
 ):
     app = make_service_app(service)
@@ -61,12 +72,41 @@ def test_the_session_cookie_holds_a_credential_id_and_a_nonce_never_the_credenti
     client = app.test_client()
     assert log_in(client, credential).status_code == 302
 
-    raw = client.get_cookie(cookie_name(service)).value
-    held = app.session_interface.get_signing_serializer(app).loads(raw)
-    assert credential not in raw and "cxo_" not in str(held)
-    assert held["organiser_session"]["credential_id"] == credential_id
-    assert set(held["organiser_session"]) == {"credential_id", "nonce"}
+    raw = client.get_cookie(LOGIN_COOKIE).value
+    held = URLSafeSerializer(app.secret_key, salt="cx-organiser-session").loads(raw)
+    assert isinstance(held, str) and len(held) >= 43  # 256 random bits
+    assert credential not in raw and "cxo_" not in held and credential_id not in raw
     assert logged_in(client, service)
+
+
+def test_one_login_opens_the_organiser_pages_of_every_service(make_service_app, credentials):
+    apps = {service: make_service_app(service) for service in SERVICES}
+    _, credential = credentials.mint("Ana")
+    registration = apps["registration"].test_client()
+    log_in(registration, credential)
+
+    for service, app in apps.items():
+        browser = app.test_client()
+        carry_login(registration, browser)
+        assert logged_in(browser, service), service
+
+
+def test_logging_out_on_one_service_ends_the_session_on_the_others(make_service_app, credentials):
+    registration_app, scheduling_app = (
+        make_service_app("registration"),
+        make_service_app("scheduling"),
+    )
+    _, credential = credentials.mint("Ana")
+    registration = registration_app.test_client()
+    log_in(registration, credential)
+    scheduling = scheduling_app.test_client()
+    carry_login(registration, scheduling)
+    assert logged_in(scheduling, "scheduling")
+
+    log_out(scheduling, "scheduling")
+
+    assert not logged_in(scheduling, "scheduling")
+    assert not logged_in(registration, "registration")  # its copy of the cookie opens nothing
 
 
 @pytest.mark.parametrize("service", SERVICES)
@@ -75,14 +115,14 @@ def test_a_cookie_replayed_after_logout_opens_nothing(service, make_service_app,
     _, credential = credentials.mint("Ana")
     client = app.test_client()
     log_in(client, credential)
-    page = client.get("/organiser/login").get_data(as_text=True)  # any page: the logout form
-    stolen = client.get_cookie(cookie_name(service)).value
+    stolen = client.get_cookie(LOGIN_COOKIE).value
 
-    client.post("/organiser/logout", data={"csrf_token": csrf_of(page)})
+    log_out(client, service)
     assert not logged_in(client, service)
+    assert client.get_cookie(LOGIN_COOKIE) is None
 
     replay = app.test_client()
-    replay.set_cookie(cookie_name(service), stolen)
+    replay.set_cookie(LOGIN_COOKIE, stolen)
     response = replay.get(ORGANISER_PAGE[service])
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/organiser/login")
@@ -95,8 +135,7 @@ def test_logging_out_ends_only_that_session(make_service_app, credentials):
     log_in(laptop, credential)
     log_in(phone, credential)
 
-    page = laptop.get("/organiser/").get_data(as_text=True)
-    laptop.post("/organiser/logout", data={"csrf_token": csrf_of(page)})
+    log_out(laptop, "registration")
 
     assert not logged_in(laptop, "registration")
     assert logged_in(phone, "registration")
@@ -148,27 +187,47 @@ def test_revoking_the_credential_ends_its_open_sessions(service, make_service_ap
     assert not logged_in(client, service)
 
 
-def test_a_forged_or_tampered_session_cookie_opens_nothing(make_service_app, credentials):
+def test_a_forged_or_tampered_login_cookie_opens_nothing(make_service_app, credentials):
     app = make_service_app("registration")
-    credential_id, _ = credentials.mint("Ana")
-    serializer = app.session_interface.get_signing_serializer(app)
-    guessed = {"organiser_session": {"credential_id": credential_id, "nonce": "guess"}}
-    for cookie in (serializer.dumps(guessed), serializer.dumps({"organiser_session": "x"}), "x.y"):
-        client = app.test_client()
-        client.set_cookie(cookie_name("registration"), cookie)
-        assert not logged_in(client, "registration")
+    _, credential = credentials.mint("Ana")
+    client = app.test_client()
+    log_in(client, credential)
+    genuine = client.get_cookie(LOGIN_COOKIE).value
+    signed = URLSafeSerializer(app.secret_key, salt="cx-organiser-session")
+    other_key = URLSafeSerializer("another-site", salt="cx-organiser-session")
+    session_id = signed.loads(genuine)
+    forged = (
+        signed.dumps("guessed-session-id"),
+        signed.dumps({"credential_id": "x"}),
+        other_key.dumps(session_id),  # the right id, signed by someone else
+        genuine[:-2] + "xx",
+        "x.y",
+    )
+    for cookie in forged:
+        browser = app.test_client()
+        browser.set_cookie(LOGIN_COOKIE, cookie)
+        assert not logged_in(browser, "registration")
 
 
 @pytest.mark.parametrize(
     ("public_url", "secure"),
     [("https://registration.example.eu", True), ("http://127.0.0.1:8001", False)],
 )
-def test_the_session_cookie_is_secure_when_the_public_url_is_https(
+def test_the_login_cookie_is_secure_when_the_public_url_is_https(
     make_service_app, credentials, public_url, secure
 ):
     app = make_service_app("registration", REGISTRATION_PUBLIC_URL=public_url)
     _, credential = credentials.mint("Ana")
     response = log_in(app.test_client(), credential)
-    cookie = response.headers["Set-Cookie"]
+    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith(LOGIN_COOKIE))
     assert ("; Secure" in cookie) is secure
-    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Path=/" in cookie
+    assert "Max-Age=43200" in cookie  # the session's twelve hours
+
+
+def test_organiser_cookie_domain_shares_the_login_with_sibling_hosts(make_service_app, credentials):
+    app = make_service_app("registration", ORGANISER_COOKIE_DOMAIN="example.eu")
+    _, credential = credentials.mint("Ana")
+    response = log_in(app.test_client(), credential)
+    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith(LOGIN_COOKIE))
+    assert "Domain=example.eu" in cookie

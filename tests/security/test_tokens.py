@@ -34,7 +34,8 @@ MINTERS = [
     Exchange.request,  # the visitor's and the host's exchange tokens
     CredentialStore.mint,  # organiser credentials
     csrf.csrf_token,  # the pages' CSRF token
-    sessions.SessionStore.open,  # the nonce of an organiser page session
+    sessions.SqlSessionStore.open,  # the id of an organiser page session
+    sessions.RedisSessionStore.open,
 ]
 
 

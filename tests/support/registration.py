@@ -37,6 +37,10 @@ class FakeEventRepository(AbstractEventRepository):
         self.seen.add(self._events[event_id])
         return self._events[event_id]
 
+    def delete(self, event: Event) -> None:
+        del self._events[event.id]
+        self.seen.discard(event)
+
     def add_registration(self, registration: Registration) -> None:
         self._registrations[registration.id] = registration
 

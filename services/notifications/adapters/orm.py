@@ -16,7 +16,7 @@ from services.notifications.domain.readmodel import (
 from services.notifications.domain.reminders import Reminder
 from shared.database import UtcDateTime
 from shared.idempotency import idempotency_table
-from shared.persistence import inbox_table, organiser_sessions_table, outbox_table
+from shared.persistence import inbox_table, outbox_table
 
 metadata = MetaData()
 mapper_registry = registry(metadata=metadata)
@@ -120,7 +120,6 @@ Index("ix_reminders_target", reminders.c.kind, reminders.c.target_id)
 
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
-organiser_sessions = organiser_sessions_table(metadata)
 idempotency_keys = idempotency_table(metadata)
 
 _mapped = False

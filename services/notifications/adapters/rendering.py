@@ -9,6 +9,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, select_autoescape
 
+from shared.calendar_links import my_visits_url, subscription_links
 from shared.i18n import format_when, language_tag, supported_language, translations
 
 KINDS: frozenset[str] = frozenset(
@@ -57,6 +58,7 @@ def render_email(kind: str, language: str, context: Mapping[str, Any]) -> tuple[
         raise ValueError(f"unknown email kind {kind!r}")
     chosen = supported_language(language)
     env = _environment(chosen)
+    context = {**context, **_participant_links(context.get("feed_url") or "")}
     text_template = env.get_template(f"en/{kind}.txt")
     subject = " ".join(_render_block(text_template, "subject", context).split())
     text = text_template.render(context)
@@ -64,6 +66,13 @@ def render_email(kind: str, language: str, context: Mapping[str, Any]) -> tuple[
         context, subject=subject, html_lang=language_tag(chosen)
     )
     return subject, text, html
+
+
+def _participant_links(feed_url: str) -> dict[str, Any]:
+    """Ways to subscribe to a participant's feed, and their "my study visits" page."""
+    if not feed_url:
+        return {"calendar": None, "my_visits_url": ""}
+    return {"calendar": subscription_links(feed_url), "my_visits_url": my_visits_url(feed_url)}
 
 
 def _render_block(template: Template, block: str, context: Mapping[str, Any]) -> str:

@@ -21,7 +21,7 @@ from sqlalchemy.orm import registry, relationship
 from services.registration.domain.model import Event, PartnerQuota, Registration
 from shared.database import UtcDateTime
 from shared.idempotency import idempotency_table
-from shared.persistence import inbox_table, organiser_sessions_table, outbox_table
+from shared.persistence import inbox_table, outbox_table
 
 metadata = MetaData()
 mapper_registry = registry(metadata=metadata)
@@ -144,7 +144,6 @@ Index(
 
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
-organiser_sessions = organiser_sessions_table(metadata)
 idempotency_keys = idempotency_table(metadata)
 
 _mapped = False

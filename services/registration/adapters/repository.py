@@ -27,6 +27,10 @@ class AbstractEventRepository(abc.ABC):
         """The event, locked so that its seat decisions are serialised."""
 
     @abc.abstractmethod
+    def delete(self, event: Event) -> None:
+        """Remove an event (a draft) and its partner quotas."""
+
+    @abc.abstractmethod
     def add_registration(self, registration: Registration) -> None: ...
 
     @abc.abstractmethod
@@ -121,6 +125,10 @@ class EventRepository(AbstractEventRepository):
             raise NotFound(f"no event {event_id}")
         self.seen.add(event)
         return event
+
+    def delete(self, event: Event) -> None:
+        self.session.delete(event)  # the quotas go with it (delete-orphan)
+        self.seen.discard(event)
 
     def add_registration(self, registration: Registration) -> None:
         self.session.add(registration)

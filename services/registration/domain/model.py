@@ -283,6 +283,13 @@ class Event:
         self._touched(now, bump=False)
         self.events.append(ev.EventPublished(self.details()))
 
+    def check_deletable(self) -> None:
+        """Only a draft may be deleted: nobody has seen it, so nobody can have registered."""
+        if self.status != EventStatus.DRAFT:
+            raise InvalidTransition(
+                f"only a draft can be deleted (event is {self.status}); cancel it instead"
+            )
+
     def update(
         self, changes: dict[str, Any], now: datetime, waitlist: Iterable[Registration] = ()
     ) -> None:
@@ -307,12 +314,22 @@ class Event:
         now: datetime,
         waitlist: Iterable[Registration] = (),
     ) -> None:
-        """Swap the partner quotas; their counters start from the partners' current seats."""
-        codes = {q.partner: q.code_hash for q in self.quotas}
+        """Swap the partner quotas; their counters start from the partners' current seats.
+
+        A partner that stays keeps its quota row, changed in place, and so its claim code: a
+        new row carrying the old code would collide with the old one until it is deleted.
+        """
+        partners = [quota.partner for quota in quotas]
+        if len(set(partners)) != len(partners):
+            raise InvalidEvent("each partner may have one quota only")
+        current = {q.partner: q for q in self.quotas}
+        kept = []
         for quota in quotas:
-            quota.confirmed = confirmed_by_partner.get(quota.partner, 0)
-            quota.code_hash = codes.get(quota.partner) or quota.code_hash
-        self.quotas[:] = quotas
+            row = current.get(quota.partner, quota)
+            row.seats, row.release_at = quota.seats, quota.release_at
+            row.confirmed = confirmed_by_partner.get(quota.partner, 0)
+            kept.append(row)
+        self.quotas[:] = kept
         self.validate()
         self._touched(now, bump=False)
         if self.status == EventStatus.PUBLISHED:

@@ -90,6 +90,17 @@ def update_event(data, event_id):
     return _event_out(*handlers.update_event(event_id, data, app.uow(), app.clock, app.retention))
 
 
+@events_blp.delete("/events/<event_id>")
+@events_blp.doc(security=ORGANISER)
+@organiser_required
+@events_blp.response(204)
+@events_blp.alt_response(409, description="Not a draft: a published event is cancelled instead")
+def delete_event(event_id):
+    """Delete a draft event (never published, so nobody registered); 409 for any other."""
+    handlers.delete_draft(event_id, _app().uow())
+    return Response(status=204)
+
+
 @events_blp.post("/events/<event_id>/publish")
 @events_blp.doc(security=ORGANISER)
 @organiser_required

@@ -6,8 +6,10 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 
 from services.registration.domain import errors
 from services.registration.domain.commands import Participant, Register
+from services.registration.entrypoints import confirmations
 from services.registration.entrypoints import schemas as s
 from services.registration.service_layer import handlers, views
+from shared.pages.confirm import confirmation_page, confirmed
 from shared.pages.languages import page_language_tag
 from shared.pages.layout import form_errors, page_blueprint
 
@@ -214,18 +216,22 @@ def update_needs(token):
     return redirect(url_for(".manage", token=token), 303)
 
 
-@participant_pages.post("/manage/<token>/cancel")
+@participant_pages.route("/manage/<token>/cancel", methods=["GET", "POST"])
 def cancel(token):
-    """Cancel; the seat goes to the next person waiting."""
+    """Cancel, once confirmed; the seat goes to the next person waiting."""
+    if not confirmed():
+        return confirmation_page(confirmations.cancel_own(_manage(token), token))
     app = _app()
     handlers.cancel_by_token(token, app.uow(), app.clock)
     flash("Your registration is cancelled.")
     return redirect(url_for(".manage", token=token), 303)
 
 
-@participant_pages.post("/manage/<token>/erase")
+@participant_pages.route("/manage/<token>/erase", methods=["GET", "POST"])
 def erase(token):
-    """Erase personal data here and in the other services."""
+    """Erase personal data here and in the other services, once confirmed."""
+    if not confirmed():
+        return confirmation_page(confirmations.erase_own(_manage(token), token))
     app = _app()
     handlers.erase_by_token(token, app.uow(), app.clock)
     return redirect(url_for(".erased"), 303)

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
+from services.registration.service_layer.views import ROSTER_SORTS
 from shared.exports import FORMATS
 from shared.paged_api import PageQuerySchema
 from shared.text import AwareDateTime, Email, MultiLine, SingleLine
@@ -133,6 +134,8 @@ class LinksSchema(Schema):
     https = Text()
     webcal = Text()
     google = Text()
+    outlook = Text(metadata={"description": "Outlook on the web (personal accounts)"})
+    office = Text(metadata={"description": "Outlook on the web (work or school accounts)"})
 
 
 class EventOutSchema(EventInSchema):
@@ -265,6 +268,7 @@ class RosterQuerySchema(PageQuerySchema):
     role = SingleLine(validate=validate.OneOf(ROLES))
     organisation = SingleLine(validate=validate.Length(min=1, max=200))
     q = SingleLine(validate=validate.Length(min=1, max=200))
+    sort = SingleLine(validate=validate.OneOf(ROSTER_SORTS))
     format = SingleLine(load_default="json", validate=validate.OneOf(["json", *FORMATS]))
 
 

@@ -153,6 +153,15 @@ def publish_event(event_id: str, uow: AbstractRegistrationUnitOfWork, clock: Clo
     return event
 
 
+def delete_draft(event_id: str, uow: AbstractRegistrationUnitOfWork) -> None:
+    """Delete an event that was never published; a published one is cancelled instead."""
+    with uow:
+        event = uow.events.get(event_id)
+        event.check_deletable()
+        uow.events.delete(event)
+        uow.commit()
+
+
 def cancel_event(
     event_id: str, reason: str | None, uow: AbstractRegistrationUnitOfWork, clock: Clock
 ) -> Event:

@@ -207,6 +207,14 @@ def registration_view(
     }
 
 
+def organiser_registration(uow: RegistrationUnitOfWork, registration_id: str) -> dict[str, Any]:
+    """One registration as an organiser sees it (what a confirmation page names)."""
+    with uow:
+        registration = uow.events.registration(registration_id)
+        event = uow.events.get(registration.event_id, lock=False)
+        return registration_view(event, registration, uow.events.waitlist_position(registration))
+
+
 def _own(repository: EventRepository, registration: Registration) -> dict[str, Any]:
     event = repository.get(registration.event_id, lock=False)
     return registration_view(event, registration, repository.waitlist_position(registration))
@@ -301,17 +309,30 @@ def _roster_rows(session: Session, event: Event, filters: dict[str, str]) -> Ite
         yield _roster_row(event, row)
 
 
+# What the roster sorts by (``sort``), each made total by the id after it.
+ROSTER_SORTS = {
+    "queue": registrations.c.queue_number,
+    "name": func.lower(func.coalesce(registrations.c.name, "")),
+    "organisation": func.lower(func.coalesce(registrations.c.organisation, "")),
+    "country": func.coalesce(registrations.c.country, ""),
+    "status": registrations.c.status,
+    "registered": registrations.c.created_at,
+}
+
+
 def roster(
     uow: RegistrationUnitOfWork, event_id: str, filters: dict[str, str], page: PageRequest
 ) -> Page[dict[str, Any]]:
-    """One page of the event's registrations in queue order, with the filtered count."""
+    """One page of the event's registrations, in queue order unless ``filters["sort"]`` names
+    another of ROSTER_SORTS, with the filtered count."""
+    sort = ROSTER_SORTS[filters.get("sort") or "queue"]
     with uow:
         event = _get_event(uow.session, event_id, True)
         matching = _conditions(registrations.c, event, filters)
         count = uow.session.scalar(select(func.count()).where(*matching))
-        columns = [registrations.c.queue_number, registrations.c.id]
-        found = uow.session.execute(keyset(_page_query(event, filters), columns, page)).mappings()
-        key = itemgetter("queue_number", "id")
+        query = _page_query(event, filters).add_columns(sort.label("sort_key"))
+        found = uow.session.execute(keyset(query, [sort, registrations.c.id], page)).mappings()
+        key = itemgetter("sort_key", "id")
         return page_of(found, key, page, partial(_roster_row, event), count)
 
 
@@ -405,12 +426,11 @@ def report_table(report: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
 def organiser_event(
     uow: RegistrationUnitOfWork, event_id: str, urls: PublicUrls, now: datetime
 ) -> dict[str, Any]:
-    """What an organiser's event page shows: the event, its roster and its report."""
+    """What an organiser's event page shows besides the roster: the event and its report."""
     with uow:
         event = _get_event(uow.session, event_id, include_unpublished=True)
         return {
             "event": _event_view(uow.session, event, urls, now),
-            "rows": list(_roster_rows(uow.session, event, {})),
             "report": _report(uow.session, event),
         }
 

@@ -30,7 +30,7 @@ from services.scheduling.exchanges.domain.commands import Party
 from services.scheduling.exchanges.domain.model import Exchange
 from shared.database import UtcDateTime
 from shared.idempotency import idempotency_table
-from shared.persistence import inbox_table, organiser_sessions_table, outbox_table
+from shared.persistence import inbox_table, outbox_table
 
 metadata = MetaData()
 mapper_registry = registry(metadata=metadata)
@@ -204,7 +204,6 @@ exchange_items = Table(
 
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
-organiser_sessions = organiser_sessions_table(metadata)
 idempotency_keys = idempotency_table(metadata)
 
 _mapped = False

@@ -7,6 +7,7 @@ from itertools import groupby
 from zoneinfo import ZoneInfo
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from services.scheduling.domain import errors
 from services.scheduling.domain.commands import HostDetails, Location, ScheduleVisit
@@ -14,6 +15,7 @@ from services.scheduling.entrypoints import schemas as s
 from services.scheduling.exchanges.service_layer import views as exchange_views
 from services.scheduling.service_layer import handlers, views
 from shared.exports import FORMATS, download
+from shared.pages.confirm import Confirmation, confirmation_page, confirmed
 from shared.pages.layout import form_errors, page_blueprint
 from shared.pages.login import organiser_page
 from shared.text import form_text
@@ -115,16 +117,81 @@ def schedule_visit(event_id):
     return redirect(url_for(".planner", event_id=event_id), 303)
 
 
-@planner_pages.post("/organiser/visits/<visit_id>/cancel")
+def _cancel_visit_confirmation(visit: dict) -> Confirmation:
+    booked = visit["seats_taken"]
+    emailed = _("Everyone booked on it (%(count)s).", count=booked) if booked else ""
+    return Confirmation(
+        title=_("Cancel the visit “%(title)s”?", title=visit["title"]),
+        consequence=_(
+            "The visit is cancelled: its bookings end, its reminders stop and the calendars of "
+            "those booked drop it. This cannot be undone."
+        ),
+        emailed=emailed,
+        button=_("Cancel the visit"),
+        back=url_for(".planner", event_id=visit["event_id"]),
+        reason_label=_("Reason, quoted in the email"),
+    )
+
+
+@planner_pages.route("/organiser/visits/<visit_id>/cancel", methods=["GET", "POST"])
 @organiser_page
 def cancel_visit(visit_id):
-    """Cancel a visit."""
+    """Cancel a visit, once confirmed on its confirmation page (with a reason for the email)."""
     app = _app()
+    if not confirmed():
+        shown = views.visit(app.uow(), visit_id, app.feeds, True)
+        return confirmation_page(_cancel_visit_confirmation(shown))
     visit = handlers.cancel_visit(
         visit_id, form_text(request.form, "reason", multi_line=True), app.uow(), app.clock
     )
     flash(f"Visit “{visit.title}” cancelled.")
     return redirect(url_for(".planner", event_id=visit.event_id), 303)
+
+
+def visit_values(visit: dict) -> dict:
+    """A visit view as the form's flat values, its times in the event's timezone."""
+    values = {k: visit.get(k) or "" for k in TEXT}
+    for group, keys in NESTED.items():
+        values.update({f"{group}.{k}": visit[group].get(k, "") for k in keys})
+    values.update({k: visit[k].strftime("%Y-%m-%dT%H:%M") for k in ("start", "end")})
+    return values | {"capacity": visit["capacity"]}
+
+
+def _place(visit: dict, form: dict) -> Location:
+    """The form's place; the map position, not on the form, is kept while the address is."""
+    kept = visit["location"]
+    same = form["address"] == kept["address"]
+    position = {"lat": kept["lat"], "lon": kept["lon"]} if same else {}
+    return Location(name=form["name"], address=form["address"], **position)
+
+
+def _visit_form(visit: dict, values: dict, errs: dict, form_error=None, status=200):
+    page = render_template(
+        "scheduling/visit_edit.html", visit=visit, values=values, errors=errs, form_error=form_error
+    )
+    return page, status
+
+
+@planner_pages.route("/organiser/visits/<visit_id>/edit", methods=["GET", "POST"])
+@organiser_page
+def edit_visit(visit_id):
+    """Edit or reschedule a visit; a new time or place reaches the calendars of those booked."""
+    app = _app()
+    visit = views.visit(app.uow(), visit_id, app.feeds, True)
+    if request.method == "GET":
+        return _visit_form(visit, visit_values(visit), {})
+    values = request.form.to_dict()
+    data, errs = form_errors(s.VisitInSchema(), visit_payload(request.form, visit["timezone"]))
+    if errs:
+        return _visit_form(visit, values, errs, status=422)
+    data |= {"host": HostDetails(**data["host"]), "location": _place(visit, data["location"])}
+    data.pop("requirements")  # not on the form: the visit keeps its own
+    try:
+        handlers.edit_visit(visit_id, data, app.uow(), app.clock, app.policy)
+    except REFUSALS as exc:
+        return _visit_form(visit, values, {}, str(exc), 409)
+    flash(_("Visit “%(title)s” saved.", title=data["title"]))
+    return redirect(url_for(".planner", event_id=visit["event_id"]), 303)
 
 
 @planner_pages.post("/organiser/events/<event_id>/blocks")

@@ -55,6 +55,8 @@ class LinksSchema(Schema):
     https = Text()
     webcal = Text()
     google = Text()
+    outlook = Text(metadata={"description": "Outlook on the web (personal accounts)"})
+    office = Text(metadata={"description": "Outlook on the web (work or school accounts)"})
 
 
 class HostOutSchema(Schema):

@@ -101,7 +101,7 @@ def test_the_manage_page_cancels_and_the_next_in_line_is_promoted(client, publis
     second = client.post(f"/events/{event['id']}/register", data=form(2, token))
     manage = [r.headers["Location"].removesuffix("/confirmation") for r in (first, second)]
     assert 'id="status">waitlisted' in client.get(manage[1]).get_data(as_text=True)
-    client.post(f"{manage[0]}/cancel", data={"csrf_token": token})
+    client.post(f"{manage[0]}/cancel", data={"csrf_token": token, "confirmed": "yes"})
     assert 'id="status">confirmed' in client.get(manage[1]).get_data(as_text=True)
     page = client.get(manage[1]).get_data(as_text=True)
     assert "https://sched.example.test/my/" in page
@@ -208,7 +208,7 @@ def test_needs_are_updated_and_erasure_ends_the_manage_link(client, published_ev
     saved = client.post(f"{manage}/needs", data={"csrf_token": token, "dietary_needs": "vegan"})
     assert saved.status_code == 303
     assert ">vegan</textarea>" in client.get(manage).get_data(as_text=True)
-    erased = client.post(f"{manage}/erase", data={"csrf_token": token})
+    erased = client.post(f"{manage}/erase", data={"csrf_token": token, "confirmed": "yes"})
     assert erased.headers["Location"] == "/erased"
     gone = client.get(manage)
     assert gone.status_code == 404
@@ -263,3 +263,15 @@ def test_a_partner_link_fills_in_the_partner_code(client, published_event):
     event = published_event(verify_email=True)
     page = client.get(f"/events/{event['id']}/register?partner_code=abc123").get_data(True)
     assert 'value="abc123"' in page
+
+
+def test_the_confirmation_and_manage_pages_carry_outlook_subscribe_links(client, published_event):
+    event = published_event()
+    response = client.post(f"/events/{event['id']}/register", data=form(1, csrf(client)))
+    for url in (
+        response.headers["Location"],
+        response.headers["Location"].removesuffix("/confirmation"),
+    ):
+        page = client.get(url).get_data(as_text=True)
+        assert "https://outlook.live.com/calendar/0/addfromweb?url=https%3A%2F%2Fsched" in page
+        assert "https://outlook.office.com/calendar/0/addfromweb?url=" in page

@@ -259,3 +259,32 @@ def test_an_unknown_event_or_registration_is_not_found(uow, clock):
         handlers.publish_event("nope", uow, clock)
     with pytest.raises(NotFound):
         handlers.approve("nope", uow, clock)
+
+
+def test_a_draft_is_deleted_and_tells_no_other_service(uow, clock):
+    command = CreateEvent(
+        title="Draft",
+        kind="joint_learning_workshop",
+        description="",
+        venue=Venue("Hall", "Street 1", "Lyon", "fr", None, None),
+        timezone="Europe/Paris",
+        start=START,
+        end=START + timedelta(hours=8),
+        capacity=5,
+    )
+    event, _codes = handlers.create_event(command, uow, clock)
+    commits = uow.commits
+    handlers.delete_draft(event.id, uow)
+    assert uow.commits == commits + 1 and uow.messages == []
+    with pytest.raises(NotFound):
+        uow.events.get(event.id)
+
+
+def test_a_published_or_cancelled_event_is_never_deleted(uow, clock):
+    event_id = open_event(uow, clock)
+    with pytest.raises(InvalidTransition, match="only a draft can be deleted"):
+        handlers.delete_draft(event_id, uow)
+    handlers.cancel_event(event_id, None, uow, clock)
+    with pytest.raises(InvalidTransition):
+        handlers.delete_draft(event_id, uow)
+    assert uow.events.get(event_id).status == "cancelled"

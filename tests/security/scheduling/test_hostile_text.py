@@ -64,7 +64,7 @@ def test_planner_forms_refuse_nul(client, organiser, logged_in, published_event)
     block = {"csrf_token": logged_in, "block_title": "nul\x00", "visit_ids": []}
     assert client.post(f"/organiser/events/{EVENT_ID}/blocks", data=block).status_code == 422
     visit = client.post(f"/api/v1/events/{EVENT_ID}/visits", json=visit_body(), headers=organiser)
-    cancel = {"csrf_token": logged_in, "reason": "nul\x00"}
+    cancel = {"csrf_token": logged_in, "reason": "nul\x00", "confirmed": "yes"}
     url = f"/organiser/visits/{visit.json['id']}/cancel"
     assert client.post(url, data=cancel).status_code == 422
     rank = {"csrf_token": logged_in, "rank-v\x00x": "1"}
