@@ -172,5 +172,6 @@ def test_an_organiser_sees_the_held_seat_and_may_cancel_the_offer(client, offere
     assert "1 seats offered to people waiting" in page
     cancels = re.findall(r'action="(/organiser/registrations/[^"]+/cancel_registration)"', page)
     cancel = next(c for c in cancels if offered["second"]["id"] in c)  # the offered one
-    assert client.post(cancel, data={"csrf_token": logged_in}).status_code == 303
+    confirmed = {"csrf_token": logged_in, "confirmed": "yes"}  # past the confirmation page
+    assert client.post(cancel, data=confirmed).status_code == 303
     assert _statuses(app) == ["cancelled", "cancelled", "offered"]
