@@ -1,4 +1,4 @@
-"""Subscription links for calendar apps: webcal:// and Google Calendar's "add by URL"."""
+"""Subscription links for calendar apps: webcal://, Google Calendar's and Outlook's "add by URL"."""
 
 from __future__ import annotations
 
@@ -16,6 +16,16 @@ def google_add_by_url(feed_url: str) -> str:
     return "https://calendar.google.com/calendar/r?cid=" + quote(webcal(feed_url), safe="")
 
 
+def outlook_add_by_url(feed_url: str) -> str:
+    """A link that opens Outlook on the web's "subscribe from web" dialog for the feed."""
+    return "https://outlook.live.com/calendar/0/addfromweb?url=" + quote(feed_url, safe="")
+
+
 def subscription_links(feed_url: str) -> dict[str, str]:
-    """The three ways to subscribe, for API responses and pages."""
-    return {"https": feed_url, "webcal": webcal(feed_url), "google": google_add_by_url(feed_url)}
+    """The ways to subscribe, for API responses and pages."""
+    return {
+        "https": feed_url,
+        "webcal": webcal(feed_url),
+        "google": google_add_by_url(feed_url),
+        "outlook": outlook_add_by_url(feed_url),
+    }

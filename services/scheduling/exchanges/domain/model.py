@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import TypeAlias
@@ -142,6 +143,19 @@ class Exchange:
         self.status, self.attended_days, self.attendance_note = COMPLETED, attended_days, note
         self.active_visitor = None
         self._record("completed", actor, now)
+
+    def attendance(self, days: Collection[date]) -> int:
+        """How many days of attendance these dates make; each lies within the exchange."""
+        for day in days:
+            if day < self.first_day:
+                raise InvalidVisit(
+                    f"an attendance date ({day}) cannot be before the start date ({self.first_day})"
+                )
+            if day > self.last_day:
+                raise InvalidVisit(
+                    f"an attendance date ({day}) cannot be after the last day ({self.last_day})"
+                )
+        return len(set(days))
 
     def party(self, caller: Caller) -> str:
         """Who acts: organiser, visitor or host; another exchange's token is refused."""

@@ -18,6 +18,12 @@ def working_days(first: date, last: date, holidays: Collection[date] = ()) -> in
     return sum(1 for day in days if day.weekday() < 5 and day not in holidays)
 
 
+def non_working_days(first: date, last: date, holidays: Collection[date] = ()) -> list[date]:
+    """The weekend days and public holidays from first to last (both included)."""
+    days = (first + timedelta(days=n) for n in range((last - first).days + 1))
+    return [day for day in days if day.weekday() >= 5 or day in holidays]
+
+
 def one_month_after(day: date) -> date:
     """The same day of the next month (the month's last day when it has no such day)."""
     year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)

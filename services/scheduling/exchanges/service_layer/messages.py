@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -9,7 +10,9 @@ from services.scheduling.exchanges.domain.commands import Party
 from services.scheduling.exchanges.domain.events import ExchangeChanged, ExchangeFacts, ItemFacts
 
 # Only the messages that notifications turns into emails carry the parties' addresses.
-WITH_CONTACTS = frozenset({"agreed", "itinerary_changed", "cancelled"})
+WITH_CONTACTS = frozenset({"requested", "accepted", "agreed", "itinerary_changed", "cancelled"})
+# The address of a party's own page, from its token; the token reaches only that party's email.
+PageUrl = Callable[[str], str]
 
 
 def party_view(party: Party) -> dict[str, Any]:
@@ -60,15 +63,18 @@ def exchange_snapshot(exchange: ExchangeFacts) -> dict[str, Any]:
     }
 
 
-def exchange_message(event: ExchangeChanged) -> tuple[str, dict[str, Any]]:
-    """(message type, payload) for one transition or itinerary change."""
+def exchange_message(
+    event: ExchangeChanged, tokens: Mapping[str, str], page_url: PageUrl
+) -> tuple[str, dict[str, Any]]:
+    """(message type, payload) for one transition or itinerary change; the contacts carry
+    each party's page link (``tokens`` by side), so its email leads to its own page."""
     exchange = event.exchange
     payload: dict[str, Any] = {"exchange": exchange_snapshot(exchange), "actor": event.actor}
     if event.what in ("cancelled", "rejected"):
         payload["reason"] = event.reason
     if event.what in WITH_CONTACTS:
         payload["contacts"] = {
-            side: {"name": party.name, "email": party.email}
+            side: {"name": party.name, "email": party.email, "page_url": page_url(tokens[side])}
             for side, party in (("visitor", exchange.visitor), ("host", exchange.host))
         }
     return f"exchange.{event.what}", payload

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from services.scheduling.exchanges.adapters.repository import ExchangeRepository
-from services.scheduling.exchanges.service_layer.messages import exchange_message
+from services.scheduling.exchanges.service_layer.messages import PageUrl, exchange_message
 from services.scheduling.service_layer.unit_of_work import SchedulingUnitOfWork
 
 
@@ -15,6 +15,10 @@ class ExchangeUnitOfWork(SchedulingUnitOfWork):
     """Commits exchange changes (and programme ones) and the messages they raised, atomically."""
 
     exchanges: ExchangeRepository
+
+    def __init__(self, session_factory: sessionmaker[Session], exchange: str, page_url: PageUrl):
+        super().__init__(session_factory, exchange)
+        self.page_url = page_url
 
     def _start(self, session: Session) -> None:
         super()._start(session)
@@ -24,5 +28,7 @@ class ExchangeUnitOfWork(SchedulingUnitOfWork):
         collected = super()._collect_messages()
         for exchange in self.exchanges.seen:
             while exchange.events:
-                collected.append(exchange_message(exchange.events.pop(0)))
+                tokens = {"visitor": exchange.visitor_token, "host": exchange.host_token}
+                event = exchange.events.pop(0)
+                collected.append(exchange_message(event, tokens, self.page_url))
         return collected
