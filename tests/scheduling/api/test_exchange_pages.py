@@ -329,3 +329,10 @@ def test_the_kpis_are_a_table_and_an_svg_chart_of_the_same_figures(client, party
     table = page.split('id="table-visitor_countries"')[1].split("</table>")[0]
     assert '<th scope="row">PT</th><td>1</td>' in table
     assert "<script" not in page
+
+
+def test_the_exchange_pages_speak_the_browsers_language(client, party, requested):
+    german = {"Accept-Language": "de"}
+    assert "Austausch anfragen" in text(client.get("/organiser/exchanges", headers=german))
+    page = text(party.get(requested["host"], headers={"Accept-Language": "fr"}))
+    assert "Accueillerez-vous cet échange ?" in page and "Ajouter à Outlook" in page

@@ -52,7 +52,8 @@ def test_the_compiled_catalogue_matches_its_po_file(language):
 
 
 def test_every_template_message_is_in_the_template_catalogue():
-    """A string wrapped in a template after the last `make translations` fails here."""
+    """A string wrapped in a template or a page's flash message after the last
+    `make translations` fails here."""
     from babel.messages.extract import extract_from_dir
 
     root = TRANSLATIONS_DIR.parent.parent
@@ -60,7 +61,11 @@ def test_every_template_message_is_in_the_template_catalogue():
     for directory in ("services", "shared"):
         for _, _, message, _, _ in extract_from_dir(
             root / directory,
-            method_map=[("**/templates/**.html", "jinja2"), ("**/templates/**.txt", "jinja2")],
+            method_map=[
+                ("**/templates/**.html", "jinja2"),
+                ("**/templates/**.txt", "jinja2"),
+                ("**/entrypoints/**pages.py", "python"),
+            ],
             options_map={"**": {"trimmed": "true"}},
         ):
             found.add(message)
