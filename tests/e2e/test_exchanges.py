@@ -77,7 +77,8 @@ def test_an_exchange_goes_from_request_to_attendance_on_the_pages(
     propose_agenda(web)
     assert "non-working day" in web.text("#main table.agenda")
     assert web.find(".calendar-links a[href^='https://outlook.live.com/']")
-    screenshot("exchange-host-page")
+    web.driver.execute_script("window.scrollTo(0, 0)")
+    screenshot("exchange-host-page", 1280, 1500)
     web.press("Confirm this agenda")
 
     web.open(site.exchange_link("accepted", "visitor"))
