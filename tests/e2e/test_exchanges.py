@@ -16,9 +16,13 @@ SATURDAY, LAST = MONDAY + timedelta(days=5), MONDAY + timedelta(days=11)
 
 
 def request_exchange(web: Browser, site) -> None:
-    """The coordinator logs in on scheduling and fills the request form."""
-    web.open(f"{site.scheduling}/organiser/exchanges")
+    """The coordinator goes from the organiser's home to the exchanges and fills the request
+    form (logging in again only if scheduling asks: the same credential works there)."""
+    web.open(f"{site.registration}/organiser/")
     web.login(site.credential)
+    web.follow("#exchanges-link")
+    if "/organiser/login" in web.driver.current_url:
+        web.login(site.credential)
     web.until(lambda: web.text("h1") == "Exchanges")
     web.follow("a.button[href$='/organiser/exchanges/new']")
     for side, name, country in (("visitor", "Ana Silva", "PT"), ("host", "Jonas Weber", "DE")):
