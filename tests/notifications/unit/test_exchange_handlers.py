@@ -211,3 +211,21 @@ def test_agenda_news_links_each_party_to_its_own_page(handle, stored):
 def test_a_request_published_without_contacts_emails_nobody(handle, stored):
     handle(f.envelope("exchange.requested", {"exchange": exchange(), "actor": "organiser"}))
     assert stored() == []
+
+
+def test_hostile_names_in_a_request_email_are_escaped_in_its_html(handle, stored):
+    hostile = '<img src=x onerror="alert(1)">'
+    handle(
+        linked(
+            "exchange.requested",
+            status="requested",
+            agenda=(),
+            visitor={**exchange()["visitor"], "organisation": hostile},
+        )
+    )
+    (asked,) = stored()
+    subject, text, html = render_email(
+        asked.kind, "de", asked.context | {"recipient_name": hostile}
+    )
+    assert "<img" not in html and "&lt;img" in html
+    assert "\n" not in subject and hostile in text  # plain text is shown as text
