@@ -168,6 +168,13 @@ class ExchangeRejected(ExchangeMessage):
     reason = fields.String(load_default=None, allow_none=True)
 
 
+@register("exchange.agenda_proposed")
+class ExchangeAgendaProposed(ExchangeMessage):
+    """The agenda changed before the agreement: confirmations given are void, both look again."""
+
+    contacts = fields.Nested(ContactsSchema, required=True)
+
+
 @register("exchange.agreed")
 class ExchangeAgreed(ExchangeMessage):
     """Visitor and host both confirmed the agenda."""

@@ -36,6 +36,7 @@ EXCHANGE_KINDS: frozenset[str] = frozenset(
     {
         "exchange_requested",
         "exchange_accepted",
+        "exchange_proposed",
         "exchange_agreed",
         "exchange_changed",
         "exchange_cancelled",

@@ -1,6 +1,7 @@
 """Consumers of scheduling's exchange.* messages: tell visitor and host, with iMIP per item.
 
-``exchange.requested`` asks the host, ``exchange.accepted`` tells the visitor; each of
+``exchange.requested`` asks the host, ``exchange.accepted`` tells the visitor,
+``exchange.agenda_proposed`` asks both to look at the changed proposal again; each of
 ``exchange.agreed``, ``exchange.itinerary_changed`` and ``exchange.cancelled`` gives both parties
 one summary email with the whole agenda, plus one iMIP email per timed agenda item: a REQUEST
 for a new or changed item (its SEQUENCE above the last one sent), a CANCEL for a removed item or
@@ -25,6 +26,7 @@ UOW = NotificationsUnitOfWork
 SUMMARY_KINDS = {
     "exchange.requested": "exchange_requested",
     "exchange.accepted": "exchange_accepted",
+    "exchange.agenda_proposed": "exchange_proposed",
     "exchange.agreed": "exchange_agreed",
     "exchange.itinerary_changed": "exchange_changed",
     "exchange.cancelled": "exchange_cancelled",

@@ -229,3 +229,11 @@ def test_hostile_names_in_a_request_email_are_escaped_in_its_html(handle, stored
     )
     assert "<img" not in html and "&lt;img" in html
     assert "\n" not in subject and hostile in text  # plain text is shown as text
+
+
+def test_a_changed_proposal_asks_both_parties_to_confirm_again_without_invitations(handle, stored):
+    handle(linked("exchange.agenda_proposed", status="accepted_by_host"))
+    assert sorted(facts(stored)) == [
+        ("exchange_proposed", "ana@bioeco.example", None),
+        ("exchange_proposed", "jonas@enerlab.example", None),
+    ]

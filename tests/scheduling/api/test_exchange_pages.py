@@ -172,6 +172,12 @@ def test_both_parties_confirm_the_agenda_and_subscribe_to_their_own_feed(
     assert outbox_messages()[-1][0] == "exchange.agreed"
 
 
+def test_a_proposed_item_is_news_for_both_parties(party, requested, outbox_messages):
+    post(party, f"{requested['host']}/accept")
+    post(party, f"{requested['host']}/agenda", **item_form())
+    assert set(links(outbox_messages, "exchange.agenda_proposed")) == {"visitor", "host"}
+
+
 def test_the_host_edits_an_agreed_item_and_both_are_told(party, requested, outbox_messages):
     agree(party, requested)
     page = text(party.get(requested["host"]))

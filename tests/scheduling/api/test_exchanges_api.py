@@ -84,6 +84,7 @@ def test_the_whole_lifecycle_with_each_party_token(
     assert types == [
         "exchange.requested",
         "exchange.accepted",
+        "exchange.agenda_proposed",
         "exchange.agreed",
         "exchange.completed",
     ]

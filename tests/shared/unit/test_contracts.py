@@ -136,6 +136,7 @@ SAMPLES = {
     "exchange.requested": {"exchange": EXCHANGE, "actor": "organiser", "contacts": CONTACTS},
     "exchange.accepted": {"exchange": EXCHANGE, "actor": "host", "contacts": CONTACTS},
     "exchange.rejected": {"exchange": EXCHANGE, "actor": "host", "reason": "full"},
+    "exchange.agenda_proposed": {"exchange": EXCHANGE, "actor": "host", "contacts": CONTACTS},
     "exchange.agreed": {"exchange": EXCHANGE, "actor": "host", "contacts": CONTACTS},
     "exchange.itinerary_changed": {"exchange": EXCHANGE, "actor": "host", "contacts": CONTACTS},
     "exchange.cancelled": {

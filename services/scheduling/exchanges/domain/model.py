@@ -223,10 +223,11 @@ class Exchange:
         self._require(ACCEPTED, AGREED)
 
     def _itinerary_changed(self, actor: str, now: datetime) -> None:
-        """A change before the agreement voids the confirmations given; after it, it is news."""
+        """A change before the agreement voids the confirmations given and asks both sides to
+        look again; after it, it is news for their calendars."""
         if self.status == ACCEPTED:
             self.visitor_confirmed_at = self.host_confirmed_at = None
-            self._changed(now)
+            self._record("agenda_proposed", actor, now)
         else:
             self._record("itinerary_changed", actor, now)
 

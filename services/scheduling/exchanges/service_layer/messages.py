@@ -10,7 +10,9 @@ from services.scheduling.exchanges.domain.commands import Party
 from services.scheduling.exchanges.domain.events import ExchangeChanged, ExchangeFacts, ItemFacts
 
 # Only the messages that notifications turns into emails carry the parties' addresses.
-WITH_CONTACTS = frozenset({"requested", "accepted", "agreed", "itinerary_changed", "cancelled"})
+WITH_CONTACTS = frozenset(
+    {"requested", "accepted", "agenda_proposed", "agreed", "itinerary_changed", "cancelled"}
+)
 # The address of a party's own page, from its token; the token reaches only that party's email.
 PageUrl = Callable[[str], str]
 
