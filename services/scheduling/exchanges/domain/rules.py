@@ -14,8 +14,13 @@ MIN_WORKING_DAYS = 3
 
 def working_days(first: date, last: date, holidays: Collection[date] = ()) -> int:
     """Days from first to last (both included) that are neither weekend nor public holiday."""
+    return len(working_dates(first, last, holidays))
+
+
+def working_dates(first: date, last: date, holidays: Collection[date] = ()) -> list[date]:
+    """Those days themselves, in order."""
     days = (first + timedelta(days=n) for n in range((last - first).days + 1))
-    return sum(1 for day in days if day.weekday() < 5 and day not in holidays)
+    return [day for day in days if day.weekday() < 5 and day not in holidays]
 
 
 def non_working_days(first: date, last: date, holidays: Collection[date] = ()) -> list[date]:

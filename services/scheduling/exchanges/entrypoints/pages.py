@@ -13,7 +13,7 @@ from services.scheduling.domain import errors
 from services.scheduling.exchanges.domain.agenda import ITEM_KINDS, ItemDetails
 from services.scheduling.exchanges.domain.commands import ExchangeFilter, Party, RequestExchange
 from services.scheduling.exchanges.domain.model import ACTIVE, ORGANISER, STATUSES
-from services.scheduling.exchanges.domain.rules import working_days
+from services.scheduling.exchanges.domain.rules import working_dates
 from services.scheduling.exchanges.entrypoints import forms
 from services.scheduling.exchanges.entrypoints import schemas as s
 from services.scheduling.exchanges.entrypoints.chart import bar_chart
@@ -90,21 +90,15 @@ def _detail(exchange_id: str, form_error=None, status=200, values=None, errs=Non
         exchange=exchange,
         active=exchange["status"] in ACTIVE,
         warnings=views.non_working(exchange, app.exchange_rules.holidays),
-        attendance_days=_days(exchange),
+        attendance_days=working_dates(
+            exchange["first_day"], exchange["last_day"], app.exchange_rules.holidays
+        ),
         kinds=ITEM_KINDS,
         values=values or {},
         errors=errs or {},
         form_error=form_error,
     )
     return page, status
-
-
-def _days(exchange: dict) -> list:
-    """The exchange's working days, to tick those the visitor was present."""
-    holidays = _app().exchange_rules.holidays
-    first, last = exchange["first_day"], exchange["last_day"]
-    days = [first.fromordinal(n) for n in range(first.toordinal(), last.toordinal() + 1)]
-    return [day for day in days if working_days(day, day, holidays)]
 
 
 @exchange_pages.get("/organiser/exchanges/<exchange_id>/cancel")
