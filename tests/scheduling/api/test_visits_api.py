@@ -190,6 +190,8 @@ def test_anyone_gets_the_subscription_links_of_the_public_feed(client, published
         "webcal": f"webcal://calendar.example.eu/scheduling/feeds/events/{EVENT_ID}.ics",
         "google": "https://calendar.google.com/calendar/r?cid=webcal%3A%2F%2Fcalendar.example.eu"
         f"%2Fscheduling%2Ffeeds%2Fevents%2F{EVENT_ID}.ics",
+        "outlook": "https://outlook.live.com/calendar/0/addfromweb?url=https%3A%2F%2Fcalendar"
+        f".example.eu%2Fscheduling%2Ffeeds%2Fevents%2F{EVENT_ID}.ics",
     }
 
 
