@@ -48,8 +48,16 @@ class Scheduling:
         exchange = platform_topology(self.infrastructure.settings.broker).events_exchange(
             "scheduling"
         )
-        factory = self.infrastructure.session_factory
-        return ExchangeUnitOfWork(factory, exchange.name, self.feeds.public_url)
+        return ExchangeUnitOfWork(
+            self.infrastructure.session_factory,
+            exchange.name,
+            self.exchange_page,
+            self.feeds.public_url,
+        )
+
+    def exchange_page(self, token: str) -> str:
+        """The page where an exchange's visitor or host acts, reached by their token."""
+        return f"{self.infrastructure.settings.public_base_url}/exchange/{token}"
 
 
 def exchange_rules(env: Mapping[str, str]) -> ExchangeRules:

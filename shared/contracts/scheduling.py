@@ -126,8 +126,11 @@ class ExchangeSnapshotSchema(Schema):
 
 
 class ContactSchema(Schema):
+    """A party's name and address, and the link to its own page (its token is in it)."""
+
     name = fields.String(required=True)
     email = fields.Email(required=True)
+    page_url = fields.Url(load_default=None, allow_none=True, require_tld=False)
 
 
 class ContactsSchema(Schema):
@@ -146,12 +149,16 @@ class ExchangeMessage(Schema):
 
 @register("exchange.requested")
 class ExchangeRequested(ExchangeMessage):
-    """An organiser requested an exchange on behalf of a visitor."""
+    """An organiser requested an exchange on behalf of a visitor; the host is asked."""
+
+    contacts = fields.Nested(ContactsSchema, load_default=None, allow_none=True)
 
 
 @register("exchange.accepted")
 class ExchangeAccepted(ExchangeMessage):
     """The host accepted the request; the agenda can now be drawn up."""
+
+    contacts = fields.Nested(ContactsSchema, load_default=None, allow_none=True)
 
 
 @register("exchange.rejected")
@@ -159,6 +166,13 @@ class ExchangeRejected(ExchangeMessage):
     """The host turned the exchange down."""
 
     reason = fields.String(load_default=None, allow_none=True)
+
+
+@register("exchange.agenda_proposed")
+class ExchangeAgendaProposed(ExchangeMessage):
+    """The agenda changed before the agreement: confirmations given are void, both look again."""
+
+    contacts = fields.Nested(ContactsSchema, required=True)
 
 
 @register("exchange.agreed")

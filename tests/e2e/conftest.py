@@ -43,6 +43,7 @@ class Platform:
     scheduling: str
     credential: str
     verification_link: Callable[[str], str]
+    exchange_link: Callable[[str, str], str]
 
 
 def _verification_links(engine: Engine) -> Callable[[str], str]:
@@ -57,6 +58,20 @@ def _verification_links(engine: Engine) -> Callable[[str], str]:
         with engine.connect() as db:
             asked = [json.loads(body)["payload"] for body in db.scalars(query)]
         return [a["verify_url"] for a in asked if a["participant"]["email"] == address][-1]
+
+    return link
+
+
+def _exchange_links(engine: Engine) -> Callable[[str, str], str]:
+    """The mail client for exchanges: the page link the latest ``exchange.<kind>`` message
+    carries for the visitor or the host."""
+    from services.scheduling.adapters.orm import outbox
+
+    def link(kind: str, side: str) -> str:
+        query = select(outbox.c.body).where(outbox.c.message_type == f"exchange.{kind}")
+        with engine.connect() as db:
+            bodies = [json.loads(body)["payload"] for body in db.scalars(query)]
+        return bodies[-1]["contacts"][side]["page_url"]
 
     return link
 
@@ -154,6 +169,7 @@ def live_platform(postgres_server_url, amqp_url, namespace, tmp_path):
             env["SCHEDULING_PUBLIC_URL"],
             credential,
             _verification_links(registration.infrastructure.engine),
+            _exchange_links(scheduling.infrastructure.engine),
         )
     finally:
         background.stop()

@@ -7,17 +7,27 @@ import time
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
+from tests.e2e.accessibility import blocking, describe, violations
+
 NEXT_PAGE = "return window.__leaving === undefined && document.readyState === 'complete'"
 
 
 class Browser:
-    """A participant or organiser using the pages."""
+    """A participant or organiser using the pages; axe-core audits every page it reaches."""
 
     def __init__(self, driver):
         self.driver = driver
+        self.audited: list[str] = []
 
     def open(self, url: str) -> None:
         self.driver.get(url)
+        self.check_accessibility()
+
+    def check_accessibility(self) -> None:
+        """No serious or critical axe-core violation on the page as it stands."""
+        found = blocking(violations(self.driver))
+        assert not found, describe(self.driver.current_url, found)
+        self.audited.append(self.driver.current_url)
 
     def find(self, css: str):
         return self.driver.find_element(By.CSS_SELECTOR, css)
@@ -34,7 +44,7 @@ class Browser:
             element = self.find(f'[name="{name.replace("__", ".")}"]')
             if element.tag_name == "select":
                 Select(element).select_by_value(value)
-            elif element.get_attribute("type") in {"datetime-local", "number"}:
+            elif element.get_attribute("type") in {"datetime-local", "date", "time", "number"}:
                 self.driver.execute_script("arguments[0].value = arguments[1]", element, value)
             else:
                 element.clear()
@@ -61,6 +71,7 @@ class Browser:
         self.driver.execute_script("window.__leaving = true")  # gone once the next page loads
         element.click()
         WebDriverWait(self.driver, 10).until(lambda driver: driver.execute_script(NEXT_PAGE))
+        self.check_accessibility()
 
     def until(self, predicate, timeout: float = 20.0, reload: bool = False):
         """Wait (reloading the page if asked) until the predicate holds."""

@@ -28,6 +28,9 @@ TOKEN_PATHS = {
         f"/feeds/exchanges/host/{TOKEN}.ics",
         f"/feeds/participants/{TOKEN}",
         f"/my/{TOKEN}/no/such/page",
+        f"/exchange/{TOKEN}",
+        f"/exchange/{TOKEN}/cancel",
+        f"/exchange/{TOKEN}/agenda/some-item",
     ],
     "notifications": [],
 }

@@ -39,6 +39,9 @@ KINDS: frozenset[str] = frozenset(
 # Emails about exchanges go to visitors and hosts, who have no registration to manage.
 EXCHANGE_KINDS: frozenset[str] = frozenset(
     {
+        "exchange_requested",
+        "exchange_accepted",
+        "exchange_proposed",
         "exchange_agreed",
         "exchange_changed",
         "exchange_cancelled",

@@ -1,12 +1,14 @@
 """Consumers of scheduling's exchange.* messages: tell visitor and host, with iMIP per item.
 
-Each of ``exchange.agreed``, ``exchange.itinerary_changed`` and ``exchange.cancelled`` gives
-both parties one summary email with the whole agenda, plus one iMIP email per timed agenda
-item: a REQUEST for a new or changed item (its SEQUENCE above the last one sent), a CANCEL for a
-removed item or a called-off exchange. All-day items appear in the summary and the feeds only.
-``exchange.completed`` with a ``certificate_url`` (at least one day attended) sends both
-parties the link to the exchange's certificate. The other exchange.* messages carry no
-addresses, so nobody is emailed about them.
+``exchange.requested`` asks the host, ``exchange.accepted`` tells the visitor,
+``exchange.agenda_proposed`` asks both to look at the changed proposal again; each of
+``exchange.agreed``, ``exchange.itinerary_changed`` and ``exchange.cancelled`` gives both parties
+one summary email with the whole agenda, plus one iMIP email per timed agenda item: a REQUEST
+for a new or changed item (its SEQUENCE above the last one sent), a CANCEL for a removed item or
+a called-off exchange. All-day items appear in the summary and the feeds only. Every email links
+to the recipient's own exchange page. ``exchange.completed`` with a ``certificate_url`` (at
+least one day attended) sends both parties the link to the exchange's certificate. Rejected
+carries no addresses: no email.
 """
 
 from __future__ import annotations
@@ -24,14 +26,23 @@ from shared.messages import Envelope
 
 UOW = NotificationsUnitOfWork
 SUMMARY_KINDS = {
+    "exchange.requested": "exchange_requested",
+    "exchange.accepted": "exchange_accepted",
+    "exchange.agenda_proposed": "exchange_proposed",
     "exchange.agreed": "exchange_agreed",
     "exchange.itinerary_changed": "exchange_changed",
     "exchange.cancelled": "exchange_cancelled",
 }
+# Who hears of what: the host is asked, the visitor told of the acceptance, both of the rest.
+TOLD = {"exchange.requested": ("host",), "exchange.accepted": ("visitor",)}
+BOTH = ("host", "visitor")
 
 
-def parties(exchange: dict[str, Any], contacts: dict[str, Any], side_key: str = "") -> list:
-    """Visitor and host as recipients; the key stands where a registration id usually does."""
+def parties(
+    exchange: dict[str, Any], contacts: dict[str, Any], side_key: str = "", sides=BOTH
+) -> list:
+    """Visitor and host as recipients; the key stands where a registration id usually does,
+    and the party's own page is its manage link."""
     return [
         Recipient(
             registration_id=f"x:{exchange['exchange_id']}:{side}{side_key}",
@@ -39,11 +50,12 @@ def parties(exchange: dict[str, Any], contacts: dict[str, Any], side_key: str = 
             name=contact["name"],
             email=contact["email"],
             language="en",
-            manage_url="",
+            manage_url=contact.get("page_url") or "",
             feed_url="",
             status=exchange["status"],
         )
         for side, contact in sorted(contacts.items())
+        if side in sides
     ]
 
 
@@ -83,11 +95,13 @@ def exchange_context(exchange: dict[str, Any], reason: str | None = None) -> dic
 
 
 def exchange_news(envelope: Envelope, uow: UOW, policy: Policy) -> None:
-    """A summary to both parties, and an invitation or cancellation per timed item."""
-    exchange, contacts = envelope.payload["exchange"], envelope.payload["contacts"]
+    """A summary to the parties told, and an invitation or cancellation per timed item."""
+    exchange, contacts = envelope.payload["exchange"], envelope.payload.get("contacts")
+    if not contacts:
+        return  # a request or acceptance published before messages carried contacts
     context = exchange_context(exchange, envelope.payload.get("reason"))
     now, kind = policy.clock(), SUMMARY_KINDS[envelope.type]
-    for person in parties(exchange, contacts):
+    for person in parties(exchange, contacts, sides=TOLD.get(envelope.type, BOTH)):
         notify.queue(uow, envelope.message_id, person, kind, context, now)
     for item in timed_items(exchange):
         for person in parties(exchange, contacts, f":{item.item_id}"):

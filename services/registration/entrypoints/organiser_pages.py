@@ -67,7 +67,8 @@ def events():
     """Every event with capacity, confirmed, waitlisted and pending at a glance."""
     app = _app()
     shown = views.list_events(app.uow(), True, app.urls, app.clock()).items
-    return render_template("registration/organiser_events.html", events=shown)
+    exchanges = f"{app.urls.scheduling}/organiser/exchanges"  # ClusterXchange, on scheduling
+    return render_template("registration/organiser_events.html", events=shown, exchanges=exchanges)
 
 
 @organiser_pages.route("/organiser/events/new", methods=["GET", "POST"])

@@ -17,6 +17,8 @@ from services.scheduling.entrypoints.pages import participant_pages
 from services.scheduling.entrypoints.planner_pages import planner_pages
 from services.scheduling.entrypoints.tokens import tokens_blp
 from services.scheduling.exchanges.entrypoints.api import exchanges_blp
+from services.scheduling.exchanges.entrypoints.pages import exchange_pages
+from services.scheduling.exchanges.entrypoints.party_pages import party_pages
 from shared.app_factory import create_service_app
 from shared.infrastructure import utc_now
 
@@ -47,7 +49,7 @@ def create_app(
         [visits_blp, participants_blp, blocks_blp, tokens_blp, exchanges_blp, feeds_blp],
         DOMAIN_ERRORS,
         container,
-        pages=[participant_pages, planner_pages],
+        pages=[participant_pages, planner_pages, exchange_pages, party_pages],
         page_links=_page_links(container.infrastructure.settings.public_urls),
     )
     app.extensions["feed_cache"] = FeedCache(container.feed_cache_seconds)

@@ -52,6 +52,8 @@ class ReasonSchema(Schema):
 
 
 class LinksSchema(Schema):
+    """The ways to subscribe to a feed: the https URL, webcal, Google and Outlook on the web."""
+
     https = Text()
     webcal = Text()
     google = Text()

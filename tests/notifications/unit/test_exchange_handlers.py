@@ -197,3 +197,70 @@ def test_a_completed_exchange_without_a_certificate_sends_nothing(handle, stored
     payload = {"exchange": exchange("completed", attended_days=0), "actor": "organiser"}
     handle(f.envelope("exchange.completed", payload))
     assert stored() == []
+
+
+LINKED = {
+    side: contact | {"page_url": f"https://cx.example/exchange/{side}-token"}
+    for side, contact in CONTACTS.items()
+}
+
+
+def linked(kind: str, **exchange_changes):
+    payload = {"exchange": exchange(**exchange_changes), "actor": "host", "contacts": LINKED}
+    return f.envelope(kind, payload)
+
+
+def test_a_request_asks_only_the_host_and_links_to_the_hosts_own_page(handle, stored):
+    handle(linked("exchange.requested", status="requested", agenda=()))
+    (asked,) = stored()
+    assert (asked.kind, asked.recipient_email) == ("exchange_requested", "jonas@enerlab.example")
+    assert asked.context["manage_url"] == "https://cx.example/exchange/host-token"
+    subject, text, html = render_email(asked.kind, "en", asked.context | {"recipient_name": "J"})
+    assert "https://cx.example/exchange/host-token" in text and "visitor-token" not in text
+    assert 'href="https://cx.example/exchange/host-token"' in html
+
+
+def test_an_acceptance_tells_only_the_visitor_with_the_visitors_page(handle, stored):
+    handle(linked("exchange.accepted", status="accepted_by_host", agenda=()))
+    (told,) = stored()
+    assert (told.kind, told.recipient_email) == ("exchange_accepted", "ana@bioeco.example")
+    assert told.context["manage_url"] == "https://cx.example/exchange/visitor-token"
+
+
+def test_agenda_news_links_each_party_to_its_own_page(handle, stored):
+    handle(linked("exchange.itinerary_changed"))
+    pages = {(n.recipient_email, n.context["manage_url"]) for n in stored()}
+    assert ("ana@bioeco.example", "https://cx.example/exchange/visitor-token") in pages
+    assert ("jonas@enerlab.example", "https://cx.example/exchange/host-token") in pages
+    assert len({url for _, url in pages}) == 2
+
+
+def test_a_request_published_without_contacts_emails_nobody(handle, stored):
+    handle(f.envelope("exchange.requested", {"exchange": exchange(), "actor": "organiser"}))
+    assert stored() == []
+
+
+def test_hostile_names_in_a_request_email_are_escaped_in_its_html(handle, stored):
+    hostile = '<img src=x onerror="alert(1)">'
+    handle(
+        linked(
+            "exchange.requested",
+            status="requested",
+            agenda=(),
+            visitor={**exchange()["visitor"], "organisation": hostile},
+        )
+    )
+    (asked,) = stored()
+    subject, text, html = render_email(
+        asked.kind, "de", asked.context | {"recipient_name": hostile}
+    )
+    assert "<img" not in html and "&lt;img" in html
+    assert "\n" not in subject and hostile in text  # plain text is shown as text
+
+
+def test_a_changed_proposal_asks_both_parties_to_confirm_again_without_invitations(handle, stored):
+    handle(linked("exchange.agenda_proposed", status="accepted_by_host"))
+    assert sorted(facts(stored)) == [
+        ("exchange_proposed", "ana@bioeco.example", None),
+        ("exchange_proposed", "jonas@enerlab.example", None),
+    ]

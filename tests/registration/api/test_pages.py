@@ -171,6 +171,11 @@ def test_an_organiser_creates_edits_and_publishes_an_event(client, logged_in):
     assert "Twinning meeting in Lyon" in client.get("/organiser/").get_data(as_text=True)
 
 
+def test_the_organisers_home_links_to_the_exchanges_on_scheduling(client, logged_in):
+    page = client.get("/organiser/").get_data(as_text=True)
+    assert 'id="exchanges-link" href="https://sched.example.test/organiser/exchanges"' in page
+
+
 def test_an_invalid_event_form_shows_errors_next_to_the_fields(client, logged_in):
     data = event_form(logged_in, title="", capacity="many", timezone="Mars/Olympus")
     response = client.post("/organiser/events/new", data=data)

@@ -84,6 +84,7 @@ def test_the_whole_lifecycle_with_each_party_token(
     assert types == [
         "exchange.requested",
         "exchange.accepted",
+        "exchange.agenda_proposed",
         "exchange.agreed",
         "exchange.completed",
     ]
@@ -96,7 +97,16 @@ def test_a_transition_writes_its_message_to_the_outbox(exchange_client, exchange
     assert payload["exchange"]["exchange_id"] == exchange["id"]
     assert payload["exchange"]["status"] == "accepted_by_host"
     assert payload["actor"] == "host"
-    assert "contacts" not in payload and "visitor_token" not in str(payload)
+    assert exchange["visitor_token"] not in str(payload["exchange"])
+    pages = {side: contact["page_url"] for side, contact in payload["contacts"].items()}
+    assert pages["visitor"].endswith(f"/exchange/{exchange['visitor_token']}")
+    assert pages["host"].endswith(f"/exchange/{exchange['host_token']}")
+
+
+def test_a_rejection_carries_no_contacts(exchange_client, exchange, outbox_messages):
+    act(exchange_client, exchange, "reject", "host", reason="full")
+    kind, payload = outbox_messages()[-1]
+    assert kind == "exchange.rejected" and "contacts" not in payload
 
 
 def test_agreement_and_cancellation_carry_the_contacts_for_emails(

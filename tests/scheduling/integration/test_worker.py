@@ -136,4 +136,4 @@ def test_every_exchange_message_is_routable_so_the_relay_parks_none(service):
         wait_until(lambda: count(service, outbox, outbox.c.sent_at.is_(None)) == 0)
 
     assert count(service, outbox, outbox.c.failed_at.is_not(None)) == 0
-    assert count(service, outbox, outbox.c.message_type.like("exchange.%")) == 4
+    assert count(service, outbox, outbox.c.message_type.like("exchange.%")) == 5

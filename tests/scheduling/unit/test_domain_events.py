@@ -18,6 +18,10 @@ from tests.scheduling.exchange_builders import accepted, requested
 POLICY = Policy()
 
 
+def page(token: str) -> str:
+    return f"https://x.example/exchange/{token}"
+
+
 def test_a_visit_event_keeps_the_visit_as_it_stood_when_it_happened():
     built = programme("r1")
     visit = built.schedule_visit(schedule(), POLICY, NOW)
@@ -49,12 +53,23 @@ def test_an_exchange_event_keeps_the_exchange_as_it_stood_after_that_change():
     exchange.cancel("visitor", "plans changed", NOW + timedelta(1))
 
     assert accepted_event.exchange.status == "accepted_by_host"
-    kind, payload = exchange_message(accepted_event)
+    tokens = {"visitor": exchange.visitor_token, "host": exchange.host_token}
+    kind, payload = exchange_message(accepted_event, tokens, page)
     assert (kind, payload["exchange"]["status"]) == ("exchange.accepted", "accepted_by_host")
     assert payload["exchange"]["updated_at"] == NOW
-    cancelled = exchange_message(exchange.events[-1])[1]
+    cancelled = exchange_message(exchange.events[-1], tokens, page)[1]
     assert (cancelled["exchange"]["status"], cancelled["reason"]) == ("cancelled", "plans changed")
     assert cancelled["contacts"]["visitor"]["email"] == "ana@bioeco.example"
+
+
+def test_each_party_of_an_exchange_message_gets_the_link_to_its_own_page():
+    exchange = requested()
+    tokens = {"visitor": exchange.visitor_token, "host": exchange.host_token}
+    kind, payload = exchange_message(exchange.events[-1], tokens, page)
+    assert kind == "exchange.requested"
+    assert payload["contacts"]["host"]["page_url"] == f"https://x.example/exchange/{tokens['host']}"
+    assert payload["contacts"]["visitor"]["page_url"].endswith(tokens["visitor"])
+    assert exchange.host_token not in str(payload["exchange"])
 
 
 def test_a_caller_is_the_party_whose_token_it_sent():

@@ -130,6 +130,13 @@ def test_changing_the_agenda_before_the_agreement_voids_the_confirmations():
     assert "itinerary_changed" not in messages(exchange)
 
 
+def test_each_change_of_the_proposed_agenda_asks_both_sides_to_look_again():
+    exchange = accepted()
+    exchange.add_item("host", meeting(), NOW)
+    exchange.edit_item("host", exchange.agenda[0].id, meeting(hour=14), NOW)
+    assert messages(exchange)[-2:] == ["agenda_proposed", "agenda_proposed"]
+
+
 def test_the_organiser_completes_with_attendance():
     exchange = agreed()
     exchange.complete("organiser", 4, "missed Friday", NOW)

@@ -121,3 +121,19 @@ def test_an_exchange_token_acts_only_on_its_own_exchange(
         assert response.status_code == 403, (party, response.json)
     untouched = exchange_client.get(f"/api/v1/exchanges/{exchange['id']}", headers=organiser)
     assert untouched.json["status"] == "requested"
+
+
+def test_a_party_page_shows_its_own_exchange_and_feed_only(exchange_client, organiser, exchange):
+    other_body = exchange_body(goals="Secret plans of another visitor")
+    other_body["visitor"] |= {"email": "other@bioeco.example", "name": "Olga Other"}
+    other = exchange_client.post("/api/v1/exchanges", json=other_body, headers=organiser).json
+
+    page = exchange_client.get(f"/exchange/{exchange['visitor_token']}")
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
+    body = page.get_data(as_text=True)
+    assert f"/feeds/exchanges/visitor/{exchange['visitor_token']}.ics" in body
+    for foreign in (exchange["host_token"], other["visitor_token"], other["host_token"]):
+        assert foreign not in body
+    assert "Olga Other" not in body and "Secret plans" not in body
+    refused = exchange_client.post(f"/exchange/{other['visitor_token']}x/confirm", data={})
+    assert refused.status_code in (400, 404)  # no CSRF token, or no such link: never acted on

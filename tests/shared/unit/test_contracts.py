@@ -90,8 +90,16 @@ EXCHANGE = {
     ],
 }
 CONTACTS = {
-    "visitor": {"name": "Ana", "email": "ana@example.org"},
-    "host": {"name": "Jonas", "email": "jonas@example.org"},
+    "visitor": {
+        "name": "Ana",
+        "email": "ana@example.org",
+        "page_url": "https://x.example/exchange/v",
+    },
+    "host": {
+        "name": "Jonas",
+        "email": "jonas@example.org",
+        "page_url": "http://127.0.0.1:8002/exchange/h",
+    },
 }
 SAMPLES = {
     "event.published": EVENT,
@@ -161,9 +169,10 @@ SAMPLES = {
     "visit.cancelled": {"visit": VISIT, "participants": ["r1"], "reason": None},
     "visit.participant_added": {"visit": VISIT, "registration_id": "r1"},
     "visit.participant_removed": {"visit": VISIT, "registration_id": "r1", "reason": "left"},
-    "exchange.requested": {"exchange": EXCHANGE, "actor": "organiser"},
-    "exchange.accepted": {"exchange": EXCHANGE, "actor": "host"},
+    "exchange.requested": {"exchange": EXCHANGE, "actor": "organiser", "contacts": CONTACTS},
+    "exchange.accepted": {"exchange": EXCHANGE, "actor": "host", "contacts": CONTACTS},
     "exchange.rejected": {"exchange": EXCHANGE, "actor": "host", "reason": "full"},
+    "exchange.agenda_proposed": {"exchange": EXCHANGE, "actor": "host", "contacts": CONTACTS},
     "exchange.agreed": {"exchange": EXCHANGE, "actor": "host", "contacts": CONTACTS},
     "exchange.itinerary_changed": {"exchange": EXCHANGE, "actor": "host", "contacts": CONTACTS},
     "exchange.cancelled": {

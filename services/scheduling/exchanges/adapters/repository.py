@@ -4,15 +4,33 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import ColumnElement, Row, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from services.scheduling.adapters.orm import exchanges
 from services.scheduling.adapters.repository import plausible_key
 from services.scheduling.domain.errors import ActiveExchangeExists, NotFound
+from services.scheduling.exchanges.domain.commands import ExchangeFilter
 from services.scheduling.exchanges.domain.model import Exchange
 from shared.pagination import PageRequest, keyset
+
+
+def _conditions(found: ExchangeFilter) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if found.status:
+        conditions.append(exchanges.c.status == found.status)
+    if found.country:
+        country = found.country
+        conditions.append(
+            or_(exchanges.c.visitor_country == country, exchanges.c.host_country == country)
+        )
+    if found.start:
+        conditions.append(exchanges.c.last_day >= found.start)
+    if found.end:
+        conditions.append(exchanges.c.first_day <= found.end)
+    return conditions
+
 
 TOKEN_COLUMNS = {"visitor": exchanges.c.visitor_token, "host": exchanges.c.host_token}
 
@@ -52,6 +70,16 @@ class ExchangeRepository:
             return None
         query = select(Exchange).where(exchanges.c.certificate_token == token)
         return self.session.scalars(query).first()
+
+    def by_any_token(self, token: str | None) -> Exchange | None:
+        """The exchange of which this is the visitor's or the host's token."""
+        return self.by_token("visitor", token) or self.by_token("host", token)
+
+    def search(self, found: ExchangeFilter, limit: int) -> list[Exchange]:
+        """Exchanges matching the filter, newest first, at most ``limit`` of them."""
+        query = select(Exchange).where(*_conditions(found))
+        query = query.order_by(exchanges.c.first_day.desc(), exchanges.c.id).limit(limit)
+        return list(self.session.scalars(query))
 
     def active_of(self, visitor: str) -> int:
         """How many active exchanges the visitor (by key) has."""

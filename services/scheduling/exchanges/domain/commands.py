@@ -27,3 +27,13 @@ class RequestExchange:
     first_day: date
     last_day: date
     timezone: str
+
+
+@dataclass(frozen=True)
+class ExchangeFilter:
+    """What the organiser's list narrows to: a status, a country on either side, a period."""
+
+    status: str | None = None
+    country: str | None = None
+    start: date | None = None
+    end: date | None = None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import TypeAlias
@@ -146,6 +147,19 @@ class Exchange:
             self.certificate_token = secrets.token_urlsafe(32)
         self._record("completed", actor, now)
 
+    def attendance(self, days: Collection[date]) -> int:
+        """How many days of attendance these dates make; each lies within the exchange."""
+        for day in days:
+            if day < self.first_day:
+                raise InvalidVisit(
+                    f"an attendance date ({day}) cannot be before the start date ({self.first_day})"
+                )
+            if day > self.last_day:
+                raise InvalidVisit(
+                    f"an attendance date ({day}) cannot be after the last day ({self.last_day})"
+                )
+        return len(set(days))
+
     def party(self, caller: Caller) -> str:
         """Who acts: organiser, visitor or host; another exchange's token is refused."""
         if isinstance(caller, str):
@@ -212,10 +226,11 @@ class Exchange:
         self._require(ACCEPTED, AGREED)
 
     def _itinerary_changed(self, actor: str, now: datetime) -> None:
-        """A change before the agreement voids the confirmations given; after it, it is news."""
+        """A change before the agreement voids the confirmations given and asks both sides to
+        look again; after it, it is news for their calendars."""
         if self.status == ACCEPTED:
             self.visitor_confirmed_at = self.host_confirmed_at = None
-            self._changed(now)
+            self._record("agenda_proposed", actor, now)
         else:
             self._record("itinerary_changed", actor, now)
 

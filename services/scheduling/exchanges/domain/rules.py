@@ -14,8 +14,19 @@ MIN_WORKING_DAYS = 3
 
 def working_days(first: date, last: date, holidays: Collection[date] = ()) -> int:
     """Days from first to last (both included) that are neither weekend nor public holiday."""
+    return len(working_dates(first, last, holidays))
+
+
+def working_dates(first: date, last: date, holidays: Collection[date] = ()) -> list[date]:
+    """Those days themselves, in order."""
     days = (first + timedelta(days=n) for n in range((last - first).days + 1))
-    return sum(1 for day in days if day.weekday() < 5 and day not in holidays)
+    return [day for day in days if day.weekday() < 5 and day not in holidays]
+
+
+def non_working_days(first: date, last: date, holidays: Collection[date] = ()) -> list[date]:
+    """The weekend days and public holidays from first to last (both included)."""
+    days = (first + timedelta(days=n) for n in range((last - first).days + 1))
+    return [day for day in days if day.weekday() >= 5 or day in holidays]
 
 
 def one_month_after(day: date) -> date:

@@ -7,7 +7,7 @@ exchange is handed back with it, so a request reads the exchange once.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import NamedTuple
 
 from services.scheduling.exchanges.domain.agenda import ItemDetails
@@ -74,6 +74,17 @@ def complete(
 ) -> Acted:
     def record(exchange: Exchange, who: str, now: datetime) -> None:
         exchange.complete(who, attended_days, note, now)
+
+    return act(exchange_id, caller, record, uow, clock)
+
+
+def record_attendance(
+    exchange_id: str, caller: Caller, days: list[date], note: str | None, uow: UOW, clock: Clock
+) -> Acted:
+    """Complete the exchange from the dates the visitor was present (none before its start)."""
+
+    def record(exchange: Exchange, who: str, now: datetime) -> None:
+        exchange.complete(who, exchange.attendance(days), note, now)
 
     return act(exchange_id, caller, record, uow, clock)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -9,8 +10,12 @@ from services.scheduling.exchanges.domain.commands import Party
 from services.scheduling.exchanges.domain.events import ExchangeChanged, ExchangeFacts, ItemFacts
 
 # Only the messages that notifications turns into emails carry the parties' addresses
-# (``completed`` when there is a certificate to send).
-WITH_CONTACTS = frozenset({"agreed", "itinerary_changed", "cancelled"})
+# (``completed`` too when there is a certificate to send).
+WITH_CONTACTS = frozenset(
+    {"requested", "accepted", "agenda_proposed", "agreed", "itinerary_changed", "cancelled"}
+)
+# The address of a party's own page, from its token; the token reaches only that party's email.
+PageUrl = Callable[[str], str]
 
 
 def party_view(party: Party) -> dict[str, Any]:
@@ -65,8 +70,11 @@ def certificate_url(public_url: str, token: str) -> str:
     return f"{public_url}/api/v1/exchanges/certificates/{token}"
 
 
-def exchange_message(event: ExchangeChanged, public_url: str = "") -> tuple[str, dict[str, Any]]:
-    """(message type, payload) for one transition or itinerary change."""
+def exchange_message(
+    event: ExchangeChanged, tokens: Mapping[str, str], page_url: PageUrl, public_url: str = ""
+) -> tuple[str, dict[str, Any]]:
+    """(message type, payload) for one transition or itinerary change; the contacts carry
+    each party's page link (``tokens`` by side), so its email leads to its own page."""
     exchange = event.exchange
     payload: dict[str, Any] = {"exchange": exchange_snapshot(exchange), "actor": event.actor}
     if event.what in ("cancelled", "rejected"):
@@ -77,7 +85,7 @@ def exchange_message(event: ExchangeChanged, public_url: str = "") -> tuple[str,
         payload["contacts"] = None
     if event.what in WITH_CONTACTS or token:
         payload["contacts"] = {
-            side: {"name": party.name, "email": party.email}
+            side: {"name": party.name, "email": party.email, "page_url": page_url(tokens[side])}
             for side, party in (("visitor", exchange.visitor), ("host", exchange.host))
         }
     return f"exchange.{event.what}", payload

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.scheduling.exchanges.adapters.repository import ExchangeRepository
-from services.scheduling.exchanges.service_layer.messages import exchange_message
+from services.scheduling.exchanges.service_layer.messages import PageUrl, exchange_message
 from services.scheduling.service_layer.unit_of_work import SchedulingUnitOfWork
 
 
@@ -16,9 +16,16 @@ class ExchangeUnitOfWork(SchedulingUnitOfWork):
 
     exchanges: ExchangeRepository
 
-    def __init__(self, session_factory: sessionmaker[Session], exchange: str, public_url: str = ""):
+    def __init__(
+        self,
+        session_factory: sessionmaker[Session],
+        exchange: str,
+        page_url: PageUrl,
+        public_url: str = "",
+    ):
         super().__init__(session_factory, exchange)
-        self.public_url = public_url  # the service's public address, for links in messages
+        self.page_url = page_url
+        self.public_url = public_url  # the service's public address, for certificate links
 
     def _start(self, session: Session) -> None:
         super()._start(session)
@@ -28,5 +35,7 @@ class ExchangeUnitOfWork(SchedulingUnitOfWork):
         collected = super()._collect_messages()
         for exchange in self.exchanges.seen:
             while exchange.events:
-                collected.append(exchange_message(exchange.events.pop(0), self.public_url))
+                tokens = {"visitor": exchange.visitor_token, "host": exchange.host_token}
+                event = exchange.events.pop(0)
+                collected.append(exchange_message(event, tokens, self.page_url, self.public_url))
         return collected

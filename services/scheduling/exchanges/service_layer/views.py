@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
+from datetime import date
 from functools import partial
 from operator import attrgetter
 from typing import Any
 
 from services.scheduling.domain.errors import InvalidTransition, NotFound
 from services.scheduling.exchanges.adapters.certificate import exchange_certificate
+from services.scheduling.exchanges.domain.commands import ExchangeFilter
 from services.scheduling.exchanges.domain.model import (
     ACTIVE,
     CANCELLED,
@@ -18,8 +20,10 @@ from services.scheduling.exchanges.domain.model import (
     REJECTED,
     STATUSES,
     Caller,
+    Credential,
     Exchange,
 )
+from services.scheduling.exchanges.domain.rules import non_working_days
 from services.scheduling.exchanges.service_layer.messages import exchange_snapshot
 from services.scheduling.exchanges.service_layer.unit_of_work import ExchangeUnitOfWork
 from services.scheduling.service_layer.feeds import FeedSettings
@@ -67,6 +71,40 @@ def exchanges(
         found = uow.exchanges.page(page)
         shape = partial(exchange_view, feeds=feeds, actor=ORGANISER)
         return page_of(found, attrgetter("created_at", "id"), page, shape, uow.exchanges.count())
+
+
+def search(
+    uow: ExchangeUnitOfWork, feeds: FeedSettings, found: ExchangeFilter, limit: int = 200
+) -> list[dict[str, Any]]:
+    """The exchanges an organiser filtered for, latest first."""
+    with uow:
+        return [exchange_view(e, feeds, ORGANISER) for e in uow.exchanges.search(found, limit)]
+
+
+def party_exchange(
+    uow: ExchangeUnitOfWork, token: str, feeds: FeedSettings
+) -> tuple[dict[str, Any], str] | None:
+    """The exchange as the party holding this token sees it, and which party that is."""
+    with uow:
+        found = uow.exchanges.by_any_token(token)
+        if found is None:
+            return None
+        party = found.party(Credential(organiser=False, token=token))
+        return exchange_view(found, feeds, party), party
+
+
+def non_working(view: dict[str, Any], holidays: Collection[date]) -> dict[str, list[date]]:
+    """The planned agenda items that fall on weekends or public holidays, with those days."""
+    found = {}
+    for item in view["agenda"]:
+        if item["status"] != "planned":
+            continue
+        first = item["first_day"] or item["start"].date()
+        last = item["last_day"] or item["end"].date()
+        days = non_working_days(first, last, holidays)
+        if days:
+            found[item["item_id"]] = days
+    return found
 
 
 def exchange_view(
