@@ -40,25 +40,29 @@ def build_message(email: OutgoingEmail, sender: str, sender_name: str, domain: s
         parts.append(
             _part(f'text/calendar; charset="utf-8"; method="{email.invitation.method}"', ics)
         )
-    boundary = _boundary(parts)
-    msg_id = message_id(email.message_id_key, domain)
     sender, recipient = wire_address(sender), wire_address(email.to_address)
-    head = (
-        f"From: {mailbox(sender_name, sender)}\r\n"
-        f"To: {mailbox(email.to_name, recipient)}\r\n"
-        f"Subject: {unstructured(email.subject)}\r\n"
-        f"Date: {formatdate(usegmt=True)}\r\n"
-        f"Message-ID: {msg_id}\r\n"
-        "Auto-Submitted: auto-generated\r\n"
-        "MIME-Version: 1.0\r\n"
-        f'Content-Type: multipart/alternative; boundary="{boundary}"\r\n'
-        "\r\n"
-    ).encode("ascii")
+    msg_id = message_id(email.message_id_key, domain)
+    headers = {
+        "From": mailbox(sender_name, sender),
+        "To": mailbox(email.to_name, recipient),
+        "Subject": unstructured(email.subject),
+        "Date": formatdate(usegmt=True),
+        "Message-ID": msg_id,
+        "Auto-Submitted": "auto-generated",
+    }
+    data = _multipart(headers, parts)
+    return WireEmail(sender=sender, recipient=recipient, message_id=msg_id, data=data)
+
+
+def _multipart(headers: dict[str, str], parts: list[bytes]) -> bytes:
+    """The message: its headers, then the parts between boundary delimiters."""
+    boundary = _boundary(parts)
+    head = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
+    head += f'MIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary="{boundary}"\r\n'
     # the CRLF before each delimiter belongs to the delimiter, not to the part (RFC 2046)
     body = f"\r\n--{boundary}\r\n".encode("ascii").join(parts)
-    delimiters = f"--{boundary}\r\n".encode("ascii"), f"\r\n--{boundary}--\r\n".encode("ascii")
-    data = head + delimiters[0] + body + delimiters[1]
-    return WireEmail(sender=sender, recipient=recipient, message_id=msg_id, data=data)
+    first, last = f"\r\n--{boundary}\r\n", f"\r\n--{boundary}--\r\n"
+    return (head + first).encode("ascii") + body + last.encode("ascii")
 
 
 def message_id(key: str, domain: str) -> str:
