@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from email import message_from_bytes, policy
 from email.message import EmailMessage
+from typing import cast
 
 from services.notifications.adapters.mime import build_message
 from services.notifications.adapters.rendering import render_email
 from services.notifications.domain.notification import Notification
-from services.notifications.domain.outgoing_mail import OutgoingEmail
+from services.notifications.domain.outgoing_mail import OutgoingEmail, WireEmail
 from services.notifications.domain.ports import Mailer
 
 
@@ -34,9 +36,14 @@ class Postman:
 
     def __call__(self, notification: Notification) -> None:
         """Send one notification; raises a DeliveryError when the relay does not accept it."""
-        self.mailer.send(self.message(notification))
+        self.mailer.send(self.wire(notification))
 
     def message(self, notification: Notification) -> EmailMessage:
+        """The email as a mail program reads it: its bytes parsed back, with newline line ends."""
+        data = self.wire(notification).data.replace(b"\r\n", b"\n")
+        return cast(EmailMessage, message_from_bytes(data, policy=policy.default))
+
+    def wire(self, notification: Notification) -> WireEmail:
         """The email as it goes out; its Message-ID depends only on the notification id."""
         recipient = (notification.recipient_email, notification.recipient_name)
         context = {**notification.context, "recipient_name": notification.recipient_name}

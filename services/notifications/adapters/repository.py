@@ -126,6 +126,12 @@ class ReadModel:
 
     def __init__(self, session: Session):
         self.session = session
+        # calendar entries looked up in this session and not found: recording one then needs
+        # no second SELECT (merge would repeat it, as the session keeps no negative answers)
+        self._absent: set[tuple[str, str]] = set()
+        # the session only holds unchanged rows weakly: pinning the workshops read keeps the
+        # next message of the batch about the same workshop from loading it again
+        self._pinned: dict[str, EventSnapshot] = {}
 
     def recipient(self, registration_id: str) -> Recipient | None:
         return self.session.get(Recipient, registration_id)
@@ -133,7 +139,10 @@ class ReadModel:
     def save_recipient(self, recipient: Recipient) -> Recipient:
         """Insert or update; an erased person stays erased."""
         known = self.recipient(recipient.registration_id)
-        if known is not None and known.erased_at is not None:
+        if known is None:
+            self.session.add(recipient)
+            return recipient
+        if known.erased_at is not None:
             return known
         return self.session.merge(recipient)
 
@@ -150,24 +159,41 @@ class ReadModel:
         )
 
     def event(self, event_id: str) -> EventSnapshot | None:
-        return self.session.get(EventSnapshot, event_id)
+        event = self.session.get(EventSnapshot, event_id)
+        return None if event is None else self._pin(event)
 
     def visit(self, visit_id: str) -> VisitSnapshot | None:
         return self.session.get(VisitSnapshot, visit_id)
 
     def save_snapshot(self, snapshot: H, known: H | None) -> H:
         """Keep the newer of the known and the incoming snapshot (messages may overtake)."""
-        if known is not None and not snapshot.newer_than(known):
+        if known is None:
+            self.session.add(snapshot)
+            return self._pin(snapshot)
+        if not snapshot.newer_than(known):
             return known
-        return self.session.merge(snapshot)
+        return self._pin(self.session.merge(snapshot))
+
+    def _pin(self, happening: H) -> H:
+        if isinstance(happening, EventSnapshot):
+            self._pinned[happening.event_id] = happening
+        return happening
 
     def calendar_entry(self, email: str, uid: str) -> CalendarEntry | None:
-        return self.session.get(CalendarEntry, (email.lower(), uid))
+        key = (email.lower(), uid)
+        entry = self.session.get(CalendarEntry, key)
+        if entry is None:
+            self._absent.add(key)
+        return entry
 
     def record_calendar(self, email: str, uid: str, sequence: int, method: str) -> None:
-        self.session.merge(
-            CalendarEntry(email=email.lower(), uid=uid, sequence=sequence, method=method)
-        )
+        entry = CalendarEntry(email=email.lower(), uid=uid, sequence=sequence, method=method)
+        key = (entry.email, uid)
+        if key in self._absent:
+            self._absent.discard(key)
+            self.session.add(entry)
+        else:
+            self.session.merge(entry)
 
     def happenings_of(self, event_id: str) -> list[Happening]:
         """The workshop and its visits."""

@@ -10,7 +10,6 @@ import ssl
 import tempfile
 import threading
 import weakref
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Literal
 
@@ -19,6 +18,7 @@ from services.notifications.domain.errors import (
     PermanentDeliveryError,
     TemporaryDeliveryError,
 )
+from services.notifications.domain.outgoing_mail import WireEmail
 from services.notifications.domain.ports import Mailer
 
 Security = Literal["none", "starttls", "tls"]
@@ -58,11 +58,11 @@ class SmtpMailer(Mailer):
         self._finalizer: weakref.finalize | None = None
         self._lock = threading.Lock()
 
-    def send(self, msg: EmailMessage) -> None:
-        """Hand msg to the relay; 5xx replies are permanent, anything else temporary."""
+    def send(self, email: WireEmail) -> None:
+        """Hand email to the relay; 5xx replies are permanent, anything else temporary."""
         try:
             with self._lock:
-                self._send(msg)
+                self._send(email)
         except smtplib.SMTPRecipientsRefused as exc:
             # Our messages have a single recipient, so its reply is the whole story.
             raise _reply_error(*next(iter(exc.recipients.values()))) from exc
@@ -71,9 +71,9 @@ class SmtpMailer(Mailer):
         except OSError as exc:  # refused or dropped connection, timeout, TLS failure
             raise TemporaryDeliveryError(f"{type(exc).__name__}: {exc}") from exc
 
-    def _send(self, msg: EmailMessage) -> None:
+    def _send(self, email: WireEmail) -> None:
         try:
-            self._session().send_message(msg)
+            self._session().sendmail(email.sender, [email.recipient], email.data)
         except smtplib.SMTPRecipientsRefused:
             raise  # a refusal of the message, not of the connection (smtplib reset it)
         except smtplib.SMTPResponseException as exc:
@@ -133,15 +133,13 @@ class MailboxDirMailer(Mailer):
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
 
-    def send(self, msg: EmailMessage) -> None:
-        """Write msg atomically (temp file, then rename) under a name from its Message-ID."""
-        message_id = msg["Message-ID"]
-        if not message_id:
+    def send(self, email: WireEmail) -> None:
+        """Write email atomically (temp file, then rename) under a name from its Message-ID."""
+        if not email.message_id:
             raise ValueError("a message needs a Message-ID to be stored")
         try:
             self.path.mkdir(parents=True, exist_ok=True)
-            data = msg.as_bytes(policy=msg.policy.clone(linesep="\r\n"))
-            _write_atomically(self.path / eml_name(message_id), data)
+            _write_atomically(self.path / eml_name(email.message_id), email.data)
         except OSError as exc:
             raise TemporaryDeliveryError(f"{type(exc).__name__}: {exc}") from exc
 

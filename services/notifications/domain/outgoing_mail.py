@@ -79,3 +79,13 @@ class OutgoingEmail:
     html_body: str
     message_id_key: str
     invitation: Invitation | None = None
+
+
+@dataclass(frozen=True)
+class WireEmail:
+    """An email ready for the relay: its envelope, its Message-ID and its bytes (CRLF lines)."""
+
+    sender: str
+    recipient: str
+    message_id: str
+    data: bytes

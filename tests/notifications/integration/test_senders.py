@@ -116,4 +116,4 @@ def msg_for(make_service):
         ),
     )
     by_address = {n.recipient_email: n for n in notifications(app)}
-    return lambda number: app.postman.message(by_address[f"anna{number}@example.eu"])
+    return lambda number: app.postman.wire(by_address[f"anna{number}@example.eu"])

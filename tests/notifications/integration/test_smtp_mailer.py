@@ -29,8 +29,12 @@ def test_a_sent_invitation_reaches_the_server_with_its_calendar_part(smtp_server
     (envelope,) = smtp_server.envelopes
     assert envelope.mail_from == "no-reply@clusterxchange.eu"
     assert envelope.rcpt_tos == ["anna.mueller@example.eu"]
-    assert received["Message-ID"] == msg["Message-ID"]
-    assert received["Subject"] == msg["Subject"]
+    assert received["Message-ID"] == msg.message_id
+    assert received["Subject"] == "Study visit booked: Port of Antwerp-Bruges – Zeebrügge"
+    assert received.get_body(("plain",)).get_content() == (
+        "Hello Anna Müller,\r\n\r\nYou have joined the study visit.\r\n"
+    )
+    assert received["To"].addresses[0].display_name == "Anna Müller"
     (calendar,) = [part for part in received.walk() if part.get_content_type() == "text/calendar"]
     assert calendar.get_param("method") == "REQUEST"
     assert Calendar.from_ical(calendar.get_content())["METHOD"] == "REQUEST"
@@ -74,7 +78,7 @@ def test_mail_gets_through_again_once_the_server_is_back(smtp_server, mailer, ms
 
     mailer.send(msg)
 
-    assert [m["Message-ID"] for m in smtp_server.wait_for_messages(1)] == [msg["Message-ID"]]
+    assert [m["Message-ID"] for m in smtp_server.wait_for_messages(1)] == [msg.message_id]
 
 
 def test_a_server_that_never_answers_times_out_as_a_temporary_failure(msg):

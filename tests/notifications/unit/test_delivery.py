@@ -22,7 +22,7 @@ class FakeMailer(Mailer):
         self.refuse: dict[str, Exception] = {}
 
     def send(self, msg) -> None:
-        error = self.refuse.get(msg["To"].addresses[0].addr_spec)
+        error = self.refuse.get(msg.recipient)
         if error is not None:
             raise error
         self.sent.append(msg)
@@ -141,6 +141,6 @@ def test_a_resent_email_goes_out_again_under_a_new_message_id(
     deliver()
 
     first, second = mailer.sent
-    assert first["Message-ID"] != second["Message-ID"]
+    assert first.message_id != second.message_id
     assert (copy.resend_of, copy.status) == (original.id, "queued")
     assert sorted(n.status for n in stored()) == ["sent", "sent"]

@@ -1,12 +1,12 @@
 from dataclasses import replace
 from email import message_from_bytes, policy
-from email.message import EmailMessage
 
 import pytest
 
 from services.notifications.adapters.mime import build_message
 from services.notifications.adapters.smtp import MailboxDirMailer, eml_name
 from services.notifications.domain.errors import TemporaryDeliveryError
+from services.notifications.domain.outgoing_mail import WireEmail
 
 SENDER = ("no-reply@clusterxchange.eu", "ClusterXchange", "clusterxchange.eu")
 
@@ -34,12 +34,15 @@ def test_different_message_ids_get_different_files(tmp_path, outgoing_email):
     assert not list(tmp_path.glob(".*"))
 
 
-def test_a_stored_message_reads_back_with_its_calendar_part(tmp_path, outgoing_email):
+def test_a_stored_message_is_the_very_bytes_sent_and_reads_back_with_its_calendar_part(
+    tmp_path, outgoing_email
+):
     msg = build_message(outgoing_email, *SENDER)
 
     MailboxDirMailer(tmp_path).send(msg)
 
-    stored = message_from_bytes((tmp_path / eml_name(msg["Message-ID"])).read_bytes())
+    assert (tmp_path / eml_name(msg.message_id)).read_bytes() == msg.data
+    stored = message_from_bytes((tmp_path / eml_name(msg.message_id)).read_bytes())
     assert [part.get_content_type() for part in stored.walk()][-1] == "text/calendar"
 
 
@@ -50,7 +53,7 @@ def test_file_names_keep_only_safe_characters():
 
 def test_a_message_without_message_id_is_refused(tmp_path):
     with pytest.raises(ValueError, match="Message-ID"):
-        MailboxDirMailer(tmp_path).send(EmailMessage())
+        MailboxDirMailer(tmp_path).send(WireEmail("a@cx.eu", "b@cx.eu", "", b"To: b@cx.eu\r\n"))
 
 
 def test_an_unwritable_directory_is_a_temporary_failure(tmp_path, outgoing_email):
