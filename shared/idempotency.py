@@ -41,6 +41,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 
 from shared.database import UtcDateTime
+from shared.outages import is_outage
 from shared.problems import problem
 from shared.web import current_organiser
 
@@ -230,21 +231,41 @@ class Idempotency:
         return None
 
     def keep(self, response: Response) -> Response:
-        """Keep the answer for replays, or forget the key when a retry should run again."""
+        """Keep the answer for replays, or forget the key when a retry should run again.
+
+        The view's work has committed by now: if the database fails before its answer is
+        kept, the client still gets that answer (never a 500 for work that was done), and the
+        key stays in flight until its lease ends, so a replay meanwhile gets a 409.
+        """
         held = g.pop("idempotency_claim", None)
         if held is not None:
             scope, claim = held
-            if response.status_code >= 500 or response.status_code == 429 or _streamed(response):
-                self.store.release(scope, claim)
-            else:
-                self.store.finish(scope, claim, response)
+            try:
+                if (
+                    response.status_code >= 500
+                    or response.status_code == 429
+                    or _streamed(response)
+                ):
+                    self.store.release(scope, claim)
+                else:
+                    self.store.finish(scope, claim, response)
+            except Exception as exc:
+                if not is_outage(exc):
+                    raise
+                log.warning("idempotency key not settled: database unavailable", exc_info=True)
         return response
 
     def release_abandoned(self, _exc: BaseException | None) -> None:
-        """An error escaped before a response was made: free the key."""
+        """An error escaped before a response was made: free the key (its lease frees it if
+        the database is down too)."""
         held = g.pop("idempotency_claim", None)
         if held is not None:
-            self.store.release(*held)
+            try:
+                self.store.release(*held)
+            except Exception as exc:
+                if not is_outage(exc):
+                    raise
+                log.warning("idempotency key not released: database unavailable", exc_info=True)
 
 
 def answer_for(row: dict, fingerprint: str) -> Response:

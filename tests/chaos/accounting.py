@@ -187,6 +187,18 @@ def account(ledger: Ledger, state: State, emails: list[Email], minimum: Minimum)
         ("load", "server errors (5xx but 502-504)", len(server_errors), not server_errors),
         (
             "load",
+            "server errors, the first three (op, status, title)",
+            [(r.op, r.status, r.detail) for r in server_errors[:3]] or "none",
+            None,
+        ),
+        (
+            "load",
+            "registrations answered after an Idempotency-Key replay",
+            sum(r.replayed and r.outcome != UNKNOWN for r in ledger.of("register")),
+            None,
+        ),
+        (
+            "load",
             "unknown registrations resolved: committed/absent",
             f"{committed}/{len(unknown) - committed}",
             None,
@@ -196,6 +208,7 @@ def account(ledger: Ledger, state: State, emails: list[Email], minimum: Minimum)
         ("emails", "expected (by kind)", _by_kind(allowed), None),
         ("emails", "received (distinct Message-IDs)", len(distinct), None),
         ("emails", "LOST", sum(lost.values()), not lost),
+        ("emails", "lost, the first three (recipient, kind)", sorted(lost)[:3] or "none", None),
         ("emails", "DUPLICATED (another Message-ID)", sum(duplicated.values()), not duplicated),
         (
             "emails",

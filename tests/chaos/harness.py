@@ -23,7 +23,9 @@ import random
 import signal
 import threading
 import time
+import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -49,6 +51,8 @@ FIRST_SLOT = datetime(2031, 6, 10, 10, 0, tzinfo=timezone(timedelta(hours=2)))
 EVENTS, ANCHORS_PER_EVENT = 2, 3
 # how long the first PATCH, cancel or POST may wait for an answer before it counts as unknown
 REQUEST_TIMEOUT = 10
+# how long a registration without an answer is sent again under its Idempotency-Key
+REPLAY_SECONDS = 20
 
 
 LETTERS = str.maketrans("0123456789-", "abcdefghij ")
@@ -127,14 +131,16 @@ class Chaos:
         return self._local.session
 
     def _call(self, op: str, key: str, method: str, url: str, **kw) -> tuple[Request, dict]:
-        """One request, recorded in the ledger with its outcome; (request, JSON body)."""
+        """One request, recorded in the ledger with its outcome (unless ``record=False``);
+        (request, JSON body)."""
         setup = kw.pop("setup", False)
         target = kw.pop("target", None)
+        keep = self.ledger.record if kw.pop("record", True) else (lambda request: request)
         try:
             response = self._session().request(method, url, timeout=REQUEST_TIMEOUT, **kw)
         except requests.RequestException as error:
             request = Request(op, key, UNKNOWN, 0, type(error).__name__, target=target, setup=setup)
-            return self.ledger.record(request), {}
+            return keep(request), {}
         try:
             body = response.json() if response.content else {}
         except ValueError:
@@ -152,23 +158,37 @@ class Chaos:
             target,
             setup,
         )
-        return self.ledger.record(request), body
+        return keep(request), body
 
     def _register(self, event_id: str, setup: bool = False) -> tuple[Request, dict]:
-        """Register a fresh person; a broken attempt is never replayed (it may have committed)."""
+        """Register a fresh person under an ``Idempotency-Key`` (issue #17).
+
+        An attempt without an answer is sent again with the same key and body: once the first
+        answer was kept, the service replays it, so the client learns what happened. A 409
+        to a replay means the first attempt still holds the key (or died holding it); that,
+        or no answer within REPLAY_SECONDS, stays unknown and is resolved from the state.
+        Only what the client finally knows goes into the ledger.
+        """
         with self._lock:
             self._counter += 1
             tag = f"p{self._counter:05d}-{self.random.randrange(10**6):06d}"
         body = person(tag)
-        path = f"/api/v1/events/{event_id}/registrations"
-        return self._call(
-            "register",
-            body["email"],
-            "POST",
-            self.webs["registration"] + path,
-            json=body,
-            setup=setup,
-        )
+        url = f"{self.webs['registration']}/api/v1/events/{event_id}/registrations"
+        headers = {"Idempotency-Key": str(uuid.uuid4())}
+        deadline, replays = time.monotonic() + REPLAY_SECONDS, 0
+        while True:
+            request, answer = self._call(
+                "register", body["email"], "POST", url, json=body, headers=headers,
+                setup=setup, record=False,
+            )  # fmt: skip
+            held = replays > 0 and request.status == 409  # the key is still in flight
+            if (request.outcome != UNKNOWN and not held) or time.monotonic() > deadline:
+                break
+            replays += 1
+            time.sleep(0.5)
+        if held:
+            request = replace(request, outcome=UNKNOWN)
+        return self.ledger.record(replace(request, replayed=replays > 0)), answer
 
     def _cancel(self) -> None:
         """Cancel a confirmed registration; a broken attempt is replayed (cancel is idempotent)."""

@@ -34,6 +34,7 @@ class Request:
     registration_status: str | None = None
     target: str | None = None  # the visit a join or reschedule is for
     setup: bool = False  # made while setting up, before the load and its faults
+    replayed: bool = False  # sent again under its Idempotency-Key after getting no answer
 
 
 def outcome_of(status: int) -> str:
