@@ -26,10 +26,14 @@ FORMATS = ("csv", "xlsx")
 Row = Sequence[Any]
 
 
-def safe_cell(value: Any) -> str:
-    """A cell's text with spreadsheet formulas neutralised (CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in FORMULA_PREFIXES else text
+def safe_row(row: Row) -> list[str]:
+    """A row's cells as text with spreadsheet formulas neutralised (CSV injection).
+
+    One comprehension for the whole row: a function call per cell was a third of a large
+    export's time.
+    """
+    texts = ["" if cell is None else str(cell) for cell in row]
+    return ["'" + text if text[:1] in FORMULA_PREFIXES else text for text in texts]
 
 
 def csv_chunks(header: Row, rows: Iterable[Row], batch: int = 500) -> Iterator[str]:
@@ -37,11 +41,9 @@ def csv_chunks(header: Row, rows: Iterable[Row], batch: int = 500) -> Iterator[s
     holds one batch in memory: every cell quoted and formula-safe, CRLF line ends."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
-    writer.writerow([safe_cell(cell) for cell in header])
+    writer.writerow(safe_row(header))
     for n, row in enumerate(rows, start=1):
-        # safe_cell inlined: a call per cell was a third of a large export's time
-        texts = ["" if cell is None else str(cell) for cell in row]
-        writer.writerow(["'" + t if t[:1] in FORMULA_PREFIXES else t for t in texts])
+        writer.writerow(safe_row(row))
         if n % batch == 0:
             yield buffer.getvalue()
             buffer.seek(0)

@@ -240,19 +240,10 @@ class Idempotency:
         held = g.pop("idempotency_claim", None)
         if held is not None:
             scope, claim = held
-            try:
-                if (
-                    response.status_code >= 500
-                    or response.status_code == 429
-                    or _streamed(response)
-                ):
-                    self.store.release(scope, claim)
-                else:
-                    self.store.finish(scope, claim, response)
-            except Exception as exc:
-                if not is_outage(exc):
-                    raise
-                log.warning("idempotency key not settled: database unavailable", exc_info=True)
+            if response.status_code >= 500 or response.status_code == 429 or _streamed(response):
+                _unless_down(self.store.release, scope, claim)
+            else:
+                _unless_down(self.store.finish, scope, claim, response)
         return response
 
     def release_abandoned(self, _exc: BaseException | None) -> None:
@@ -260,12 +251,17 @@ class Idempotency:
         the database is down too)."""
         held = g.pop("idempotency_claim", None)
         if held is not None:
-            try:
-                self.store.release(*held)
-            except Exception as exc:
-                if not is_outage(exc):
-                    raise
-                log.warning("idempotency key not released: database unavailable", exc_info=True)
+            _unless_down(self.store.release, *held)
+
+
+def _unless_down(settle: Callable[..., object], *args: object) -> None:
+    """Settle a key; if the database is unreachable, log it and leave the key to its lease."""
+    try:
+        settle(*args)
+    except Exception as exc:
+        if not is_outage(exc):
+            raise
+        log.warning("idempotency key not settled: database unavailable", exc_info=True)
 
 
 def answer_for(row: dict, fingerprint: str) -> Response:
