@@ -212,9 +212,10 @@ def account(ledger: Ledger, state: State, emails: list[Email], minimum: Minimum)
         ("emails", "DUPLICATED (another Message-ID)", sum(duplicated.values()), not duplicated),
         (
             "emails",
-            f"re-sent same Message-ID (allowed <= {ledger.notification_kills} worker kills)",
+            f"re-sent same Message-ID (allowed <= {ledger.mail_cuts} cuts x {ledger.senders} "
+            "senders)",
             resent,
-            resent <= ledger.notification_kills,
+            resent <= ledger.mail_cuts * ledger.senders,
         ),
         (
             "emails",

@@ -100,7 +100,8 @@ class Chaos:
         self.nodes = [faults.owned(url) for url in env["AMQP_URL"].split(";")]
         self.platform, self.smtp = platform, smtp
         self.random = random.Random(seed)
-        self.ledger = Ledger()
+        env.setdefault("EMAIL_SENDERS", "4")
+        self.ledger = Ledger(senders=int(env["EMAIL_SENDERS"]))
         self.organiser = platform.organiser()
         self.events: list[str] = []
         self.visits: list[str] = []
@@ -318,7 +319,7 @@ class Chaos:
     def kill_worker(self, service: str, down: float = 1) -> None:
         self._fault(f"SIGKILL {service} worker ({down:.0f}s down)")
         if service == "notifications":
-            self.ledger.notification_kills += 1
+            self.ledger.mail_cuts += 1
         self.platform.kill_worker(service)
         time.sleep(down)
         self.platform.start_worker(service)
@@ -332,7 +333,7 @@ class Chaos:
             deadline = time.monotonic() + 8
             while len(self.smtp.messages) == seen and time.monotonic() < deadline:
                 time.sleep(0.05)
-            self.ledger.notification_kills += 1
+            self.ledger.mail_cuts += 1
             self.platform.kill_worker("notifications")
         finally:
             self.smtp.stall = 0
@@ -354,6 +355,7 @@ class Chaos:
     def crash_postgres(self, down: float) -> None:
         """pg_ctl stop -m immediate, then start: clients see 503, workers must recover alone."""
         self._fault(f"PostgreSQL crash (stop -m immediate, {down:.0f}s down)")
+        self.ledger.mail_cuts += 1
         try:
             self.postgres.crash()
             time.sleep(down)
@@ -404,6 +406,7 @@ class Chaos:
 
     def smtp_down(self, down: float) -> None:
         self._fault(f"SMTP server stopped ({down:.0f}s)")
+        self.ledger.mail_cuts += 1
         try:
             self.smtp.stop()
             time.sleep(down)
@@ -416,7 +419,7 @@ class Chaos:
         self.postgres.crash()
         try:
             self.cut_connections()
-            self.ledger.notification_kills += 1
+            self.ledger.mail_cuts += 1
             self.platform.kill_worker("notifications")
             time.sleep(2)
         finally:

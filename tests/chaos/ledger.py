@@ -46,11 +46,19 @@ def outcome_of(status: int) -> str:
 
 @dataclass
 class Ledger:
-    """Every request of a run, the faults injected, and the notifications SIGKILLs."""
+    """Every request of a run, the faults injected, and the cuts between an SMTP 250 and the
+    "sent" mark that follows it.
+
+    A cut (the notifications worker killed, its database crashed, the SMTP server stopped) can
+    leave each of the worker's concurrent senders with an email the server accepted but the
+    database does not know was sent: that email goes out again with the same Message-ID, the
+    documented at-least-once edge. So a run may see up to ``mail_cuts * senders`` such re-sends.
+    """
 
     requests: list[Request] = field(default_factory=list)
     faults: list[str] = field(default_factory=list)
-    notification_kills: int = 0
+    mail_cuts: int = 0
+    senders: int = 1
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def record(self, request: Request) -> Request:

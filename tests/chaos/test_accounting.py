@@ -72,13 +72,17 @@ def test_one_email_sent_twice_under_another_message_id_fails_the_run():
     assert "emails DUPLICATED (another Message-ID): 1" in _failures(rows)
 
 
-def test_the_same_message_id_twice_is_allowed_once_per_notifications_worker_kill():
+def test_the_same_message_id_twice_is_allowed_once_per_cut_and_sender():
     ledger, state, emails = _run()
     twice = [*emails, emails[5]]
     assert not passed(account(ledger, state, twice, SMALL))
-    ledger.notification_kills = 1
+    ledger.mail_cuts = 1
     assert passed(account(ledger, state, twice, SMALL))
-    assert not passed(account(ledger, state, [*twice, emails[6]], SMALL))
+    thrice = [*twice, emails[6]]
+    assert not passed(account(ledger, state, thrice, SMALL))
+    ledger.senders = 2
+    assert passed(account(ledger, state, thrice, SMALL))
+    assert not passed(account(ledger, state, [*thrice, emails[7]], SMALL))
 
 
 def test_a_201_whose_registration_is_missing_from_the_database_fails_the_run():
