@@ -22,6 +22,25 @@ from shared.unit_of_work import OutboxUnitOfWork
 log = logging.getLogger(__name__)
 
 
+def timed_pass(
+    name: str, seconds: float, run: Callable[[], int]
+) -> Callable[[threading.Event], None]:
+    """A loop that runs one pass every ``seconds`` until stopped; a failing pass is logged
+    and the next one tries again."""
+
+    def loop(stopping: threading.Event) -> None:
+        while not stopping.wait(seconds):
+            try:
+                done = run()
+            except Exception:  # noqa: BLE001 - logged; the next pass tries again
+                log.exception("%s pass failed", name)
+                continue
+            if done:
+                log.info("%s pass", name, extra={"count": done})
+
+    return loop
+
+
 def build_worker(
     service: str,
     settings: BrokerSettings,

@@ -137,6 +137,30 @@ def test_register_verify_join_cancel_and_promote_end_to_end(platform, smtp_serve
     assert feed.status_code == 200
     assert b"Bio-economy joint learning workshop" in feed.data
 
+    # the scheduling worker stored the public feed of the changed programme: what a GET serves
+    public = f"/feeds/events/{event['id']}.ics"
+    assert wait_until(lambda: _stored_feed(platform, event["id"]) == scheduling.get(public).data)
+
+
+def _stored_feed(platform, event_id: str) -> bytes | None:
+    """The event feed body the scheduling worker stored, if it is of the current revision."""
+    from sqlalchemy import create_engine, select
+
+    from services.scheduling.adapters.orm import events, feed_bodies
+
+    engine = create_engine(platform.env["SCHEDULING_DATABASE_URL"])
+    try:
+        with engine.connect() as db:
+            revision = db.scalar(select(events.c.revision).where(events.c.id == event_id))
+            stored = db.execute(
+                select(feed_bodies.c.revision, feed_bodies.c.body).where(
+                    feed_bodies.c.key == event_id
+                )
+            ).first()
+    finally:
+        engine.dispose()
+    return stored.body if stored is not None and stored.revision == revision else None
+
 
 def test_every_registration_gets_exactly_one_email_through_worker_kills_and_broker_cuts(
     postgres_server_url,

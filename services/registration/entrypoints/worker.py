@@ -4,41 +4,17 @@ once events have ended) and consumes scheduling's visit messages."""
 
 from __future__ import annotations
 
-import logging
-import threading
-from collections.abc import Callable
-
 from services.registration.attendance.service_layer import visits
 from services.registration.attendance.service_layer.handlers import issue_certificates
 from services.registration.bootstrap import bootstrap
 from services.registration.service_layer import handlers
-from shared.runtime import run_worker
+from shared.runtime import run_worker, timed_pass
 
-log = logging.getLogger(__name__)
 QUOTA_CHECK_SECONDS = 60
 HOLD_CHECK_SECONDS = 30
 OFFER_CHECK_SECONDS = 30
 RETENTION_CHECK_SECONDS = 600
 CERTIFICATE_CHECK_SECONDS = 300
-
-
-def timed_pass(
-    name: str, seconds: float, run: Callable[[], int]
-) -> Callable[[threading.Event], None]:
-    """A loop that runs one pass every ``seconds`` until stopped; a failing pass is logged
-    and the next one tries again."""
-
-    def loop(stopping: threading.Event) -> None:
-        while not stopping.wait(seconds):
-            try:
-                done = run()
-            except Exception:  # noqa: BLE001 - logged; the next pass tries again
-                log.exception("%s pass failed", name)
-                continue
-            if done:
-                log.info("%s pass", name, extra={"count": done})
-
-    return loop
 
 
 def main() -> None:

@@ -12,6 +12,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -202,6 +203,19 @@ exchange_items = Table(
     Column("updated_at", UtcDateTime, nullable=False),
 )
 
+# Public event feeds as the worker last rendered them (see service_layer/calendars.py): a GET
+# whose version matches ``tag`` serves ``body`` and renders nothing.
+feed_bodies = Table(
+    "feed_bodies",
+    metadata,
+    Column("kind", String(16), primary_key=True),
+    Column("key", String(200), primary_key=True),
+    Column("revision", Integer, nullable=False),
+    Column("tag", String(300), nullable=False),
+    Column("last_modified", UtcDateTime, nullable=False),
+    Column("body", LargeBinary, nullable=False),
+)
+
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
 idempotency_keys = idempotency_table(metadata)
@@ -241,7 +255,7 @@ def start_mappers() -> None:
         events,
         properties={
             "venue": composite(Venue, *venue),
-            "visits": _children(Visit, order_by=visits.c.start),
+            "visits": _children(Visit, order_by=[visits.c.start, visits.c.id]),
             "hosts": _children(Host),
             "blocks": _children(Block, order_by=blocks.c.created_at),
             "registrations": relationship(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import Table, select
-from sqlalchemy.orm import Session, lazyload, selectinload
+from sqlalchemy.orm import Session, lazyload, raiseload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from services.scheduling.adapters.orm import blocks, bookings, events, hosts, registrations, visits
@@ -129,6 +129,20 @@ class FeedReader:
         for name in ("visits", "hosts", "blocks", "registrations"):
             set_committed_value(programme, name, children.get(name, []))
         return programme
+
+    def programme(self, event_id: str) -> Programme | None:
+        """The programme with its visits (and their hosts) only: what the public feed shows.
+        Bookings, blocks and registrations are left out (a booking would cost a row and an
+        object, and none is shown); touching ``visit.bookings`` on one raises."""
+        if not plausible_key(event_id) or (programme := self._header(event_id)) is None:
+            return None
+        shown = (
+            select(Visit)
+            .where(visits.c.event_id == event_id)
+            .options(raiseload(Visit.bookings))  # type: ignore[arg-type]  # mapped by the ORM
+            .order_by(visits.c.start, visits.c.id)
+        )
+        return self._with(programme, visits=list(self.session.scalars(shown)))
 
     def participant(self, token: str) -> Programme | None:
         """The programme with the token's registration and the visits it booked."""

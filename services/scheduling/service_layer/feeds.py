@@ -18,7 +18,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from services.scheduling.adapters.orm import events, hosts, registrations, visits
-from services.scheduling.adapters.repository import FeedReader, ProgrammeRepository, plausible_key
+from services.scheduling.adapters.repository import FeedReader, plausible_key
 from services.scheduling.domain.commands import Location
 from services.scheduling.domain.feed_items import FeedItem, FeedMeta
 from services.scheduling.domain.model import CANCELLED, Programme
@@ -102,7 +102,8 @@ def load_feed(
 ) -> Feed | None:
     """The feed's calendar and items, or None for an unknown event or token.
 
-    A participant's or host's feed loads only its owner and their visits, not the programme.
+    A participant's or host's feed loads only its owner and their visits, not the programme;
+    the public feed loads the visits without their bookings.
     """
     if kind == PARTICIPANT:
         mine = FeedReader(session).participant(key)
@@ -110,7 +111,7 @@ def load_feed(
     if kind == HOST:
         theirs = FeedReader(session).host(key)
         return None if theirs is None else host_feed(theirs, key, settings, now)
-    programme = ProgrammeRepository(session).find(key, lock=False)
+    programme = FeedReader(session).programme(key)
     return None if programme is None else event_feed(programme, settings, now)
 
 

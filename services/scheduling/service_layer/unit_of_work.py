@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from services.scheduling.adapters.feed_store import FeedStore
 from services.scheduling.adapters.orm import inbox, outbox
 from services.scheduling.adapters.repository import ProgrammeRepository
 from services.scheduling.service_layer.messages import to_message
@@ -19,12 +20,14 @@ class SchedulingUnitOfWork(OutboxUnitOfWork):
     """
 
     programmes: ProgrammeRepository
+    feed_store: FeedStore
 
     def __init__(self, session_factory: sessionmaker[Session], exchange: str):
         super().__init__(session_factory, "scheduling", exchange, outbox, inbox)
 
     def _start(self, session: Session) -> None:
         self.programmes = ProgrammeRepository(session)
+        self.feed_store = FeedStore(session)
 
     def _collect_messages(self) -> list[tuple[str, dict[str, Any]]]:
         collected = []
