@@ -10,6 +10,8 @@ from flask import Flask
 from services.registration.attendance.entrypoints.api import ERRORS as ATTENDANCE_ERRORS
 from services.registration.attendance.entrypoints.api import attendance_blp
 from services.registration.attendance.entrypoints.pages import attendance_pages
+from services.registration.attendance.entrypoints.visit_list_api import visit_list_blp
+from services.registration.attendance.entrypoints.visit_list_pages import visit_list_pages
 from services.registration.bootstrap import bootstrap
 from services.registration.domain import errors
 from services.registration.entrypoints.api import events_blp, participants_blp, roster_blp
@@ -40,10 +42,10 @@ def create_app(
     app = create_service_app(
         container.infrastructure,
         "Registration API",
-        [events_blp, participants_blp, roster_blp, attendance_blp],
+        [events_blp, participants_blp, roster_blp, attendance_blp, visit_list_blp],
         DOMAIN_ERRORS,
         container,
-        pages=[participant_pages, organiser_pages, attendance_pages],
+        pages=[participant_pages, organiser_pages, attendance_pages, visit_list_pages],
         page_links={"home": "/", "organiser_home": "/organiser/"},
     )
     for collector in container.collectors():

@@ -68,6 +68,7 @@ def _planner(event_id: str, values: dict, errs: dict, form_error=None, status=20
     app = _app()
     planned = views.planner(app.uow(), event_id, app.feeds)
     programme, visits, blocks = planned.programme, planned.visits, planned.blocks
+    registration = app.infrastructure.settings.public_urls["registration"]
     ordered = sorted(visits, key=lambda v: (v["start"], v["end"], v["title"]))
     slots = [
         (slot, list(group)) for slot, group in groupby(ordered, lambda v: (v["start"], v["end"]))
@@ -82,8 +83,8 @@ def _planner(event_id: str, values: dict, errs: dict, form_error=None, status=20
         values=values,
         errors=errs,
         form_error=form_error,
-        organiser_event=f"{app.infrastructure.settings.public_urls['registration']}"
-        f"/organiser/events/{event_id}",
+        registration=registration,
+        organiser_event=f"{registration}/organiser/events/{event_id}",
     )
     return page, status
 

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from shared.config import public_url_for
 from shared.credentials import CredentialStore
 from tests.scheduling.builders import EVENT_ID, registration_payload, visit_body
 
@@ -72,6 +73,16 @@ def test_an_organiser_schedules_a_visit_from_the_planner(client, logged_in, publ
     assert "0 / 12 booked" in client.get(f"/organiser/events/{EVENT_ID}/visits").get_data(
         as_text=True
     )
+
+
+def test_the_planner_links_each_visits_desk_and_participant_list_on_registration(
+    client, organiser, logged_in, published_event, env
+):
+    visit = client.post(f"/api/v1/events/{EVENT_ID}/visits", json=visit_body(), headers=organiser)
+    page = client.get(f"/organiser/events/{EVENT_ID}/visits").get_data(as_text=True)
+    registration = public_url_for("registration", env)
+    for link in ("check-in", "participants"):
+        assert f'href="{registration}/organiser/visits/{visit.json["id"]}/{link}"' in page
 
 
 def test_an_invalid_visit_form_shows_the_schemas_errors(client, logged_in, published_event):

@@ -55,6 +55,7 @@ visits = Table(
     Column("end", UtcDateTime, nullable=False),
     Column("status", String(20), nullable=False),
     Column("sequence", Integer, nullable=False),
+    Column("capacity", Integer, nullable=True),
 )
 visit_bookings = Table(
     "visit_bookings",

@@ -38,6 +38,7 @@ class Visit:
     end: datetime
     status: str
     sequence: int
+    capacity: int | None = None  # None: stored before registration kept it, until a newer message
 
     @property
     def day(self) -> date:
@@ -47,7 +48,8 @@ class Visit:
         """Take a later snapshot's values; an older one arriving late changes nothing."""
         if newer.sequence < self.sequence:
             return
-        for key in ("title", "host_organisation", "location", "timezone", "start", "end"):
+        keys = ("title", "host_organisation", "location", "timezone", "start", "end", "capacity")
+        for key in keys:
             setattr(self, key, getattr(newer, key))
         self.status, self.sequence = newer.status, newer.sequence
 

@@ -94,3 +94,42 @@ class OwnCheckInSchema(Schema):
     qr_svg_url = fields.String(allow_none=True)
     days_attended = fields.List(fields.Date())
     certificate_url = fields.String(allow_none=True)
+
+
+class VisitParticipantsQuerySchema(Schema):
+    format = SingleLine(load_default="json", validate=validate.OneOf(["json", *FORMATS]))
+
+
+class VisitParticipantSchema(Schema):
+    registration_id = fields.String()
+    name = fields.String()
+    organisation = fields.String()
+    country = fields.String()
+    role = fields.String()
+    dietary_needs = fields.String(allow_none=True)
+    accessibility_needs = fields.String(allow_none=True)
+
+
+class ListedVisitSchema(VisitSchema):
+    end = fields.AwareDateTime()
+    capacity = fields.Integer(
+        allow_none=True, metadata={"description": "Seats; null until the next visit message."}
+    )
+
+
+class VisitEventSchema(Schema):
+    id = fields.String()
+    title = fields.String()
+
+
+class NeedsCountSchema(Schema):
+    participants = fields.Integer()
+    dietary_needs = fields.Integer(metadata={"description": "Participants stating some."})
+    accessibility_needs = fields.Integer(metadata={"description": "Participants stating some."})
+
+
+class VisitParticipantsSchema(Schema):
+    visit = fields.Nested(ListedVisitSchema)
+    event = fields.Nested(VisitEventSchema)
+    participants = fields.List(fields.Nested(VisitParticipantSchema))
+    counts = fields.Nested(NeedsCountSchema)

@@ -85,12 +85,12 @@ def desk(
         day = _day_or_today(event, day, now)
         rows = _sheet_rows(uow.session, event, day)
         present = sum(1 for row in rows if row["checked_in_at"] is not None)
-        visits = [_visit_summary(v) for v in uow.visits.of_event(event.id)]
+        visits = [visit_summary(v) for v in uow.visits.of_event(event.id)]
         summary = _event_summary(event, day)
         return {"event": summary, "rows": rows, "checked_in": present, "visits": visits}
 
 
-def _visit_summary(visit: Visit) -> dict[str, Any]:
+def visit_summary(visit: Visit) -> dict[str, Any]:
     return {
         "id": visit.visit_id,
         "title": visit.title,
@@ -142,7 +142,7 @@ def visit_desk(uow: RegistrationUnitOfWork, visit_id: str) -> dict[str, Any]:
             "days": [visit.day],
         }
         return {
-            "visit": _visit_summary(visit),
+            "visit": visit_summary(visit),
             "event": sheet_event,
             "rows": rows,
             "checked_in": present,

@@ -29,6 +29,7 @@ def visit_of(data: dict[str, Any]) -> Visit:
         end=data["end"],
         status=data["status"],
         sequence=data["sequence"],
+        capacity=data["capacity"],
     )
 
 
