@@ -28,6 +28,8 @@ DOMAIN_ERRORS = {
     errors.InvalidTransition: 409,
     errors.LinkUsed: 409,
     errors.LinkExpired: 410,
+    errors.Erased: 410,
+    errors.InvalidCorrection: 422,
     **ATTENDANCE_ERRORS,
 }
 
