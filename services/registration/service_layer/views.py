@@ -216,7 +216,8 @@ def organiser_registration(uow: RegistrationUnitOfWork, registration_id: str) ->
         event = uow.events.get(registration.event_id, lock=False)
         shown = registration_view(event, registration, uow.events.waitlist_position(registration))
         history = [_history_entry(entry) for entry in uow.events.history(registration_id)]
-        return shown | {"verified": registration.verified, "history": history}
+        facts = {"verified": registration.verified, "timezone": event.timezone}
+        return shown | facts | {"history": history}
 
 
 def _history_entry(entry: HistoryEntry) -> dict[str, Any]:
