@@ -171,3 +171,41 @@ def test_without_a_login_the_page_leads_to_the_login(client, registered):
     registration_id = registered(1)
 
     assert page(client, registration_id).status_code == 302
+
+
+def test_an_unknown_registration_is_a_404(client, logged_in):  # noqa: F811
+    assert page(client, "00000000-0000-0000-0000-000000000000").status_code == 404
+
+
+def test_an_unverified_registration_offers_no_form_and_says_why(
+    client,
+    logged_in,  # noqa: F811
+    organiser,
+    published_event,
+):
+    event = published_event(verify_email=True)
+    path = f"/api/v1/events/{event['id']}/registrations"
+    client.post(path, json=person(1))
+    [row] = client.get(path, headers=organiser).json["items"]
+
+    body = text(page(client, row["id"]))
+
+    assert 'id="correct-email-form"' not in body and 'id="not-verified"' in body
+
+
+def test_the_page_and_its_confirmation_speak_the_organisers_language(
+    client,
+    logged_in,  # noqa: F811
+    registered,
+):
+    registration_id = registered(1)
+    german = {"Accept-Language": "de"}
+
+    shown = client.get(f"/organiser/registrations/{registration_id}", headers=german)
+    data = {"csrf_token": logged_in, "email": "ana@example.org", "resend_failed": "true"}
+    asked = client.post(
+        f"/organiser/registrations/{registration_id}/email", data=data, headers=german
+    )
+
+    assert "E-Mail-Adresse korrigieren" in text(shown) and "Verlauf" in text(shown)
+    assert "p1@example.org wird durch ana@example.org ersetzt" in text(asked)
