@@ -80,6 +80,18 @@ class RegistrationOffered(RegistrationChange):
     offer_expires_at = fields.AwareDateTime(required=True)
 
 
+@register("registration.email_corrected")
+class EmailCorrected(RegistrationChange):
+    """An organiser corrected the participant's address (an email to it bounced, say):
+    ``participant.email`` is the new one, from now on the only one to write to.
+
+    The correction emails nobody by itself: with ``resend_failed`` the emails that failed to
+    reach the old address are sent again, to the new one; else an organiser resends them.
+    """
+
+    resend_failed = fields.Boolean(load_default=False)
+
+
 @register("registration.verification_requested")
 class VerificationRequested(Schema):
     """Someone registered publicly: email them the single-use link that verifies the address.

@@ -26,14 +26,16 @@ REPLIES = {"temp": "451 4.3.0 try later", "perm": "550 5.1.1 mailbox unavailable
 class SmtpTestServer:
     """A real SMTP server on 127.0.0.1 in a thread; it records mail or refuses recipients.
 
-    `mode` is "ok" (accept), "temp" (451 at RCPT) or "perm" (550 at RCPT); `stop()` closes the
-    port so clients see a refused connection, `start()` listens again on the same port.
+    `mode` is "ok" (accept), "temp" (451 at RCPT) or "perm" (550 at RCPT); addresses in
+    `bouncing` are refused with a 550 whatever the mode (a mistyped mailbox); `stop()` closes
+    the port so clients see a refused connection, `start()` listens again on the same port.
     """
 
     def __init__(self, port: int) -> None:
         self.host = "127.0.0.1"
         self.port = port
         self.mode = "ok"
+        self.bouncing: set[str] = set()
         self.messages: list[EmailMessage] = []
         self.envelopes: list[Envelope] = []
         self._arrived = threading.Condition()
@@ -54,6 +56,7 @@ class SmtpTestServer:
     def reset(self) -> None:
         """Forget received mail and accept again."""
         self.mode = "ok"
+        self.bouncing = set()
         with self._arrived:
             self.messages.clear()
             self.envelopes.clear()
@@ -69,6 +72,8 @@ class SmtpTestServer:
         self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
     ) -> str:
         """aiosmtpd hook: accept the recipient unless the mode says to refuse it."""
+        if address.lower() in self.bouncing:
+            return f"550 5.1.1 <{address}>: no such mailbox"
         if self.mode != "ok":
             return REPLIES[self.mode]
         envelope.rcpt_tos.append(address)

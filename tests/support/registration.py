@@ -9,6 +9,7 @@ from typing import Any
 
 from services.registration.adapters.repository import AbstractEventRepository
 from services.registration.domain.errors import AlreadyRegistered, NotFound
+from services.registration.domain.history import HistoryEntry
 from services.registration.domain.model import ACTIVE, Event, Registration, Status
 from services.registration.domain.status import SEATED
 from services.registration.service_layer.messages import PublicUrls
@@ -26,6 +27,7 @@ class FakeEventRepository(AbstractEventRepository):
         self._events: dict[str, Event] = {}
         self._registrations: dict[str, Registration] = {}
         self.notices: list[tuple[str, str, str, datetime]] = []
+        self._history: list[HistoryEntry] = []
 
     def add(self, event: Event) -> None:
         self._events[event.id] = event
@@ -154,15 +156,23 @@ class FakeEventRepository(AbstractEventRepository):
         everyone = sorted(self._registrations.values(), key=lambda r: r.queue_number)
         return [r for r in everyone if r.event_id == event_id and r.erased_at is None]
 
+    def add_history(self, entry: HistoryEntry) -> None:
+        self._history.append(entry)
+
+    def history(self, registration_id: str) -> list[HistoryEntry]:
+        return [e for e in self._history if e.registration_id == registration_id]
+
     def snapshot(self) -> Snapshot:
         """Everything stored, to go back to on rollback (objects keep their identity)."""
         objects: list[Any] = [*self._events.values(), *self._registrations.values()]
         objects += [quota for event in self._events.values() for quota in event.quotas]
+        objects += self._history
         states = [(o, {k: _copy(v) for k, v in vars(o).items()}) for o in objects]
-        return Snapshot(dict(self._events), dict(self._registrations), states)
+        return Snapshot(dict(self._events), dict(self._registrations), states, list(self._history))
 
     def restore(self, snapshot: Snapshot) -> None:
         self._events, self._registrations = dict(snapshot.events), dict(snapshot.registrations)
+        self._history = list(snapshot.history)
         for obj, state in snapshot.states:
             vars(obj).clear()
             vars(obj).update({k: _copy(v) for k, v in state.items()})
@@ -176,6 +186,7 @@ class Snapshot:
     events: dict[str, Event]
     registrations: dict[str, Registration]
     states: list[tuple[Any, dict[str, Any]]]
+    history: list[HistoryEntry]
 
 
 def _scrubbed(traces: Traces, payload: dict[str, Any]) -> dict[str, Any]:

@@ -208,3 +208,17 @@ class ReadModel:
                 calendar_entries.c.email == email.lower(), calendar_entries.c.uid.in_(uids)
             )
         )
+
+    def move_calendar(self, old: str, new: str, uids: list[str]) -> None:
+        """What went to an address about these UIDs now counts for its correction: each UID
+        keeps the higher SEQUENCE, so the new address's calendar still takes what comes."""
+        moving = self.session.scalars(
+            select(CalendarEntry).where(
+                calendar_entries.c.email == old.lower(), calendar_entries.c.uid.in_(uids)
+            )
+        )
+        for entry in list(moving):
+            known = self.calendar_entry(new, entry.uid)
+            if known is None or known.sequence < entry.sequence:
+                self.record_calendar(new, entry.uid, entry.sequence, entry.method)
+            self.session.delete(entry)

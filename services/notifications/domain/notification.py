@@ -13,6 +13,7 @@ from services.notifications.domain.outgoing_mail import Invitation, Method
 DeliveryStatus = Literal["queued", "sent", "failed"]
 DELIVERY_STATUSES = ("queued", "sent", "failed")
 ERASED = "[erased]"
+PREVIOUS = "[previous address]"
 
 
 @dataclass(frozen=True)
@@ -113,16 +114,25 @@ class Notification:
             now,
         )
 
-    def resend(self, new_id: str, now: datetime) -> Notification:
-        """A queued email is made due now; a sent or failed one is copied under a new id."""
+    def resend(self, new_id: str, now: datetime, to: tuple[str, str] | None = None) -> Notification:
+        """A queued email is made due now; a sent or failed one is copied under a new id.
+
+        ``to`` (email, name) is where the recipient is reached now, if their address was
+        corrected since: the resend goes there, while this email keeps the address it went to.
+        """
         if self.erased_at is not None:
             raise NotResendable("the recipient's personal data was erased")
         if self.status == "queued":
+            if to is not None:
+                self.readdress(*to, now)
             self.next_attempt_at = self.updated_at = now
             return self
+        email, name = to or (self.recipient_email, self.recipient_name)
         return replace(
             self,
             id=new_id,
+            recipient_email=email,
+            recipient_name=name,
             source_message_id=new_id,
             status="queued",
             attempts=0,
@@ -134,10 +144,26 @@ class Notification:
             resend_of=self.id,
         )
 
+    def readdress(self, email: str, name: str, now: datetime) -> None:
+        """A queued email goes to the recipient's corrected address; a server's reply about
+        the old one (a deferral) stops naming it."""
+        if self.status != "queued" or email == self.recipient_email:
+            return
+        self.last_error = _without(self.last_error, (self.recipient_email,), PREVIOUS)
+        self.recipient_email, self.recipient_name, self.updated_at = email, name, now
+
     def erase(self, now: datetime) -> None:
         """Forget who this was for and what it said; keep the delivery facts."""
-        if self.last_error:  # a mail server's reply may quote the address or the name
-            for trace in (self.recipient_email, self.recipient_name):
-                self.last_error = re.sub(re.escape(trace), ERASED, self.last_error, flags=re.I)
+        # a mail server's reply may quote the address or the name
+        traces = (self.recipient_email, self.recipient_name)
+        self.last_error = _without(self.last_error, traces, ERASED)
         self.recipient_email = f"erased-{self.registration_id}@invalid"
         self.recipient_name, self.context, self.erased_at, self.updated_at = ERASED, {}, now, now
+
+
+def _without(text: str | None, traces: tuple[str, ...], replacement: str) -> str | None:
+    """text with every trace (in any case) replaced."""
+    for trace in traces:
+        if text and trace:
+            text = re.sub(re.escape(trace), replacement, text, flags=re.I)
+    return text

@@ -39,6 +39,13 @@ class NotificationSchema(Schema):
     attempts = fields.Integer()
     last_error = fields.String(allow_none=True)
     recipient = fields.Nested(RecipientSchema)
+    resend_to = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "the address a resend goes to: the recipient's corrected one if "
+            "it changed since (registration.email_corrected); null once erased"
+        },
+    )
     registration_id = fields.String()
     event_id = fields.String(allow_none=True)
     source_message_id = fields.String()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from services.notifications.domain.errors import (
     NotFound,
@@ -93,8 +94,48 @@ def resend(notification_id: str, uow: NotificationsUnitOfWork, clock: Clock) -> 
         original = uow.notifications.get(notification_id)
         if original is None:
             raise NotFound(f"no notification {notification_id}")
-        again = original.resend(str(uuid.uuid4()), clock())
+        to = reached_at(uow, original.registration_id)
+        again = original.resend(str(uuid.uuid4()), clock(), to)
         if again is not original:
             uow.notifications.add(again)
         uow.commit()
     return again
+
+
+def reached_at(uow: NotificationsUnitOfWork, registration_id: str) -> tuple[str, str] | None:
+    """(email, name) where a registrant is reached now, their address corrected or not;
+    None for someone unknown here (exchange parties) or erased."""
+    person = uow.readmodel.recipient(registration_id)
+    if person is None or person.erased_at is not None:
+        return None
+    return person.email, person.name
+
+
+def resend_failed(
+    uow: NotificationsUnitOfWork, registration_id: str, source_id: str, now: datetime
+) -> int:
+    """Queue every failed email of a registration again (the last of each resend chain), to
+    where its recipient is reached now, in their order; count them.
+
+    Each copy's id comes from the source message and the original, so the same request
+    applied twice queues each copy once.
+    """
+    mine = sorted(uow.notifications.of_registration(registration_id), key=_created)
+    superseded = {notification.resend_of for notification in mine}
+    to, count = reached_at(uow, registration_id), 0
+    for notification in mine:
+        if (
+            notification.status != "failed"
+            or notification.erased_at
+            or notification.id in superseded
+        ):
+            continue
+        copy_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{source_id}/{notification.id}"))
+        # a microsecond apart: the senders take them in the order they were first written
+        uow.notifications.add(notification.resend(copy_id, now + timedelta(microseconds=count), to))
+        count += 1
+    return count
+
+
+def _created(notification: Notification) -> tuple[datetime, str]:
+    return notification.created_at, notification.id

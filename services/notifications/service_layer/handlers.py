@@ -8,7 +8,14 @@ from __future__ import annotations
 from functools import partial
 
 from services.notifications.domain.readmodel import EventSnapshot, Recipient
-from services.notifications.service_layer import exchanges, notify, payloads, reminders, visits
+from services.notifications.service_layer import (
+    delivery,
+    exchanges,
+    notify,
+    payloads,
+    reminders,
+    visits,
+)
 from services.notifications.service_layer.notify import Policy
 from services.notifications.service_layer.unit_of_work import NotificationsUnitOfWork
 from shared.consumer import Handler
@@ -82,6 +89,25 @@ def registration_cancelled(envelope: Envelope, uow: UOW, policy: Policy) -> None
     calendar = notify.withdraw(uow, person, event, envelope.occurred_at, only_if_invited=True)
     notify.queue(uow, envelope.message_id, person, kind, context, policy.clock(), calendar)
     uow.reminders.drop(registration_id=person.registration_id)
+
+
+def email_corrected(envelope: Envelope, uow: UOW, policy: Policy) -> None:
+    """registration.email_corrected: the person is written to at the new address from now
+    on: their record, their queued emails and what their calendar was sent move there. With
+    ``resend_failed`` the emails that failed go again, to the new address; else nothing is
+    sent (an organiser resends from the delivery log)."""
+    known = uow.readmodel.recipient(envelope.payload["registration_id"])
+    old = None if known is None else known.email  # read before the record takes the new one
+    if (remembered := _remember(envelope, uow)) is None:
+        return
+    person, now = remembered[0], policy.clock()
+    if old is not None and old.lower() != person.email.lower():
+        uids = [happening.uid for happening in uow.readmodel.happenings_of(person.event_id)]
+        uow.readmodel.move_calendar(old, person.email, uids)
+    for notification in uow.notifications.of_registration(person.registration_id):
+        notification.readdress(person.email, person.name, now)
+    if envelope.payload["resend_failed"]:
+        delivery.resend_failed(uow, person.registration_id, envelope.message_id, now)
 
 
 def _unregistered(envelope: Envelope, manage_url: str = "") -> Recipient:
@@ -208,6 +234,7 @@ def consumer_handlers(policy: Policy) -> dict[str, dict[str, Handler]]:
         "registration.offered": offer_changed,
         "registration.offer_expired": offer_changed,
         "registration.offer_declined": offer_changed,
+        "registration.email_corrected": email_corrected,
         "registration.verification_requested": verification_requested,
         "registration.already_registered": already_registered,
         "registration.expired": registration_expired,

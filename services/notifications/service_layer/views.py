@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 from datetime import datetime
-from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from services.notifications.adapters.orm import notifications
+from services.notifications.adapters.orm import notifications, recipients
 from services.notifications.domain.errors import NotFound
 from services.notifications.domain.notification import Notification
+from services.notifications.domain.readmodel import Recipient
 from shared.pagination import Page, PageRequest, keyset, page_of
 
 
-def notification_view(notification: Notification) -> dict[str, Any]:
-    """One delivery-log entry (personal data: for organisers only)."""
+def notification_view(notification: Notification, current: str | None = None) -> dict[str, Any]:
+    """One delivery-log entry (personal data: for organisers only); ``current`` is the
+    recipient's address now, which a resend uses if it was corrected since."""
     calendar = notification.calendar
+    erased = notification.erased_at is not None
     return {
         "id": notification.id,
         "kind": notification.kind,
@@ -25,6 +27,7 @@ def notification_view(notification: Notification) -> dict[str, Any]:
         "attempts": notification.attempts,
         "last_error": notification.last_error,
         "recipient": {"email": notification.recipient_email, "name": notification.recipient_name},
+        "resend_to": None if erased else current or notification.recipient_email,
         "registration_id": notification.registration_id,
         "event_id": notification.event_id,
         "source_message_id": notification.source_message_id,
@@ -35,7 +38,7 @@ def notification_view(notification: Notification) -> dict[str, Any]:
         "created_at": notification.created_at,
         "next_attempt_at": notification.next_attempt_at,
         "sent_at": notification.sent_at,
-        "erased": notification.erased_at is not None,
+        "erased": erased,
     }
 
 
@@ -44,7 +47,8 @@ def list_notifications(
 ) -> Page[dict[str, Any]]:
     """Newest first, filtered by recipient email (any case), event and status."""
     page = page or PageRequest()
-    statement = select(Notification)
+    known = recipients.c.registration_id == notifications.c.registration_id
+    statement = select(Notification, recipients.c.email).outerjoin(recipients, known)
     if query.get("recipient"):
         statement = statement.where(
             func.lower(notifications.c.recipient_email) == query["recipient"].lower()
@@ -54,8 +58,16 @@ def list_notifications(
     if query.get("status"):
         statement = statement.where(notifications.c.status == query["status"])
     columns = [notifications.c.created_at, notifications.c.id]
-    found = session.scalars(keyset(statement, columns, page, descending=[True, False]))
-    return page_of(found, attrgetter("created_at", "id"), page, notification_view)
+    found = session.execute(keyset(statement, columns, page, descending=[True, False]))
+    return page_of(found, _log_key, page, _log_row)
+
+
+def _log_key(row: Any) -> tuple[datetime, str]:
+    return row[0].created_at, row[0].id
+
+
+def _log_row(row: Any) -> dict[str, Any]:
+    return notification_view(*row)
 
 
 DELIVERY_COLUMNS = [
@@ -90,4 +102,5 @@ def get_notification(session: Session, notification_id: str) -> dict[str, Any]:
     notification = session.get(Notification, notification_id)
     if notification is None:
         raise NotFound(f"no notification {notification_id}")
-    return notification_view(notification)
+    person = session.get(Recipient, notification.registration_id)
+    return notification_view(notification, None if person is None else person.email)

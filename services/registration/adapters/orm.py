@@ -18,6 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import registry, relationship
 
+from services.registration.domain.history import HistoryEntry
 from services.registration.domain.model import Event, PartnerQuota, Registration
 from shared.database import UtcDateTime
 from shared.idempotency import idempotency_table
@@ -142,6 +143,24 @@ Index(
     sqlite_where=_active,
 )
 
+# What organisers changed about a registration (its audit trail); erasure keeps the rows
+# and empties old_value, new_value and reason.
+history = Table(
+    "registration_history",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("registration_id", String(36), ForeignKey("registrations.id"), nullable=False),
+    Column("event_id", String(36), ForeignKey("events.id"), nullable=False),
+    Column("action", String(30), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Column("by_id", String(64), nullable=True),  # organiser credential id
+    Column("by_name", String(200), nullable=True),
+    Column("old_value", Text, nullable=True),
+    Column("new_value", Text, nullable=True),
+    Column("reason", Text, nullable=True),
+    Index("ix_registration_history_registration", "registration_id", "at"),
+)
+
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
 idempotency_keys = idempotency_table(metadata)
@@ -158,6 +177,7 @@ def start_mappers() -> None:
 
     start_attendance_mappers(mapper_registry)
     mapper_registry.map_imperatively(PartnerQuota, quotas)
+    mapper_registry.map_imperatively(HistoryEntry, history)
     mapper_registry.map_imperatively(Registration, registrations)
     mapper_registry.map_imperatively(
         Event,

@@ -8,8 +8,9 @@ from datetime import datetime
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session, joinedload
 
-from services.registration.adapters.orm import events, notices, quotas, registrations
+from services.registration.adapters.orm import events, history, notices, quotas, registrations
 from services.registration.domain.errors import NotFound
+from services.registration.domain.history import HistoryEntry
 from services.registration.domain.model import ACTIVE, Event, Registration, Status
 from services.registration.domain.status import SEATED
 
@@ -101,6 +102,13 @@ class AbstractEventRepository(abc.ABC):
     @abc.abstractmethod
     def unerased(self, event_id: str) -> list[Registration]:
         """The event's registrations that still hold personal data."""
+
+    @abc.abstractmethod
+    def add_history(self, entry: HistoryEntry) -> None: ...
+
+    @abc.abstractmethod
+    def history(self, registration_id: str) -> list[HistoryEntry]:
+        """What organisers changed about the registration, oldest first."""
 
 
 class EventRepository(AbstractEventRepository):
@@ -315,3 +323,10 @@ class EventRepository(AbstractEventRepository):
             registrations.c.event_id == event_id, registrations.c.erased_at.is_(None)
         )
         return list(self.session.scalars(query.order_by(registrations.c.queue_number)))
+
+    def add_history(self, entry: HistoryEntry) -> None:
+        self.session.add(entry)
+
+    def history(self, registration_id: str) -> list[HistoryEntry]:
+        query = select(HistoryEntry).where(history.c.registration_id == registration_id)
+        return list(self.session.scalars(query.order_by(history.c.at, history.c.id)))

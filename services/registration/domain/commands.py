@@ -70,3 +70,14 @@ class Register:
     consent: bool = field(default=False)
     by_organiser: bool = False  # an organiser vouches for the address: no verification
     partner_code: str | None = None  # the secret that claims a seat of a partner's quota
+
+
+@dataclass(frozen=True)
+class CorrectEmail:
+    """An organiser corrects a participant's address, say after an email to it bounced."""
+
+    email: str
+    reason: str | None = None
+    resend_failed: bool = False  # send the emails that failed to the old address again
+    by_id: str | None = None  # the organiser credential's id
+    by_name: str | None = None  # and the name it was minted for

@@ -35,3 +35,11 @@ class LinkUsed(RegistrationError):
 
 class LinkExpired(RegistrationError):
     """A verification link outlived its hold; the registration was (or is being) released."""
+
+
+class Erased(RegistrationError):
+    """The registration's personal data was erased: there is nobody left to change."""
+
+
+class InvalidCorrection(RegistrationError):
+    """A correction that corrects nothing (the address the registration already has)."""

@@ -49,8 +49,9 @@ class EventCancelled:
 @dataclass(frozen=True)
 class RegistrationChanged:
     """A registration reached a status; ``kind`` is confirmed, waitlisted, pending, promoted,
-    cancelled, rejected, offered, offer_declined or offer_expired; ``position`` is the
-    waiting-list place of a waitlisted one; an open offer carries its token and expiry."""
+    cancelled, rejected, offered, offer_declined or offer_expired (or email_corrected, inside
+    an ``EmailCorrected``); ``position`` is the waiting-list place of a waitlisted one; an open
+    offer carries its token and expiry."""
 
     kind: str
     registration_id: str
@@ -66,6 +67,14 @@ class RegistrationChanged:
     offer_token: str | None = None
     offer_expires_at: datetime | None = None
     checkin_code: str | None = None
+
+
+@dataclass(frozen=True)
+class EmailCorrected:
+    """An organiser corrected the address: ``registration`` as it now stands (new address)."""
+
+    registration: RegistrationChanged
+    resend_failed: bool
 
 
 @dataclass(frozen=True)

@@ -19,17 +19,20 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from services.registration.attendance.domain.codes import checkin_code
 from services.registration.domain import events as ev
-from services.registration.domain.commands import Participant, Venue
+from services.registration.domain.commands import CorrectEmail, Participant, Venue
 from services.registration.domain.errors import (
     AlreadyRegistered,
+    Erased,
     EventFull,
     EventNotOpen,
+    InvalidCorrection,
     InvalidEvent,
     InvalidTransition,
     LinkExpired,
     LinkUsed,
     NotFound,
 )
+from services.registration.domain.history import EMAIL_CORRECTED, HistoryEntry
 from services.registration.domain.offers import OfferState, OfferWindow
 from services.registration.domain.seats import QuotaSeats, SeatLedger
 from services.registration.domain.status import ACTIVE, SEATED, Status
@@ -542,6 +545,46 @@ class Event:
     ) -> Registration:
         self._own(registration).set_needs(needs, now)
         return registration
+
+    def correct_email(
+        self,
+        registration: Registration,
+        correction: CorrectEmail,
+        now: datetime,
+        taken: set[str],
+        position: int | None,
+    ) -> HistoryEntry:
+        """Replace a participant's address (a typo an email bounced on) and announce it, so
+        emails go to the new one; returns the entry of the registration's history.
+
+        ``taken`` holds the addresses (lower case) of the event's active registrations: an
+        active registration may not take another's. An unverified one is not corrected: its
+        hold lapses and the person registers again with the right address.
+        """
+        self._own(registration)
+        if registration.erased_at:
+            raise Erased("the registration's personal data was erased")
+        if not registration.verified:
+            raise InvalidTransition("the address was never verified: let the person register again")
+        email, old = correction.email.strip(), registration.email
+        if email == old:
+            raise InvalidCorrection("this is already the registration's address")
+        if registration.active and email.lower() in taken - {old.lower()}:
+            raise AlreadyRegistered("another registration of this event has this address")
+        registration.email, registration.updated_at = email, now
+        changed = registration.reached(EMAIL_CORRECTED, self.details(), None, position)
+        self.events.append(ev.EmailCorrected(changed, correction.resend_failed))
+        return HistoryEntry(
+            registration_id=registration.id,
+            event_id=self.id,
+            action=EMAIL_CORRECTED,
+            at=now,
+            by_id=correction.by_id,
+            by_name=correction.by_name,
+            old_value=old,
+            new_value=email,
+            reason=correction.reason,
+        )
 
     def approve(self, registration: Registration, now: datetime) -> Registration:
         """Approve a pending registration: a seat if one is free, else the waiting list."""

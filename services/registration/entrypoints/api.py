@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app, jsonify
+from flask import Response, current_app, g, jsonify
 from flask_smorest import Blueprint
 
-from services.registration.domain.commands import CreateEvent, Participant, Quota, Register, Venue
+from services.registration.domain.commands import (
+    CorrectEmail,
+    CreateEvent,
+    Participant,
+    Quota,
+    Register,
+    Venue,
+)
 from services.registration.entrypoints import schemas as s
 from services.registration.service_layer import handlers, views
 from shared.calendar_links import subscription_links
@@ -289,6 +296,41 @@ def report(query, event_id):
     if query["format"] in FORMATS:
         return download(*views.report_table(figures), f"eu-report-{event_id}", query["format"])
     return figures
+
+
+@roster_blp.get("/registrations/<registration_id>")
+@roster_blp.doc(security=ORGANISER)
+@organiser_required
+@roster_blp.response(200, s.RegistrationDetailSchema)
+def registration_detail(registration_id):
+    """One registration with its history: what organisers changed, when, by whom and why."""
+    return views.organiser_registration(_app().uow(), registration_id)
+
+
+@roster_blp.post("/registrations/<registration_id>/email")
+@roster_blp.doc(security=ORGANISER)
+@organiser_required
+@roster_blp.arguments(s.CorrectEmailSchema)
+@roster_blp.response(200, s.RegistrationDetailSchema)
+@roster_blp.alt_response(404, description="No such registration")
+@roster_blp.alt_response(
+    409,
+    description="Another active registration of the event has the address, or it was "
+    "never verified",
+)
+@roster_blp.alt_response(410, description="The registration's personal data was erased")
+def correct_email(data, registration_id):
+    """Correct the participant's address (say, after an email to it bounced).
+
+    Recorded in the registration's history and announced as ``registration.email_corrected``:
+    from then on emails go to the new address. Nothing is sent because of it, unless
+    ``resend_failed``: the emails that failed to the old address then go to the new one. The
+    same address again is a 422."""
+    app = _app()
+    organiser = g.organiser
+    correction = CorrectEmail(**data, by_id=organiser.credential_id, by_name=organiser.name)
+    handlers.correct_email(registration_id, correction, app.uow(), app.clock)
+    return views.organiser_registration(app.uow(), registration_id)
 
 
 def _organiser_action(name: str, summary: str, schema=None):

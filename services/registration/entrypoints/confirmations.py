@@ -123,3 +123,38 @@ def erase_own(own: dict, token: str) -> Confirmation:
         button=_("Erase my personal data"),
         back=url_for("participant_pages.manage", token=token),
     )
+
+
+def correct_email(row: dict, correction: dict) -> Confirmation:
+    """Correcting an address: from which to which, and whether the failed emails go again."""
+    name, old, new = row["name"] or _("the participant"), row["email"], correction["email"]
+    consequence = _(
+        "%(old)s is replaced by %(new)s: from now on every email goes to the new address, and "
+        "the change is recorded in the registration's history.",
+        old=old,
+        new=new,
+    )
+    if not correction["resend_failed"]:
+        consequence += " " + _("Failed emails go again only if you resend them (delivery log).")
+    emailed = (
+        _(
+            "%(name)s at %(new)s: the emails that failed to reach %(old)s.",
+            name=name,
+            new=new,
+            old=old,
+        )
+        if correction["resend_failed"]
+        else ""
+    )
+    return Confirmation(
+        title=_("Correct the email address of %(name)s?", name=name),
+        consequence=consequence,
+        emailed=emailed,
+        button=_("Correct the email address"),
+        back=url_for("registration_page.registration", registration_id=row["id"]),
+        hidden=(
+            ("email", new),
+            ("reason", correction["reason"] or ""),
+            ("resend_failed", "true" if correction["resend_failed"] else "false"),
+        ),
+    )

@@ -17,6 +17,7 @@ from services.registration.domain import errors
 from services.registration.entrypoints.api import events_blp, participants_blp, roster_blp
 from services.registration.entrypoints.organiser_pages import organiser_pages
 from services.registration.entrypoints.pages import participant_pages
+from services.registration.entrypoints.registration_page import registration_page
 from shared.app_factory import create_service_app
 from shared.infrastructure import utc_now
 from shared.metrics import add_collector
@@ -30,6 +31,8 @@ DOMAIN_ERRORS = {
     errors.InvalidTransition: 409,
     errors.LinkUsed: 409,
     errors.LinkExpired: 410,
+    errors.Erased: 410,
+    errors.InvalidCorrection: 422,
     **ATTENDANCE_ERRORS,
 }
 
@@ -45,7 +48,13 @@ def create_app(
         [events_blp, participants_blp, roster_blp, attendance_blp, visit_list_blp],
         DOMAIN_ERRORS,
         container,
-        pages=[participant_pages, organiser_pages, attendance_pages, visit_list_pages],
+        pages=[
+            participant_pages,
+            organiser_pages,
+            registration_page,
+            attendance_pages,
+            visit_list_pages,
+        ],
         page_links={"home": "/", "organiser_home": "/organiser/"},
     )
     for collector in container.collectors():

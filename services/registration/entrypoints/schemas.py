@@ -230,6 +230,36 @@ class OwnRegistrationSchema(Schema):
     decline_url = Text(metadata={"description": "manage link only: decline the open offer"})
 
 
+class HistoryEntrySchema(Schema):
+    """One change an organiser made; after erasure the values and the reason are null."""
+
+    action = Text(metadata={"description": "what was changed: email_corrected"})
+    at = fields.AwareDateTime()
+    by_id = Text(allow_none=True, metadata={"description": "the organiser credential's id"})
+    by_name = Text(allow_none=True)
+    old_value = Text(allow_none=True)
+    new_value = Text(allow_none=True)
+    reason = Text(allow_none=True)
+
+
+class RegistrationDetailSchema(OwnRegistrationSchema):
+    """A registration as an organiser sees it, with its history."""
+
+    verified = fields.Boolean(metadata={"description": "whether the address was verified"})
+    history = fields.List(fields.Nested(HistoryEntrySchema))
+
+
+class CorrectEmailSchema(Schema):
+    """An organiser's correction of a participant's address."""
+
+    email = Email(required=True, validate=validate.Length(max=320))
+    reason = MultiLine(load_default=None, allow_none=True, validate=validate.Length(max=1000))
+    resend_failed = fields.Boolean(
+        load_default=False,
+        metadata={"description": "send the emails that failed to the old address again, now"},
+    )
+
+
 class RegistrationCreatedSchema(Schema):
     id = Text()
     event_id = Text()

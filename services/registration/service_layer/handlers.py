@@ -13,7 +13,13 @@ from typing import Any
 
 from services.registration.attendance.domain.codes import shown
 from services.registration.domain import notices
-from services.registration.domain.commands import CreateEvent, Participant, Quota, Register
+from services.registration.domain.commands import (
+    CorrectEmail,
+    CreateEvent,
+    Participant,
+    Quota,
+    Register,
+)
 from services.registration.domain.errors import InvalidEvent, RegistrationError
 from services.registration.domain.model import Event, Hold, PartnerQuota, Registration
 from services.registration.service_layer.unit_of_work import AbstractRegistrationUnitOfWork
@@ -361,10 +367,24 @@ def _erasing(
         before = {key: getattr(registration, key) for key in PERSONAL}
         tokens = _tokens(registration)
         event.erase(registration, clock(), waitlist, (new_token(), new_token()))
-        values = {before[k]: getattr(registration, k) or ERASED for k in PERSONAL if before[k]}
-        uow.forget(Traces(registration.id, values, tokens))
+        _forget(uow, registration, before, tokens)
 
     return erase
+
+
+def _forget(
+    uow: AbstractRegistrationUnitOfWork,
+    registration: Registration,
+    before: dict[str, Any],
+    tokens: tuple[str, ...],
+) -> None:
+    """Scrub an anonymised person from every kept message and from their registration's
+    history: the addresses it held before a correction are theirs as much as the last one."""
+    values = {before[k]: getattr(registration, k) or ERASED for k in PERSONAL if before[k]}
+    for entry in uow.events.history(registration.id):
+        values |= {address: registration.email for address in entry.addresses()}
+        entry.erase()
+    uow.forget(Traces(registration.id, values, tokens))
 
 
 def _tokens(registration: Registration) -> tuple[str, ...]:
@@ -411,6 +431,23 @@ def cancel_registration(
 
 def erase(registration_id: str, uow: AbstractRegistrationUnitOfWork, clock: Clock) -> Registration:
     return _apply(uow, _by_id(uow, registration_id), _erasing(uow, clock))
+
+
+def correct_email(
+    registration_id: str,
+    correction: CorrectEmail,
+    uow: AbstractRegistrationUnitOfWork,
+    clock: Clock,
+) -> Registration:
+    """An organiser's correction of a participant's address, recorded in its history."""
+
+    def correct(event: Event, registration: Registration, _waitlist: list[Registration]) -> None:
+        taken = uow.events.active_emails(event.id, [correction.email])
+        position = uow.events.waitlist_position(registration)
+        entry = event.correct_email(registration, correction, clock(), taken, position)
+        uow.events.add_history(entry)
+
+    return _apply(uow, _by_id(uow, registration_id), correct)
 
 
 def release_quotas(uow: AbstractRegistrationUnitOfWork, clock: Clock) -> int:
@@ -481,5 +518,4 @@ def _purge(
     before = {key: getattr(registration, key) for key in PERSONAL}
     tokens = _tokens(registration)
     event.purge(registration, now, (new_token(), new_token()))
-    values = {before[k]: getattr(registration, k) or ERASED for k in PERSONAL if before[k]}
-    uow.forget(Traces(registration.id, values, tokens))
+    _forget(uow, registration, before, tokens)

@@ -137,6 +137,9 @@ def to_message(domain_event: Any, urls: PublicUrls) -> tuple[str, dict[str, Any]
             return "event.cancelled", event_snapshot(event) | {"reason": reason}
         case ev.RegistrationChanged(kind=kind):
             return f"registration.{kind}", _registration(domain_event, urls)
+        case ev.EmailCorrected(registration=changed, resend_failed=resend):
+            payload = _registration(changed, urls) | {"resend_failed": resend}
+            return "registration.email_corrected", payload
         case ev.VerificationRequested():
             return "registration.verification_requested", _verification(domain_event, urls)
         case ev.AlreadyRegistered():

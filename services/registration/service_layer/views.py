@@ -19,6 +19,7 @@ from services.registration.attendance.service_layer.views import (
     participant_checkin,
 )
 from services.registration.domain.errors import NotFound
+from services.registration.domain.history import HistoryEntry
 from services.registration.domain.model import Event, EventStatus, Registration, Status
 from services.registration.service_layer.messages import PublicUrls
 from services.registration.service_layer.unit_of_work import RegistrationUnitOfWork
@@ -208,11 +209,20 @@ def registration_view(
 
 
 def organiser_registration(uow: RegistrationUnitOfWork, registration_id: str) -> dict[str, Any]:
-    """One registration as an organiser sees it (what a confirmation page names)."""
+    """One registration as an organiser sees it (what a confirmation page names), with what
+    organisers changed about it, oldest first."""
     with uow:
         registration = uow.events.registration(registration_id)
         event = uow.events.get(registration.event_id, lock=False)
-        return registration_view(event, registration, uow.events.waitlist_position(registration))
+        shown = registration_view(event, registration, uow.events.waitlist_position(registration))
+        history = [_history_entry(entry) for entry in uow.events.history(registration_id)]
+        facts = {"verified": registration.verified, "timezone": event.timezone}
+        return shown | facts | {"history": history}
+
+
+def _history_entry(entry: HistoryEntry) -> dict[str, Any]:
+    keys = ("action", "at", "by_id", "by_name", "old_value", "new_value", "reason")
+    return {key: getattr(entry, key) for key in keys}
 
 
 def _own(repository: EventRepository, registration: Registration) -> dict[str, Any]:

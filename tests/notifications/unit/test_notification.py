@@ -89,3 +89,35 @@ def test_an_erased_email_is_not_resent_and_keeps_no_personal_data(notification):
     assert (notification.recipient_name, notification.context) == ("[erased]", {})
     with pytest.raises(NotResendable):
         notification.resend("n-2", NOW)
+
+
+def test_a_resend_to_a_corrected_address_copies_the_email_there_and_keeps_the_original(
+    notification,
+):
+    notification.refused_for_good("550 <anna@example.eu> unknown", NOW)
+
+    again = notification.resend("n-2", NOW, ("anna@example.org", "Anna M"))
+
+    assert (again.recipient_email, again.recipient_name) == ("anna@example.org", "Anna M")
+    assert notification.recipient_email == "anna@example.eu"
+
+
+def test_a_queued_email_readdressed_forgets_the_old_address_in_its_deferral(notification):
+    notification.refused_for_now("451 <ANNA@example.eu> greylisted", NOW, RetryPolicy())
+
+    notification.readdress("anna@example.org", "Anna", NOW)
+
+    assert notification.recipient_email == "anna@example.org"
+    assert notification.last_error == "451 <[previous address]> greylisted"
+
+
+@pytest.mark.parametrize("outcome", ["sent", "failed"])
+def test_a_finished_email_is_never_readdressed(notification, outcome):
+    if outcome == "sent":
+        notification.delivered(NOW)
+    else:
+        notification.refused_for_good("550 no", NOW)
+
+    notification.readdress("anna@example.org", "Anna", NOW)
+
+    assert notification.recipient_email == "anna@example.eu"

@@ -23,7 +23,9 @@ def logged_in(client, env) -> str:
 
 
 def names(page: str) -> list[str]:
-    return re.findall(r"<td>(Participant [^<]+)<br>", page)
+    return re.findall(
+        r'<td><a href="/organiser/registrations/[^"]+">(Participant [^<]+)</a><br>', page
+    )
 
 
 def roster(client, event_id: str, **query) -> str:

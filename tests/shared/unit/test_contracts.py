@@ -125,6 +125,9 @@ SAMPLES = {
         "decline_url": "https://x/offers/t/decline",
         "offer_expires_at": AT,
     },
+    "registration.email_corrected": REGISTRATION
+    | {"participant": {"name": "Ana", "email": "ana@example.org", "language": "pt"}}
+    | {"resend_failed": True},
     "participant.erased": {"registration_id": "r1", "event_id": "e1", "erased_at": AT},
     "registration.verification_requested": {
         "registration_id": "r1",
