@@ -41,9 +41,11 @@ class Delivery(NamedTuple):
 class Worker(ConsumerMixin):
     """Consumes a service's handler queues; acks only after the effects committed.
 
-    Messages already waiting are applied in small batches (up to the prefetch) in one
-    transaction, which amortises the commit; if a batch fails, its messages are applied one
-    by one so only the failing one goes to the retry tier.
+    Messages already waiting are applied in small batches in one transaction, which
+    amortises the commit; if a batch fails, its messages are applied one by one so only the
+    failing one goes to the retry tier. A batch is at most half the prefetch: the broker keeps
+    sending the other half while a batch is applied, so the consumer never waits for an ack's
+    round trip before it has work again.
     """
 
     def __init__(
@@ -65,6 +67,10 @@ class Worker(ConsumerMixin):
         self._batch: list[Delivery] = []
         self._live: Connection = connection
         self.last_iteration = time.monotonic()  # the heartbeat checks the loop goes round
+
+    @property
+    def batch_size(self) -> int:
+        return max(1, self.settings.prefetch // 2)
 
     def on_consume_ready(self, connection: Connection, channel, consumers, **kwargs) -> None:
         """Remember the live connection (the mixin works on a clone) for reads and republishing."""
@@ -101,10 +107,10 @@ class Worker(ConsumerMixin):
         self._batch.append(Delivery(group, envelope, handler, message))
 
     def on_iteration(self) -> None:
-        """Between reads: take what else is already waiting (up to the prefetch), then flush."""
+        """Between reads: take what else is already waiting (up to a batch), then flush."""
         self.last_iteration = time.monotonic()
         try:
-            while self._batch and len(self._batch) < self.settings.prefetch:
+            while self._batch and len(self._batch) < self.batch_size:
                 self._live.drain_events(timeout=0)
         except (TimeoutError, BlockingIOError):
             pass

@@ -72,10 +72,25 @@ class SmtpMailer(Mailer):
             raise TemporaryDeliveryError(f"{type(exc).__name__}: {exc}") from exc
 
     def _send(self, email: WireEmail) -> None:
+        reused = self._smtp is not None
         try:
-            self._session().sendmail(email.sender, [email.recipient], email.data)
+            try:
+                smtp = self._session()
+                self._envelope(smtp, email)
+            except OSError:
+                if not reused:
+                    raise
+                # the relay hung up between RSET and MAIL FROM: nothing was sent on that
+                # connection, so the message goes once more on a new one, costing no attempt
+                self._drop()
+                smtp = self._session()
+                self._envelope(smtp, email)
+            code, reply = smtp.data(email.data)
+            if code != 250:
+                smtp.rset()
+                raise smtplib.SMTPDataError(code, reply)
         except smtplib.SMTPRecipientsRefused:
-            raise  # a refusal of the message, not of the connection (smtplib reset it)
+            raise  # a refusal of the message, not of the connection (it was reset)
         except smtplib.SMTPResponseException as exc:
             if exc.smtp_code == 421:  # the relay is closing this connection
                 self._drop()
@@ -83,6 +98,20 @@ class SmtpMailer(Mailer):
         except OSError:
             self._drop()
             raise
+
+    @staticmethod
+    def _envelope(smtp: smtplib.SMTP, email: WireEmail) -> None:
+        """MAIL FROM and RCPT TO, as ``sendmail`` sends them; a refusal resets the session."""
+        smtp.ehlo_or_helo_if_needed()
+        options = [f"size={len(email.data)}"] if smtp.does_esmtp and smtp.has_extn("size") else []
+        code, reply = smtp.mail(email.sender, options)
+        if code != 250:
+            smtp.rset()
+            raise smtplib.SMTPSenderRefused(code, reply, email.sender)
+        code, reply = smtp.rcpt(email.recipient)
+        if code not in (250, 251):
+            smtp.rset()
+            raise smtplib.SMTPRecipientsRefused({email.recipient: (code, reply)})
 
     def close(self) -> None:
         """Say QUIT and close the connection (an idle sender lets go of the relay)."""

@@ -8,6 +8,7 @@ from collections import Counter
 from email import message_from_bytes, policy
 
 import pytest
+from aiosmtpd.smtp import MISSING
 
 from services.notifications.adapters.smtp import SmtpMailer
 from services.notifications.entrypoints.worker import sender_loops
@@ -20,11 +21,12 @@ pytestmark = pytest.mark.integration
 
 
 class DroppingServer(SmtpTestServer):
-    """Every ``every``-th message: answers 250 then hangs up, or answers 421 and hangs up."""
+    """Every ``every``-th message: hangs up at the client's next command after the 250 (its
+    RSET, or its MAIL FROM just after the RSET was answered), or answers 421 and hangs up."""
 
-    def __init__(self, port: int, every: int, accept_first: bool) -> None:
+    def __init__(self, port: int, every: int, hang_up: str) -> None:
         super().__init__(port)
-        self.every, self.accept_first = every, accept_first
+        self.every, self.hang_up = every, hang_up
         self.arrivals = 0
         self.connections = 0
         self.refused: Counter[str] = Counter()
@@ -36,20 +38,39 @@ class DroppingServer(SmtpTestServer):
         return responses
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd hook
-        """Accept, but drop the connection on every ``every``-th message."""
+        """Accept, but doom the connection on every ``every``-th message."""
         self.arrivals += 1
         if self.arrivals % self.every:
             return await super().handle_DATA(server, session, envelope)
-        asyncio.get_running_loop().call_later(0.01, server.transport.close)
-        if self.accept_first:
+        if self.hang_up != "421":
+            session.hang_up_at = self.hang_up  # the 250 goes out; the next command finds none
             return await super().handle_DATA(server, session, envelope)
+        asyncio.get_running_loop().call_later(0.01, server.transport.close)
         self.refused[message_from_bytes(envelope.content, policy=policy.default)["Message-ID"]] += 1
         return "421 4.3.2 closing this connection"
 
+    async def handle_RSET(self, server, session, envelope):  # noqa: N802 - aiosmtpd hook
+        return self._maybe_hang_up(server, session, "RSET")
 
-@pytest.fixture(params=["250 then hang up", "421 and hang up"])
+    async def handle_MAIL(self, server, session, envelope, address, options):  # noqa: N802
+        if self._maybe_hang_up(server, session, "MAIL") is not MISSING:
+            return "421 4.3.2 gone"  # never reaches the client: the connection is aborted
+        envelope.mail_from = address
+        envelope.mail_options.extend(options)
+        return "250 OK"
+
+    @staticmethod
+    def _maybe_hang_up(server, session, command: str):
+        """Abort the doomed connection at ``command``: the client reads no reply at all."""
+        if getattr(session, "hang_up_at", None) != command:
+            return MISSING
+        server.transport.abort()
+        return "421 4.3.2 gone"
+
+
+@pytest.fixture(params=["RSET", "MAIL", "421"], ids=lambda at: f"hang up at {at}")
 def dropping_server(request):
-    server = DroppingServer(free_port(), every=25, accept_first=request.param.startswith("250"))
+    server = DroppingServer(free_port(), every=25, hang_up=request.param)
     server.start()
     yield server
     server.stop()
@@ -85,7 +106,7 @@ def test_four_senders_send_200_emails_each_exactly_once_through_dropped_connecti
     # a connection found dead is replaced before the send, which costs no attempt; a message
     # refused with 421 costs one and goes again on a new connection
     assert attempts == {key: 1 + dropping_server.refused[key] for key in ids}
-    assert sum(dropping_server.refused.values()) == (0 if dropping_server.accept_first else 8)
+    assert sum(dropping_server.refused.values()) == (8 if dropping_server.hang_up == "421" else 0)
     assert dropping_server.connections < 40  # connections are reused, not one per email
 
 
