@@ -15,6 +15,7 @@ from services.registration.domain import errors
 from services.registration.entrypoints.api import events_blp, participants_blp, roster_blp
 from services.registration.entrypoints.organiser_pages import organiser_pages
 from services.registration.entrypoints.pages import participant_pages
+from services.registration.entrypoints.problem_texts import PROBLEMS
 from shared.app_factory import create_service_app
 from shared.infrastructure import utc_now
 from shared.metrics import add_collector
@@ -43,6 +44,7 @@ def create_app(
         [events_blp, participants_blp, roster_blp, attendance_blp],
         DOMAIN_ERRORS,
         container,
+        problems=PROBLEMS,
         pages=[participant_pages, organiser_pages, attendance_pages],
         page_links={"home": "/", "organiser_home": "/organiser/"},
     )

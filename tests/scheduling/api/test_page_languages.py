@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.scheduling.api.test_pages import TOKEN
+from tests.scheduling.api.test_pages import TOKEN, csrf
 
 pytestmark = pytest.mark.integration
 
@@ -24,3 +24,22 @@ def test_the_language_cookie_of_the_site_is_honoured_by_scheduling(client, visit
     text = client.get(f"/my/{TOKEN}", headers={"Accept-Language": "de"}).get_data(as_text=True)
 
     assert '<html lang="ro">' in text and "Vizitele dumneavoastră de studiu" in text
+
+
+def test_a_refusal_and_the_visit_times_are_in_the_pages_language(client, visit_id):
+    token = csrf(client)
+    client.set_cookie("cx_language", "de")
+    client.post(f"/my/{TOKEN}/visits/{visit_id}/join", data={"csrf_token": token})
+
+    refused = client.post(f"/my/{TOKEN}/visits/{visit_id}/join", data={"csrf_token": token})
+
+    page = client.get(refused.headers["Location"]).get_data(as_text=True)
+    assert "Nicht möglich: die teilnehmende Person ist bereits für diesen Besuch gebucht" in page
+    assert "Di., 12. Mai, 14:00–16:00" in page  # Babel's German, not strftime's English
+
+
+def test_an_unknown_link_is_explained_in_the_pages_language(client, published_event):
+    response = client.get("/my/feed-nobody-xxxxxxxxxxxxxxxxxxxx", headers={"Accept-Language": "hu"})
+
+    assert response.status_code == 404
+    assert "Ez a link ismeretlen vagy már nem érvényes." in response.get_data(as_text=True)

@@ -27,17 +27,18 @@ def catalogue(language: str, ext: str = "po"):
         return read_po(f) if ext == "po" else read_mo(f)
 
 
-def template_ids() -> set[str]:
+def template_ids() -> set[tuple[str | None, str]]:
+    """(context, id) of every message: a status has a context saying what it is the status of."""
     with (TRANSLATIONS_DIR / "messages.pot").open("rb") as f:
-        return {message.id for message in read_po(f) if message.id}
+        return {(message.context, message.id) for message in read_po(f) if message.id}
 
 
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_every_message_id_has_a_translation_with_the_same_placeholders(language):
-    messages = {m.id: m for m in catalogue(language) if m.id}
+    messages = {(m.context, m.id): m for m in catalogue(language) if m.id}
 
     assert set(messages) == template_ids()
-    for msgid, message in messages.items():
+    for (_context, msgid), message in messages.items():
         assert message.string.strip(), f"{language}: no translation for {msgid!r}"
         assert not message.fuzzy, f"{language}: fuzzy translation for {msgid!r}"
         assert sorted(PLACEHOLDER.findall(message.string)) == sorted(PLACEHOLDER.findall(msgid))
@@ -45,8 +46,8 @@ def test_every_message_id_has_a_translation_with_the_same_placeholders(language)
 
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_the_compiled_catalogue_matches_its_po_file(language):
-    po = {m.id: m.string for m in catalogue(language) if m.id}
-    mo = {m.id: m.string for m in catalogue(language, "mo") if m.id}
+    po = {(m.context, m.id): m.string for m in catalogue(language) if m.id}
+    mo = {(m.context, m.id): m.string for m in catalogue(language, "mo") if m.id}
 
     assert mo == po, "run `make translations` and commit the .mo files"
 
@@ -58,7 +59,7 @@ def test_every_template_message_is_in_the_template_catalogue():
     root = TRANSLATIONS_DIR.parent.parent
     found = set()
     for directory in ("services", "shared"):
-        for _, _, message, _, _ in extract_from_dir(
+        for _, _, message, _, context in extract_from_dir(
             root / directory,
             method_map=[
                 ("**/templates/**.html", "jinja2"),
@@ -67,7 +68,7 @@ def test_every_template_message_is_in_the_template_catalogue():
             ],
             options_map={"**": {"trimmed": "true"}},
         ):
-            found.add(message)
+            found.add((context, message))
     assert found == template_ids()
 
 

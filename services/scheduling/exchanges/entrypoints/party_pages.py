@@ -19,7 +19,6 @@ from shared.pages.layout import page_blueprint
 from shared.text import form_text
 
 party_pages = page_blueprint("exchange_party_pages", __name__)
-UNKNOWN = "This link is unknown or no longer valid."
 
 
 def _app():
@@ -30,7 +29,7 @@ def _found(token: str) -> tuple[dict, str]:
     """The exchange and party of this token; 404 for any other token."""
     found = views.party_exchange(_app().uow(), token, _app().feeds)
     if found is None:
-        abort(404, description=UNKNOWN)
+        abort(404, description=_("This link is unknown or no longer valid."))
     return found
 
 
@@ -144,7 +143,7 @@ def edit_item_form(token, item_id):
     exchange, party = _found(token)
     item = next((i for i in exchange["agenda"] if i["item_id"] == item_id), None)
     if item is None or item["status"] != "planned":
-        abort(404, description="There is no such agenda item.")
+        abort(404, description=_("There is no such agenda item."))
     return _edit_page(token, exchange, item_id, forms.item_values(item), {})
 
 
