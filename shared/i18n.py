@@ -12,7 +12,7 @@ from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_date, format_skeleton, format_time, get_datetime_format
-from babel.support import Translations
+from babel.support import NullTranslations, Translations
 
 # The source language first, then those of the consortia in the seeds (Serbian in Latin script).
 LANGUAGES: tuple[str, ...] = ("en", "de", "pl", "hu", "ro", "sr_Latn", "fr", "es", "pt")
@@ -35,6 +35,11 @@ def language_tag(language: str) -> str:
     return language.replace("_", "-")
 
 
+def language_tags() -> tuple[str, ...]:
+    """The BCP 47 tags of every catalogue (``en`` … ``sr-Latn``), as forms and APIs accept them."""
+    return tuple(language_tag(language) for language in LANGUAGES)
+
+
 def language_name(language: str) -> str:
     """A language's name in itself ("Deutsch", "Srpski (latinica)"), for the language switch."""
     name = Locale.parse(language).get_display_name(language) or language
@@ -42,7 +47,7 @@ def language_name(language: str) -> str:
 
 
 @cache
-def translations(language: str) -> Translations:
+def translations(language: str) -> NullTranslations:
     """The compiled catalogue of a supported language (English: the message ids themselves)."""
     return Translations.load(str(TRANSLATIONS_DIR), [language])
 

@@ -11,7 +11,7 @@ from services.scheduling.entrypoints.schemas import Text
 from services.scheduling.exchanges.domain.model import STATUSES
 from shared.text import Date
 
-PARTY_FIELDS = ("name", "email", "organisation", "cluster", "country", "sector")
+PARTY_FIELDS = ("name", "email", "organisation", "cluster", "country", "sector", "language")
 EXCHANGE_FIELDS = ("goals", "first_day", "last_day", "timezone")
 ITEM_FIELDS = ("title", "kind", "place", "notes")
 

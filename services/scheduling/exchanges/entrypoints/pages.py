@@ -18,6 +18,7 @@ from services.scheduling.exchanges.entrypoints import forms
 from services.scheduling.exchanges.entrypoints import schemas as s
 from services.scheduling.exchanges.entrypoints.chart import bar_chart
 from services.scheduling.exchanges.service_layer import handlers, views
+from shared.pages.languages import page_language_tag
 from shared.pages.layout import form_errors, page_blueprint
 from shared.pages.login import organiser_page
 from shared.text import form_text
@@ -47,8 +48,10 @@ def exchange_list():
 @exchange_pages.get("/organiser/exchanges/new")
 @organiser_page
 def new_exchange():
-    """The request form."""
-    return _request_form({"timezone": "Europe/Brussels"}, {})
+    """The request form; both parties speak the coordinator's language until chosen otherwise."""
+    language = page_language_tag()
+    values = {f"{side}.language": language for side in ("visitor", "host")}
+    return _request_form(values | {"timezone": "Europe/Brussels"}, {})
 
 
 @exchange_pages.post("/organiser/exchanges")

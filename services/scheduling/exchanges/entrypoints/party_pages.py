@@ -15,6 +15,7 @@ from services.scheduling.exchanges.domain.model import Credential
 from services.scheduling.exchanges.entrypoints import forms
 from services.scheduling.exchanges.entrypoints.pages import REFUSALS, STATUS, item_details
 from services.scheduling.exchanges.service_layer import handlers, views
+from shared.pages.languages import prefer_language
 from shared.pages.layout import page_blueprint
 from shared.text import form_text
 
@@ -31,6 +32,14 @@ def _found(token: str) -> tuple[dict, str]:
     if found is None:
         abort(404, description=_("This link is unknown or no longer valid."))
     return found
+
+
+@party_pages.before_request
+def _party_language() -> None:
+    """A party's page speaks the party's language, unless its reader switched languages."""
+    token = (request.view_args or {}).get("token")
+    if token:
+        prefer_language(views.party_language(_app().uow(), token))
 
 
 def _back(token: str):
