@@ -152,7 +152,7 @@ def test_the_host_accepts_from_its_page_and_the_visitor_gets_its_own_link(
 
 
 def test_the_host_declines_with_a_reason_the_organiser_sees(client, party, requested):
-    post(party, f"{requested['host']}/reject", reason="No staff in May")
+    post(party, f"{requested['host']}/reject", reason="No staff in May", confirmed="yes")
     page = text(client.get(requested["detail"]))
     assert "rejected" in page and "No staff in May" in page
 
@@ -299,8 +299,8 @@ def test_the_organiser_adds_and_removes_an_agenda_item(client, party, requested)
     )
     assert added.status_code == 303
     page = text(client.get(requested["detail"]))
-    remove = re.search(r'action="([^"]+/remove)"', page).group(1)
-    client.post(remove, data={"csrf_token": token})
+    remove = re.search(r'<form method="get" action="([^"]+/remove)"', page).group(1)
+    client.post(remove, data={"csrf_token": token, "confirmed": "yes"})
     assert "Intro" not in text(client.get(requested["detail"]))
 
 

@@ -12,9 +12,10 @@ from flask_babel import gettext as _
 
 from services.scheduling.exchanges.domain.agenda import ITEM_KINDS
 from services.scheduling.exchanges.domain.model import Credential
-from services.scheduling.exchanges.entrypoints import forms
+from services.scheduling.exchanges.entrypoints import confirmations, forms
 from services.scheduling.exchanges.entrypoints.pages import REFUSALS, STATUS, item_details
 from services.scheduling.exchanges.service_layer import handlers, views
+from shared.pages.confirm import confirmation_page, confirmed
 from shared.pages.languages import prefer_language
 from shared.pages.layout import page_blueprint
 from shared.text import form_text
@@ -91,9 +92,13 @@ def accept(token):
     )
 
 
-@party_pages.post("/exchange/<token>/reject")
+@party_pages.route("/exchange/<token>/reject", methods=["GET", "POST"])
 def reject(token):
-    """The host declines, with a reason."""
+    """The host declines, with a reason, once confirmed on its confirmation page."""
+    if not confirmed():
+        exchange, _party = _found(token)
+        back = url_for(".exchange_page", token=token)
+        return confirmation_page(confirmations.decline(exchange, back))
     reason = form_text(request.form, "reason", multi_line=True)
     return _act(
         token,
@@ -184,9 +189,13 @@ def edit_item(token, item_id):
     )
 
 
-@party_pages.post("/exchange/<token>/agenda/<item_id>/remove")
+@party_pages.route("/exchange/<token>/agenda/<item_id>/remove", methods=["GET", "POST"])
 def remove_item(token, item_id):
-    """Take an item off the agenda."""
+    """Take an item off the agenda, once confirmed on its confirmation page."""
+    if not confirmed():
+        exchange, _party = _found(token)
+        back = url_for(".exchange_page", token=token)
+        return confirmation_page(confirmations.remove_item(exchange, item_id, back))
     return _act(
         token,
         lambda x, who, app: handlers.remove_item(x, item_id, who, app.uow(), app.clock),
