@@ -117,3 +117,17 @@ def test_an_unknown_token_is_explained_in_the_readers_language(party):
 
     assert response.status_code == 404
     assert "Este enlace es desconocido o ya no es válido." in text(response)
+
+
+def test_a_german_coordinator_runs_the_exchanges_in_german(client, organiser_page, party):
+    client.set_cookie("cx_language", "de")
+    created = client.post("/organiser/exchanges", data=request_form(organiser_page))
+    detail = text(client.get(created.headers["Location"]))
+
+    listed = text(client.get("/organiser/exchanges"))
+    figures = text(client.get("/organiser/exchanges/kpis"))
+
+    assert "Austausch angefragt." in detail and "Programmpunkt hinzufügen" not in detail
+    assert "<h1>Austausche</h1>" in listed and ">angefragt<" in listed
+    assert "Kennzahlen der Austausche" in figures
+    assert "Exchanges" not in listed and ">requested<" not in listed

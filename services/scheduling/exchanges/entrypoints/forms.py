@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
 from marshmallow import Schema, validate
 
 from services.scheduling.entrypoints.schemas import Text
@@ -78,7 +79,7 @@ def attendance_days(form) -> tuple[list[date], str | None]:
         try:
             days.append(date.fromisoformat(value))
         except ValueError:
-            return [], "An attendance day is not a date."
+            return [], _("An attendance day is not a date.")
     return days, None
 
 
