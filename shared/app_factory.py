@@ -33,11 +33,13 @@ def create_service_app(
     container: object,
     pages: Iterable[PlainBlueprint] = (),
     page_links: Mapping[str, str] | None = None,
+    problems: Iterable[str] = (),
 ) -> Flask:
     """A Flask app serving the blueprints under one OpenAPI document at /openapi.json.
 
     ``pages`` are plain blueprints of server-rendered pages (kept out of the OpenAPI document)
-    sharing the layout, CSRF checks and organiser login of ``shared.pages``.
+    sharing the layout, CSRF checks and organiser login of ``shared.pages``; they show the
+    ``problems`` listed (English problem messages) in the page's language.
     """
     settings = infrastructure.settings
     service = settings.service
@@ -79,7 +81,7 @@ def create_service_app(
         lifetime = timedelta(hours=settings.organiser_session_hours)
         store_url = settings.organiser_session_store_url
         sessions = session_store(store_url, infrastructure.clock, lifetime)
-        init_pages(app, settings, sessions, page_links or {})
+        init_pages(app, settings, sessions, page_links or {}, problems)
         for page_blueprint in pages:
             app.register_blueprint(page_blueprint)
     return app

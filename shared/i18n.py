@@ -6,13 +6,13 @@ Plain functions, no Flask: the notifications worker renders emails outside any r
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 
 from babel import Locale
-from babel.dates import format_date, format_time, get_datetime_format
-from babel.support import Translations
+from babel.dates import format_date, format_skeleton, format_time, get_datetime_format
+from babel.support import NullTranslations, Translations
 
 # The source language first, then those of the consortia in the seeds (Serbian in Latin script).
 LANGUAGES: tuple[str, ...] = ("en", "de", "pl", "hu", "ro", "sr_Latn", "fr", "es", "pt")
@@ -35,6 +35,11 @@ def language_tag(language: str) -> str:
     return language.replace("_", "-")
 
 
+def language_tags() -> tuple[str, ...]:
+    """The BCP 47 tags of every catalogue (``en`` … ``sr-Latn``), as forms and APIs accept them."""
+    return tuple(language_tag(language) for language in LANGUAGES)
+
+
 def language_name(language: str) -> str:
     """A language's name in itself ("Deutsch", "Srpski (latinica)"), for the language switch."""
     name = Locale.parse(language).get_display_name(language) or language
@@ -42,16 +47,43 @@ def language_name(language: str) -> str:
 
 
 @cache
-def translations(language: str) -> Translations:
+def translations(language: str) -> NullTranslations:
     """The compiled catalogue of a supported language (English: the message ids themselves)."""
     return Translations.load(str(TRANSLATIONS_DIR), [language])
 
 
-def format_when(moment: datetime, language: str) -> str:
-    """A zoned datetime in its own time zone, written as readers of language write it."""
-    locale = _DATE_LOCALES.get(language, language)
-    date = format_date(moment, "full", locale=locale)
+def format_when(moment: datetime, language: str, until: datetime | None = None) -> str:
+    """A zoned datetime in its own time zone, written as readers of language write it; with
+    ``until``, the span to that time of the same day ("…, 09:30–11:00 CEST")."""
+    locale = _locale(language)
+    day = format_date(moment, "full", locale=locale)
     time = format_time(moment, "short", tzinfo=moment.tzinfo, locale=locale)
+    if until is not None:
+        time += "–" + format_time(until, "short", tzinfo=moment.tzinfo, locale=locale)
     zone = format_time(moment, "z", tzinfo=moment.tzinfo, locale=locale)
+    return _join(day, f"{time} {zone}", locale)
+
+
+def format_brief(moment: datetime, language: str, until: datetime | None = None) -> str:
+    """A zoned datetime briefly, without year or zone ("Thu 14 May, 09:30"), maybe a span."""
+    locale = _locale(language)
+    day = format_skeleton("MMMEd", moment, tzinfo=moment.tzinfo, locale=locale)
+    time = format_time(moment, "short", tzinfo=moment.tzinfo, locale=locale)
+    if until is not None:
+        time += "–" + format_time(until, "short", tzinfo=moment.tzinfo, locale=locale)
+    return _join(day, time, locale)
+
+
+def format_day(day: date, language: str) -> str:
+    """A calendar date as readers of language write it ("14 May 2026", "14. Mai 2026")."""
+    return format_date(day, "long", locale=_locale(language))
+
+
+def _locale(language: str) -> str:
+    return _DATE_LOCALES.get(language, language)
+
+
+def _join(day: str, time: str, locale: str) -> str:
+    """A date and a time joined the locale's way ("{1}, {0}", "{1} {0}" …)."""
     pattern = str(get_datetime_format("medium", locale=locale)).replace("'", "")
-    return pattern.replace("{1}", date).replace("{0}", f"{time} {zone}")
+    return pattern.replace("{1}", day).replace("{0}", time)

@@ -126,11 +126,13 @@ class ExchangeSnapshotSchema(Schema):
 
 
 class ContactSchema(Schema):
-    """A party's name and address, and the link to its own page (its token is in it)."""
+    """A party's name and address, the link to its own page (its token is in it) and the
+    language its emails speak (BCP 47: ``pl``, ``sr-Latn``; English when absent)."""
 
     name = fields.String(required=True)
     email = fields.Email(required=True)
     page_url = fields.Url(load_default=None, allow_none=True, require_tld=False)
+    language = fields.String(load_default="en", validate=validate.Length(min=2, max=8))
 
 
 class ContactsSchema(Schema):

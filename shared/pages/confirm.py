@@ -23,6 +23,7 @@ class Confirmation:
     button: str
     back: str
     reason_label: str | None = None
+    reason_hint: str | None = None  # where the reason goes; unsaid: it is quoted in the email
     hidden: tuple[tuple[str, str], ...] = ()  # what the action needs again (say, which rows)
 
 

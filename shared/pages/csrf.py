@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 
 from flask import abort, request, session
+from flask_babel import gettext as _
 
 CSRF_FIELD = "csrf_token"
 
@@ -23,4 +24,4 @@ def check_csrf() -> None:
     sent = request.form.get(CSRF_FIELD, "")
     expected = session.get(CSRF_FIELD, "")
     if not expected or not secrets.compare_digest(sent, expected):
-        abort(400, description="The form expired or was not sent from this site. Please retry.")
+        abort(400, description=_("The form expired or was not sent from this site. Please retry."))

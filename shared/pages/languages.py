@@ -1,14 +1,15 @@
 """Pages in the visitor's language: flask-babel, a language switch remembered in a cookie.
 
-The switch's choice wins; without one, the browser's ``Accept-Language`` decides.
+The switch's choice wins; without one, a page that knows its reader's language says so
+(``prefer_language``: an exchange party's page), else the browser's ``Accept-Language`` decides.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, Flask, redirect, request
-from flask_babel import Babel, get_locale
+from flask import Blueprint, Flask, g, redirect, request
+from flask_babel import Babel, get_locale, refresh
 
 from shared.hardening import carries_token
 from shared.i18n import (
@@ -48,12 +49,23 @@ def init_languages(app: Flask) -> None:
 
 
 def select_language() -> str:
-    """The cookie's language if it is one of ours, else the best of Accept-Language."""
+    """The cookie's language if it is one of ours, else the reader's known language, else the
+    best of Accept-Language."""
     chosen = request.cookies.get(LANGUAGE_COOKIE)
     if chosen in LANGUAGES:
         return chosen
+    if preferred := g.get("preferred_language"):
+        return preferred
     offered = request.accept_languages.best_match(LANGUAGES)
     return supported_language(offered) if offered else DEFAULT_LANGUAGE
+
+
+def prefer_language(tag: str | None) -> None:
+    """This request's reader speaks ``tag`` (a BCP 47 tag): the page does, unless the switch
+    chose another language. Call it before anything is translated."""
+    if tag:
+        g.preferred_language = supported_language(tag)
+        refresh()
 
 
 def page_language() -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -12,17 +12,24 @@ from flask import Blueprint, Flask, Response, current_app, render_template, requ
 from marshmallow import Schema, ValidationError
 
 from shared.config import ServiceSettings
-from shared.i18n import format_when
+from shared.i18n import format_brief, format_when
 from shared.pages.csrf import check_csrf, csrf_token
 from shared.pages.languages import init_languages, page_language
 from shared.pages.login import page_organiser, shared_pages
+from shared.pages.problem_text import SHARED_PROBLEMS, ProblemTexts, problem_text
 from shared.pages.sessions import SessionStore
 
 
 def init_pages(
-    app: Flask, settings: ServiceSettings, sessions: SessionStore, links: Mapping[str, str]
+    app: Flask,
+    settings: ServiceSettings,
+    sessions: SessionStore,
+    links: Mapping[str, str],
+    problems: Iterable[str] = (),
 ) -> None:
     """Install the layout, session cookie settings, CSRF checks and login pages on an app.
+
+    ``problems`` are the service's problem messages its pages translate (``problem_text``).
 
     Each service has its own Flask session cookie (CSRF tokens, flashed messages); the login
     cookie is the site's, one for every service (``shared.pages.login``). Cookies are Secure
@@ -43,10 +50,11 @@ def init_pages(
     }
     app.extensions["page_links"] = dict(links)
     app.extensions["page_problem"] = page_problem
+    app.extensions["problem_texts"] = ProblemTexts([*SHARED_PROBLEMS, *problems])
     app.register_blueprint(shared_pages)
     init_languages(app)
     app.jinja_env.globals.update(csrf_token=csrf_token, page_links=lambda: links)
-    app.jinja_env.filters["local"] = local_time
+    app.jinja_env.filters.update(local=local_time, brief=brief_time, problem=problem_text)
     app.context_processor(lambda: {"organiser": page_organiser()})
 
 
@@ -67,6 +75,11 @@ def local_time(value: datetime, timezone: str, date_only: bool = False) -> str:
     return format_when(moment, page_language())
 
 
+def brief_time(value: datetime, until: datetime | None = None) -> str:
+    """A zoned time briefly ("Thu 14 May, 09:30"), maybe a span, in the page's language."""
+    return format_brief(value, page_language(), until)
+
+
 def page_blueprint(name: str, import_name: str) -> Blueprint:
     """A blueprint for a service's pages with CSRF checks on every unsafe request."""
     blueprint = Blueprint(name, import_name, template_folder="templates")
@@ -84,9 +97,9 @@ def form_errors(schema: Schema, data: Mapping[str, Any]) -> tuple[dict, dict[str
 
 
 def flatten_messages(messages: Any, prefix: str = "") -> dict[str, str]:
-    """Nested marshmallow messages as {"venue.name": "message"}."""
+    """Nested marshmallow messages as {"venue.name": "message"}, in the page's language."""
     if isinstance(messages, list):
-        return {prefix: "; ".join(str(m) for m in messages)} if prefix else {}
+        return {prefix: "; ".join(problem_text(m) for m in messages)} if prefix else {}
     flat: dict[str, str] = {}
     for key, value in messages.items():
         flat.update(flatten_messages(value, f"{prefix}.{key}" if prefix else str(key)))

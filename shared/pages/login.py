@@ -27,6 +27,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from shared.config import ServiceSettings
@@ -166,7 +167,7 @@ def login():
             _close_session()
             _remember_session(response, organiser.credential_id)
             return response
-        error = "This credential is not valid (unknown or revoked)."
+        error = _("This credential is not valid (unknown or revoked).")
     status = 401 if error else 200
     page = render_template("pages/login.html", error=error, next=request.values.get("next", ""))
     return page, status
@@ -180,5 +181,5 @@ def logout():
     _close_session()
     domain = current_app.extensions["organiser_cookie"]["domain"]
     response.delete_cookie(LOGIN_COOKIE, path="/", domain=domain)
-    flash("You are logged out.")
+    flash(_("You are logged out."))
     return response

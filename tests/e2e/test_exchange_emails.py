@@ -58,3 +58,37 @@ def test_the_host_and_the_visitor_reach_their_pages_from_their_emails(
         "Exchange accepted by EnerLab GmbH (DE)",
         "Exchange request: a visitor from BioEco Lda (PT)",
     ]
+
+
+def _latest(smtp, address: str):
+    def sent():
+        return next((m for m in reversed(list(smtp.messages)) if address in str(m["To"])), None)
+
+    return wait_until(sent, timeout=60)
+
+
+def test_a_polish_host_is_asked_in_polish_and_a_portuguese_visitor_told_in_portuguese(
+    platform,
+    smtp_server,  # noqa: F811
+):
+    scheduling = platform.client("scheduling")
+    body = exchange_body(first_day="2031-06-02", last_day="2031-06-06")
+    body["host"]["language"], body["visitor"]["language"] = "pl", "pt"
+    created = scheduling.post("/api/v1/exchanges", json=body, headers=platform.organiser())
+    assert created.status_code == 201, created.json
+
+    asked = _latest(smtp_server, "jonas@enerlab.example")
+    assert str(asked["Subject"]) == "Prośba o wymianę: gość z BioEco Lda (PT)"
+    text = asked.get_body(("plain",)).get_content()
+    assert text.startswith("Dzień dobry, Jonas Weber,") and "2 czerwca 2031" in text
+    host_page = f"/exchange/{created.json['host_token']}"
+    page = scheduling.get(host_page).get_data(as_text=True)
+    assert '<html lang="pl">' in page
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    assert scheduling.post(f"{host_page}/accept", data={"csrf_token": token}).status_code == 303
+
+    told = _latest(smtp_server, "ana@bioeco.example")
+    assert str(told["Subject"]) == "Intercâmbio aceite por EnerLab GmbH (DE)"
+    text = told.get_body(("plain",)).get_content()
+    assert text.startswith("Olá, Ana Silva,") and "2 de junho de 2031" in text
+    assert '<html lang="pt">' in told.get_body(("html",)).get_content()

@@ -106,3 +106,41 @@ def test_an_exchange_goes_from_request_to_attendance_on_the_pages(
     assert web.all("svg.chart rect") and "PT" in web.text("#table-visitor_countries")
     screenshot("exchange-kpis", 1280, 1400)
     assert len(web.audited) >= 12
+
+
+def test_the_host_removes_an_agenda_item_only_through_its_confirmation_page(live_platform, browser):
+    web, site = Browser(browser), live_platform
+    request_exchange(web, site)
+    web.open(site.exchange_link("requested", "host"))
+    web.press("Accept the exchange")
+    propose_agenda(web)
+
+    web.follow("table.agenda tr:last-child form[action$='/remove'] button")
+    assert web.text("h1") == "Remove “Battery park open day” from the agenda?"
+    assert "Ana Silva (visitor) and Jonas Weber (host)" in web.text("#confirm-emailed")
+    web.follow("#confirm-back")
+    assert "Battery park open day" in web.text("table.agenda")
+    web.follow("table.agenda tr:last-child form[action$='/remove'] button")
+    web.press("Remove the item")
+
+    assert "Agenda item removed." in web.text("p.notice")
+    assert "Battery park open day" not in web.text("table.agenda")
+    assert "Kick-off with the storage team" in web.text("table.agenda")
+
+
+def test_the_host_declines_only_through_its_confirmation_page(live_platform, browser):
+    web, site = Browser(browser), live_platform
+    request_exchange(web, site)
+    detail = web.driver.current_url
+    web.open(site.exchange_link("requested", "host"))
+
+    web.press("Decline the exchange…")
+    assert web.text("h1") == "Decline the exchange of Ana Silva?"
+    assert web.text("#confirm-emailed") == "Nobody: no email is sent."
+    web.fill(reason="No staff in that week")
+    web.press("Decline the exchange")
+
+    assert "You declined the exchange." in web.text("p.notice")
+    assert "rejected" in web.text("#exchange-status")
+    web.open(detail)
+    assert "No staff in that week" in web.text("#closed")

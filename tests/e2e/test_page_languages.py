@@ -36,7 +36,7 @@ def test_a_participant_switches_to_german_and_registers_in_german(live_platform,
     web.press("Anmelden")
     assert web.all("#manage-link") == []  # the address is verified first (issue #11)
     web.open(site.verification_link("greta@example.eu"))
-    web.press("Confirm my registration")
+    web.press("Meine Anmeldung bestätigen")  # the verification page speaks German too
 
     assert web.text("h1") == "Vielen Dank, Greta Weber"
     token = web.find("#manage-link").get_attribute("href").rsplit("/", 1)[1]

@@ -12,6 +12,7 @@ from services.notifications.domain import errors
 from services.notifications.domain.ports import Mailer
 from services.notifications.entrypoints.api import notifications_blp
 from services.notifications.entrypoints.pages import delivery_pages
+from services.notifications.entrypoints.problem_texts import PROBLEMS
 from services.notifications.webhooks.bootstrap import bootstrap_webhooks
 from services.notifications.webhooks.entrypoints import api as webhooks_api
 from services.notifications.webhooks.entrypoints.pages import webhook_pages
@@ -39,6 +40,7 @@ def create_app(
         [notifications_blp, webhooks_api.webhooks_blp],
         DOMAIN_ERRORS,
         container,
+        problems=PROBLEMS,
         pages=[delivery_pages, webhook_pages],
         page_links={"home": f"{registration}/", "organiser_home": "/organiser/notifications"},
     )

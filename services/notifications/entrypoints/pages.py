@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from services.notifications.domain.errors import NotResendable
 from services.notifications.domain.notification import DELIVERY_STATUSES
@@ -12,6 +13,7 @@ from shared.exports import FORMATS, download
 from shared.paged_api import page_request
 from shared.pages.layout import form_errors, page_blueprint
 from shared.pages.login import organiser_page, safe_next
+from shared.pages.problem_text import problem_text
 
 delivery_pages = page_blueprint("delivery_pages", __name__)
 FILTERS = ("recipient", "event_id", "status")
@@ -61,7 +63,7 @@ def resend(notification_id):
     app = _app()
     try:
         again = delivery.resend(notification_id, app.uow(), app.clock)
-        flash(f"Resend queued ({again.id}).")
+        flash(_("Resend queued (%(id)s).", id=again.id))
     except NotResendable as exc:
-        flash(f"Not possible: {exc}")
+        flash(_("Not possible: %(reason)s", reason=problem_text(exc)))
     return redirect(safe_next(request.form.get("back"), url_for(".delivery_log")), 303)

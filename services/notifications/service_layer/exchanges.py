@@ -8,18 +8,21 @@ for a new or changed item (its SEQUENCE above the last one sent), a CANCEL for a
 a called-off exchange. All-day items appear in the summary and the feeds only. Every email links
 to the recipient's own exchange page. ``exchange.completed`` with a ``certificate_url`` (at
 least one day attended) sends both parties the link to the exchange's certificate. Rejected
-carries no addresses: no email.
+carries no addresses: no email. Each party's emails speak its own language (its contact's
+``language``): the templates are translated when rendered, the days and agenda lines here.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
+from functools import cache, partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from services.notifications.domain.exchange_items import AgendaItemSnapshot
 from services.notifications.domain.readmodel import Recipient
 from services.notifications.service_layer import notify
+from services.notifications.service_layer.exchange_words import Words
 from services.notifications.service_layer.notify import Policy
 from services.notifications.service_layer.unit_of_work import NotificationsUnitOfWork
 from shared.messages import Envelope
@@ -49,7 +52,7 @@ def parties(
             event_id=exchange["exchange_id"],
             name=contact["name"],
             email=contact["email"],
-            language="en",
+            language=contact.get("language") or "en",
             manage_url=contact.get("page_url") or "",
             feed_url="",
             status=exchange["status"],
@@ -80,16 +83,23 @@ def timed_items(exchange: dict[str, Any]) -> list[AgendaItemSnapshot]:
     ]
 
 
-def exchange_context(exchange: dict[str, Any], reason: str | None = None) -> dict[str, Any]:
-    """What the emails say: who goes where, when, and the agenda as readable lines."""
+def exchange_context(
+    exchange: dict[str, Any], language: str = "en", reason: str | None = None
+) -> dict[str, Any]:
+    """What the emails say, in the reader's language: who goes where, when, and the agenda as
+    readable lines."""
     visitor, host = exchange["visitor"], exchange["host"]
-    zone = ZoneInfo(exchange["timezone"])
+    words = Words(language)
     return {
         "visitor_organisation": f"{visitor['organisation']} ({visitor['country']})",
         "host_organisation": f"{host['organisation']} ({host['country']})",
-        "first_day": _day(exchange["first_day"]),
-        "last_day": _day(exchange["last_day"]),
-        "agenda": [_line(item, zone) for item in exchange["agenda"] if item["status"] == "planned"],
+        "first_day": words.day(exchange["first_day"]),
+        "last_day": words.day(exchange["last_day"]),
+        "agenda": [
+            words.line(item, ZoneInfo(exchange["timezone"]))
+            for item in exchange["agenda"]
+            if item["status"] == "planned"
+        ],
         "reason": reason,
     }
 
@@ -99,13 +109,14 @@ def exchange_news(envelope: Envelope, uow: UOW, policy: Policy) -> None:
     exchange, contacts = envelope.payload["exchange"], envelope.payload.get("contacts")
     if not contacts:
         return  # a request or acceptance published before messages carried contacts
-    context = exchange_context(exchange, envelope.payload.get("reason"))
+    # one context per language among the recipients
+    context = cache(partial(exchange_context, exchange, reason=envelope.payload.get("reason")))
     now, kind = policy.clock(), SUMMARY_KINDS[envelope.type]
     for person in parties(exchange, contacts, sides=TOLD.get(envelope.type, BOTH)):
-        notify.queue(uow, envelope.message_id, person, kind, context, now)
+        notify.queue(uow, envelope.message_id, person, kind, context(person.language), now)
     for item in timed_items(exchange):
         for person in parties(exchange, contacts, f":{item.item_id}"):
-            _calendar_update(envelope, uow, person, item, context, now)
+            _calendar_update(envelope, uow, person, item, context(person.language), now)
 
 
 def _calendar_update(
@@ -118,7 +129,7 @@ def _calendar_update(
 ) -> None:
     """REQUEST a planned item the address has not seen at this SEQUENCE; CANCEL a withdrawn one."""
     last = uow.readmodel.calendar_entry(person.email, item.uid)
-    stamp, details = envelope.occurred_at, context | {"item": _line_of(item)}
+    stamp, details = envelope.occurred_at, context | {"item": Words(person.language).item(item)}
     if item.planned and (last is None or not last.invited or item.sequence > last.sequence):
         invitation = notify.invite(uow, person, item, stamp)
         notify.queue(uow, envelope.message_id, person, "exchange_item", details, now, invitation)
@@ -127,40 +138,19 @@ def _calendar_update(
         notify.queue(uow, envelope.message_id, person, kind, details, now, cancellation)
 
 
-def _day(value: date | str) -> str:
-    return (date.fromisoformat(value) if isinstance(value, str) else value).strftime("%d %B %Y")
-
-
-def _line(item: dict[str, Any], zone: ZoneInfo) -> str:
-    """One agenda line: when (in the host's time zone), what, where."""
-    if item["start"] is None:
-        when = f"{_day(item['first_day'])} to {_day(item['last_day'])} (all day)"
-    else:
-        when = _span(item["start"].astimezone(zone), item["end"].astimezone(zone))
-    return f"{when}: {item['title']} at {item['place']}"
-
-
-def _line_of(item: AgendaItemSnapshot) -> str:
-    when = _span(item.zoned(item.start), item.zoned(item.end))
-    return f"{when}: {item.title} at {item.location}"
-
-
-def _span(start: datetime, end: datetime) -> str:
-    return f"{start:%a %d %B %Y, %H:%M}–{end:%H:%M %Z}"
-
-
 def exchange_certificate(envelope: Envelope, uow: UOW, policy: Policy) -> None:
     """exchange.completed: the certificate link to visitor and host, if there is one."""
     exchange, contacts = envelope.payload["exchange"], envelope.payload["contacts"]
     url = envelope.payload["certificate_url"]
     if not url or not contacts:
         return
-    context = exchange_context(exchange) | {
+    facts = {
         "certificate_url": url,
         "attended_days": exchange["attended_days"],
         "working_days": exchange["working_days"],
     }
     for person in parties(exchange, contacts):
+        context = exchange_context(exchange, person.language) | facts
         notify.queue(
             uow, envelope.message_id, person, "exchange_certificate", context, policy.clock()
         )

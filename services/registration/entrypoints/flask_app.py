@@ -17,6 +17,7 @@ from services.registration.domain import errors
 from services.registration.entrypoints.api import events_blp, participants_blp, roster_blp
 from services.registration.entrypoints.organiser_pages import organiser_pages
 from services.registration.entrypoints.pages import participant_pages
+from services.registration.entrypoints.problem_texts import PROBLEMS
 from services.registration.entrypoints.registration_page import registration_page
 from shared.app_factory import create_service_app
 from shared.infrastructure import utc_now
@@ -48,6 +49,7 @@ def create_app(
         [events_blp, participants_blp, roster_blp, attendance_blp, visit_list_blp],
         DOMAIN_ERRORS,
         container,
+        problems=PROBLEMS,
         pages=[
             participant_pages,
             organiser_pages,

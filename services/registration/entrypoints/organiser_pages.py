@@ -16,11 +16,17 @@ from shared.paged_api import page_request, streamed_csv
 from shared.pages.confirm import confirmation_page, confirmed
 from shared.pages.layout import form_errors, page_blueprint
 from shared.pages.login import organiser_page, safe_next
+from shared.pages.problem_text import problem_text
 from shared.text import form_text
 
 organiser_pages = page_blueprint("organiser_pages", __name__)
-ACTIONS = {"approve": "approved", "reject": "rejected", "promote": "promoted"}
-ACTIONS["cancel_registration"] = "cancelled"
+# what the roster's actions did, for the flashed message (name: the participant's)
+ACTIONS = {
+    "approve": lambda name: _("The registration of %(name)s is approved.", name=name),
+    "reject": lambda name: _("The registration of %(name)s is rejected.", name=name),
+    "promote": lambda name: _("%(name)s moved from the waiting list to a seat.", name=name),
+    "cancel_registration": lambda name: _("The registration of %(name)s is cancelled.", name=name),
+}
 MAX_BULK = 500  # one roster page at most, with room to spare
 BULK_ACTIONS = {
     "approve": lambda n: _("%(count)s registrations approved.", count=n),
@@ -89,7 +95,7 @@ def create_event():
         event, codes = handlers.create_event(command, app.uow(), app.clock, app.retention)
     except errors.InvalidEvent as exc:
         return _event_form(None, values, {}, str(exc), 422)
-    flash(f"Draft “{event.title}” created. Publish it to open registration.")
+    flash(_("Draft “%(title)s” created. Publish it to open registration.", title=event.title))
     return _codes_or_event(event, codes)
 
 
@@ -113,7 +119,7 @@ def edit_event(event_id):
         event, codes = handlers.update_event(event_id, data, app.uow(), app.clock, app.retention)
     except (errors.InvalidEvent, errors.InvalidTransition) as exc:
         return _event_form(event_id, values, {}, str(exc), 422)
-    flash("Event saved.")
+    flash(_("Event saved."))
     return _codes_or_event(event, codes)
 
 
@@ -197,7 +203,7 @@ def delete_draft(event_id):
     try:
         handlers.delete_draft(event_id, _app().uow())
     except errors.InvalidTransition as exc:
-        flash(_("Not possible: %(reason)s", reason=str(exc)))
+        flash(_("Not possible: %(reason)s", reason=problem_text(exc)))
         return redirect(url_for(".event", event_id=event_id), 303)
     flash(_("Draft “%(title)s” deleted.", title=event["title"]))
     return redirect(url_for(".events"), 303)
@@ -218,7 +224,7 @@ def confirm_registration_action(registration_id, action):
 def registration_action(registration_id, action):
     """Approve, reject, promote or cancel one registration (the last two once confirmed)."""
     if action not in ACTIONS:
-        return Response("unknown action", 404)
+        abort(404)
     if action in CONFIRMED_ACTIONS and not confirmed():
         return confirm_registration_action(registration_id, action)
     app = _app()
@@ -226,9 +232,9 @@ def registration_action(registration_id, action):
     try:
         done = getattr(handlers, action)(registration_id, *extra, app.uow(), app.clock)
     except (errors.InvalidTransition, errors.EventFull) as exc:
-        flash(f"Not possible: {exc}")
+        flash(_("Not possible: %(reason)s", reason=problem_text(exc)))
         return redirect(safe_next(request.form.get("back"), url_for(".events")), 303)
-    flash(f"{done.name or 'The registration'} {ACTIONS[action]}.")
+    flash(ACTIONS[action](done.name or _("the participant")))
     return redirect(url_for(".event", event_id=done.event_id), 303)
 
 
@@ -238,7 +244,7 @@ def bulk_action(event_id):
     """Approve the ticked registrations, or reject them once confirmed (with one reason)."""
     action, ids = request.form.get("action"), request.form.getlist("ids")[:MAX_BULK]
     if action not in BULK_ACTIONS:
-        abort(400, description="Choose approve or reject.")
+        abort(400, description=_("Choose approve or reject."))
     if not ids:
         flash(_("Tick at least one registration first."))
         return redirect(url_for(".event", event_id=event_id), 303)
@@ -253,7 +259,7 @@ def bulk_action(event_id):
             getattr(handlers, action)(registration_id, *extra, app.uow(), app.clock)
             done += 1
         except (errors.InvalidTransition, errors.EventFull, errors.NotFound) as exc:
-            refused.append(str(exc))
+            refused.append(problem_text(exc))
     flash(BULK_ACTIONS[action](done))
     if refused:
         flash(_("Not possible: %(reason)s", reason="; ".join(refused)))

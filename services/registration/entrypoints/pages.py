@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from services.registration.domain import errors
 from services.registration.domain.commands import Participant, Register
@@ -112,13 +113,11 @@ def check_inbox(event_id):
     )
 
 
+# status and the problem's key; verify.html words each one in the page's language
 VERIFY_PROBLEMS = {
-    errors.NotFound: (404, "This link is unknown. Please use the link of your latest email."),
-    errors.LinkUsed: (409, "This link was already used: your manage link is in the email we sent."),
-    errors.LinkExpired: (
-        410,
-        "This link has expired and your place was released. Please register again.",
-    ),
+    errors.NotFound: (404, "unknown"),
+    errors.LinkUsed: (409, "used"),
+    errors.LinkExpired: (410, "expired"),
 }
 
 
@@ -183,7 +182,7 @@ def answer_offer(token, choice):
     except tuple(OFFER_PROBLEMS) as exc:
         status, problem = OFFER_PROBLEMS[type(exc)]
         return _offer_page(token, choice, problem, status)
-    flash("Your seat is confirmed." if choice == "accept" else "You declined the offer.")
+    flash(_("Your seat is confirmed.") if choice == "accept" else _("You declined the offer."))
     return redirect(url_for(".manage", token=registration.manage_token), 303)
 
 
@@ -212,7 +211,7 @@ def update_needs(token):
         return page, 422
     app = _app()
     handlers.update_needs_by_token(token, data, app.uow(), app.clock)
-    flash("Your needs are saved.")
+    flash(_("Your needs are saved."))
     return redirect(url_for(".manage", token=token), 303)
 
 
@@ -223,7 +222,7 @@ def cancel(token):
         return confirmation_page(confirmations.cancel_own(_manage(token), token))
     app = _app()
     handlers.cancel_by_token(token, app.uow(), app.clock)
-    flash("Your registration is cancelled.")
+    flash(_("Your registration is cancelled."))
     return redirect(url_for(".manage", token=token), 303)
 
 

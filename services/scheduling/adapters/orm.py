@@ -150,6 +150,7 @@ def _party_columns(side: str) -> list[Column]:
         Column(f"{side}_country", String(2), nullable=False),
         Column(f"{side}_sector", String(100), nullable=False),
         Column(f"{side}_sme", Boolean, nullable=False),
+        Column(f"{side}_language", String(8), nullable=False, server_default="en"),
     ]
 
 

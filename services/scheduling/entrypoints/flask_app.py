@@ -15,6 +15,7 @@ from services.scheduling.entrypoints.feed_cache import FeedCache
 from services.scheduling.entrypoints.feeds import feeds_blp
 from services.scheduling.entrypoints.pages import participant_pages
 from services.scheduling.entrypoints.planner_pages import planner_pages
+from services.scheduling.entrypoints.problem_texts import PROBLEMS
 from services.scheduling.entrypoints.tokens import tokens_blp
 from services.scheduling.exchanges.entrypoints.api import exchanges_blp
 from services.scheduling.exchanges.entrypoints.pages import exchange_pages
@@ -49,6 +50,7 @@ def create_app(
         [visits_blp, participants_blp, blocks_blp, tokens_blp, exchanges_blp, feeds_blp],
         DOMAIN_ERRORS,
         container,
+        problems=PROBLEMS,
         pages=[participant_pages, planner_pages, exchange_pages, party_pages],
         page_links=_page_links(container.infrastructure.settings.public_urls),
     )

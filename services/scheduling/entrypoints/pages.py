@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from services.scheduling.domain import errors
 from services.scheduling.service_layer import handlers, views
 from services.scheduling.service_layer.feeds import PARTICIPANT
 from shared.calendar_links import subscription_links
 from shared.pages.layout import page_blueprint
+from shared.pages.problem_text import problem_text
 from shared.text import single_line_error
 
 participant_pages = page_blueprint("participant_pages", __name__)
@@ -22,7 +24,7 @@ def _app():
 def _registration_id(token: str) -> str:
     registration_id = views.registration_for_token(_app().uow(), token)
     if registration_id is None:
-        abort(404, description="This link is unknown or no longer valid.")
+        abort(404, description=_("This link is unknown or no longer valid."))
     return registration_id
 
 
@@ -32,9 +34,9 @@ def my_visits(token):
     app = _app()
     page = views.participant_page(app.uow(), token, app.feeds)
     if page is None:
-        abort(404, description="This link is unknown or no longer valid.")
+        abort(404, description=_("This link is unknown or no longer valid."))
     if page.title is None:
-        abort(404, description="The programme of this workshop is not published yet.")
+        abort(404, description=_("The programme of this workshop is not published yet."))
     registration, visits, blocks = page.registration, page.visits, page.blocks
     for visit in visits:
         booked = {p["registration_id"] for p in visit.pop("participants")}
@@ -64,14 +66,14 @@ def join_or_leave(token, visit_id, action):
     try:
         if action == "join":
             handlers.join_visit(visit_id, registration_id, app.uow(), app.clock, app.policy, True)
-            flash("You joined the visit. It is in your calendar feed.")
+            flash(_("You joined the visit. It is in your calendar feed."))
         elif action == "leave":
             handlers.leave_visit(visit_id, registration_id, "left", app.uow(), app.clock)
-            flash("You left the visit.")
+            flash(_("You left the visit."))
         else:
             abort(404)
     except REFUSALS as exc:
-        flash(f"Not possible: {exc}")
+        flash(_("Not possible: %(reason)s", reason=problem_text(exc)))
     return redirect(url_for(".my_visits", token=token), 303)
 
 
@@ -86,11 +88,11 @@ def rank(token, block_id):
         if key.startswith("rank-") and value.isdigit()
     ]
     if any(single_line_error(visit_id) for _, visit_id in chosen):
-        abort(422, "A ranked visit id is not valid.")
+        abort(422, _("A ranked visit id is not valid."))
     ranking = [visit_id for _, visit_id in sorted(chosen)]
     try:
         handlers.rank_visits(block_id, registration_id, ranking, app.uow(), app.clock)
-        flash("Your preferences are saved.")
+        flash(_("Your preferences are saved."))
     except REFUSALS as exc:
-        flash(f"Not possible: {exc}")
+        flash(_("Not possible: %(reason)s", reason=problem_text(exc)))
     return redirect(url_for(".my_visits", token=token), 303)

@@ -18,6 +18,7 @@ from shared.exports import FORMATS, download
 from shared.pages.confirm import Confirmation, confirmation_page, confirmed
 from shared.pages.layout import form_errors, page_blueprint
 from shared.pages.login import organiser_page
+from shared.pages.problem_text import problem_text
 from shared.text import form_text
 
 planner_pages = page_blueprint("planner_pages", __name__)
@@ -114,7 +115,7 @@ def schedule_visit(event_id):
         )
     except REFUSALS as exc:
         return _planner(event_id, values, {}, str(exc), 409)
-    flash(f"Visit “{visit.title}” scheduled.")
+    flash(_("Visit “%(title)s” scheduled.", title=visit.title))
     return redirect(url_for(".planner", event_id=event_id), 303)
 
 
@@ -145,7 +146,7 @@ def cancel_visit(visit_id):
     visit = handlers.cancel_visit(
         visit_id, form_text(request.form, "reason", multi_line=True), app.uow(), app.clock
     )
-    flash(f"Visit “{visit.title}” cancelled.")
+    flash(_("Visit “%(title)s” cancelled.", title=visit.title))
     return redirect(url_for(".planner", event_id=visit.event_id), 303)
 
 
@@ -200,14 +201,14 @@ def edit_visit(visit_id):
 def create_block(event_id):
     """Group parallel visits into a block that participants rank."""
     app = _app()
-    title = form_text(request.form, "block_title") or "Parallel visits"
+    title = form_text(request.form, "block_title") or _("Parallel visits")
     try:
         handlers.create_block(
             event_id, title, request.form.getlist("visit_ids"), app.uow(), app.clock
         )
-        flash(f"Block “{title}” opened for ranking.")
+        flash(_("Block “%(title)s” opened for ranking.", title=title))
     except REFUSALS as exc:
-        flash(f"Not possible: {exc}")
+        flash(_("Not possible: %(reason)s", reason=problem_text(exc)))
     return redirect(url_for(".planner", event_id=event_id), 303)
 
 
@@ -218,9 +219,9 @@ def close_block(block_id):
     app = _app()
     try:
         handlers.close_block(block_id, app.uow(), app.clock, app.policy)
-        flash("Seats allocated from the ranked preferences.")
+        flash(_("Seats allocated from the ranked preferences."))
     except REFUSALS as exc:
-        flash(f"Not possible: {exc}")
+        flash(_("Not possible: %(reason)s", reason=problem_text(exc)))
     event_id = views.block_event(app.uow(), block_id)
     return redirect(url_for(".planner", event_id=event_id), 303)
 

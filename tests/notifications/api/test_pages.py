@@ -40,3 +40,16 @@ def test_an_invalid_filter_is_shown_next_to_its_field(client, logged_in):
     response = client.get("/organiser/notifications?recipient=not-an-email")
     assert response.status_code == 422
     assert 'id="f-recipient-error">Not a valid email address.' in response.get_data(as_text=True)
+
+
+def test_a_german_organiser_reads_the_delivery_log_in_german(client, logged_in, service):
+    apply(service, f.envelope("registration.confirmed", f.registration("confirmed", number=1)))
+    deliver(service)
+    client.set_cookie("cx_language", "de")
+
+    page = client.get("/organiser/notifications").get_data(as_text=True)
+    refused = client.get("/organiser/notifications?recipient=x").get_data(as_text=True)
+
+    assert "<h1>Versandprotokoll</h1>" in page and ">gesendet<" in page and "Versuche: 1" in page
+    assert "Erneut senden" in page and "Delivery log" not in page and ">sent<" not in page
+    assert 'id="f-recipient-error">Keine gültige E-Mail-Adresse.' in refused

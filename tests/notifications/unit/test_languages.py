@@ -58,3 +58,42 @@ def test_a_hostile_name_stays_escaped_in_html_and_untranslated(handle, stored, p
     assert "<img" not in html
     assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt; Hello &amp; Co" in html
     assert HOSTILE in text
+
+
+def asked(language: str) -> dict:
+    payload = registered(language, "Greta Weber")
+    return {
+        "registration_id": payload["registration_id"],
+        "event": payload["event"],
+        "participant": payload["participant"],
+        "verify_url": "https://cx.example.eu/verify/v-1",
+        "expires_at": f.NOW,
+    }
+
+
+def test_the_verification_email_speaks_the_language_of_the_registration(handle, stored, postman):
+    handle(f.envelope("registration.verification_requested", asked("de")))
+
+    msg = postman.message(stored()[0])
+    text = msg.get_body(("plain",)).get_content()
+    html = msg.get_body(("html",)).get_content()
+    assert msg["Subject"].startswith("Bitte bestätigen Sie Ihre Anmeldung: ")
+    assert text.startswith("Hallo Greta Weber,") and "Jemand, vermutlich Sie," in text
+    assert "Um Ihre Anmeldung zu bestätigen, öffnen Sie diesen Link:" in text
+    assert '<html lang="de">' in html and "Meine Anmeldung bestätigen</a>" in html
+    assert "Someone" not in text + html and "Hello" not in text + html
+
+
+def test_the_already_registered_notice_speaks_the_language_of_the_registration(
+    handle, stored, postman
+):
+    payload = {k: v for k, v in asked("pl").items() if k not in {"verify_url", "expires_at"}}
+    handle(
+        f.envelope("registration.already_registered", payload | {"manage_url": "https://x.eu/m"})
+    )
+
+    msg = postman.message(stored()[0])
+    text = msg.get_body(("plain",)).get_content()
+    assert msg["Subject"].startswith("Jesteś już zarejestrowany: ")
+    assert "próbował ponownie zarejestrować ten adres" in text
+    assert '<html lang="pl">' in msg.get_body(("html",)).get_content()

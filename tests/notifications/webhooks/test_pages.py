@@ -59,3 +59,14 @@ def test_the_log_page_resends_and_disables(client, logged_in, hooks, receiver):
     (disable,) = re.findall(r'action="([^"]+/disable)"', client.get(log_url).get_data(as_text=True))
     assert client.post(disable, data={"csrf_token": logged_in}).status_code == 303
     assert "disabled by an organiser" in client.get(log_url).get_data(as_text=True)
+
+
+def test_a_german_organiser_manages_webhooks_in_german(client, logged_in):
+    client.set_cookie("cx_language", "de")
+    form = {"csrf_token": logged_in, "url": "ftp://x.test/", "message_types": "event.published"}
+
+    listing = client.get("/organiser/webhooks").get_data(as_text=True)
+    refused = client.post("/organiser/webhooks", data=form).get_data(as_text=True)
+
+    assert "Endpunkt hinzufügen" in listing and "Endpunkt registrieren" in listing
+    assert "die URL muss eine absolute http://- oder https://-URL sein" in refused

@@ -125,3 +125,57 @@ def test_a_hostile_name_in_a_translated_sentence_stays_escaped(client, published
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Vielen Dank, O&#39;Brien-Müller" in page
     assert "O'Brien" not in page
+
+
+def test_form_problems_are_shown_in_the_pages_language(client, published_event):
+    event = published_event()
+    token = csrf(client, "/")
+    switch(client, "de")
+    data = {**form(1, token), "email": "not-an-email", "name": "", "consent": ""}
+
+    response = client.post(f"/events/{event['id']}/register", data=data)
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Keine gültige E-Mail-Adresse." in page and "Pflichtfeld: Bitte ausfüllen." in page
+    assert "Not a valid email address." not in page and "Missing data" not in page
+
+
+def test_a_domain_problem_on_a_page_is_in_the_pages_language(client, published_event):
+    event = published_event()
+    token = csrf(client, "/")
+    client.post(f"/events/{event['id']}/register", data=form(1, token))
+
+    response = client.post(
+        f"/events/{event['id']}/register",
+        data=form(1, token),
+        headers={"Accept-Language": "fr"},
+    )
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "cette adresse e-mail est déjà inscrite à l&#39;événement" in page
+    assert "already registered" not in page
+
+
+def test_the_manage_page_words_the_status_in_the_pages_language(client, published_event):
+    event = published_event()
+    switch(client, "pl")
+    response = client.post(f"/events/{event['id']}/register", data=form(1, csrf(client, "/")))
+
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+
+    assert re.search(r'id="status">potwierdzona<', page)
+
+
+def test_the_check_inbox_and_verification_pages_are_in_the_pages_language(client, published_event):
+    event = published_event()
+    switch(client, "es")
+
+    inbox = client.get(f"/events/{event['id']}/check-inbox").get_data(as_text=True)
+    token = csrf(client, "/verify/unknown-token")
+    verify = client.post("/verify/unknown-token", data={"csrf_token": token})
+
+    assert "Revise su bandeja de entrada" in inbox and "Check your inbox" not in inbox
+    assert verify.status_code == 404
+    assert "Este enlace es desconocido." in verify.get_data(as_text=True)

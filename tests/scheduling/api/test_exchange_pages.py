@@ -152,7 +152,7 @@ def test_the_host_accepts_from_its_page_and_the_visitor_gets_its_own_link(
 
 
 def test_the_host_declines_with_a_reason_the_organiser_sees(client, party, requested):
-    post(party, f"{requested['host']}/reject", reason="No staff in May")
+    post(party, f"{requested['host']}/reject", reason="No staff in May", confirmed="yes")
     page = text(client.get(requested["detail"]))
     assert "rejected" in page and "No staff in May" in page
 
@@ -299,8 +299,8 @@ def test_the_organiser_adds_and_removes_an_agenda_item(client, party, requested)
     )
     assert added.status_code == 303
     page = text(client.get(requested["detail"]))
-    remove = re.search(r'action="([^"]+/remove)"', page).group(1)
-    client.post(remove, data={"csrf_token": token})
+    remove = re.search(r'<form method="get" action="([^"]+/remove)"', page).group(1)
+    client.post(remove, data={"csrf_token": token, "confirmed": "yes"})
     assert "Intro" not in text(client.get(requested["detail"]))
 
 
@@ -340,5 +340,8 @@ def test_the_kpis_are_a_table_and_an_svg_chart_of_the_same_figures(client, party
 def test_the_exchange_pages_speak_the_browsers_language(client, party, requested):
     german = {"Accept-Language": "de"}
     assert "Austausch anfragen" in text(client.get("/organiser/exchanges", headers=german))
-    page = text(party.get(requested["host"], headers={"Accept-Language": "fr"}))
+    party.set_cookie(
+        "cx_language", "fr"
+    )  # a party's page speaks its party's language unless switched
+    page = text(party.get(requested["host"], headers={"Accept-Language": "de"}))
     assert "Accueillerez-vous cet échange ?" in page and "Ajouter à Outlook" in page

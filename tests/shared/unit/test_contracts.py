@@ -94,11 +94,13 @@ CONTACTS = {
         "name": "Ana",
         "email": "ana@example.org",
         "page_url": "https://x.example/exchange/v",
+        "language": "pt",
     },
     "host": {
         "name": "Jonas",
         "email": "jonas@example.org",
         "page_url": "http://127.0.0.1:8002/exchange/h",
+        "language": "sr-Latn",
     },
 }
 SAMPLES = {
@@ -233,3 +235,16 @@ def test_a_naive_timestamp_in_the_envelope_is_refused():
     wire = messages.dump(envelope) | {"occurred_at": "2027-01-01T10:00:00"}
     with pytest.raises(InvalidMessage, match="bad envelope"):
         messages.load(wire)
+
+
+def test_an_exchange_contact_from_before_languages_speaks_english():
+    """Producers older than the parties' languages sent contacts without one."""
+    contacts = {
+        side: {k: v for k, v in c.items() if k != "language"} for side, c in CONTACTS.items()
+    }
+    payload = SAMPLES["exchange.agreed"] | {"contacts": contacts}
+    envelope = Envelope(type="exchange.agreed", payload=payload, producer="old")
+
+    received = messages.load(json.loads(json.dumps(messages.dump(envelope))))
+
+    assert {c["language"] for c in received.payload["contacts"].values()} == {"en"}

@@ -27,17 +27,18 @@ def catalogue(language: str, ext: str = "po"):
         return read_po(f) if ext == "po" else read_mo(f)
 
 
-def template_ids() -> set[str]:
+def template_ids() -> set[tuple[str | None, str]]:
+    """(context, id) of every message: a status has a context saying what it is the status of."""
     with (TRANSLATIONS_DIR / "messages.pot").open("rb") as f:
-        return {message.id for message in read_po(f) if message.id}
+        return {(message.context, message.id) for message in read_po(f) if message.id}
 
 
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_every_message_id_has_a_translation_with_the_same_placeholders(language):
-    messages = {m.id: m for m in catalogue(language) if m.id}
+    messages = {(m.context, m.id): m for m in catalogue(language) if m.id}
 
     assert set(messages) == template_ids()
-    for msgid, message in messages.items():
+    for (_context, msgid), message in messages.items():
         assert message.string.strip(), f"{language}: no translation for {msgid!r}"
         assert not message.fuzzy, f"{language}: fuzzy translation for {msgid!r}"
         assert sorted(PLACEHOLDER.findall(message.string)) == sorted(PLACEHOLDER.findall(msgid))
@@ -45,8 +46,8 @@ def test_every_message_id_has_a_translation_with_the_same_placeholders(language)
 
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_the_compiled_catalogue_matches_its_po_file(language):
-    po = {m.id: m.string for m in catalogue(language) if m.id}
-    mo = {m.id: m.string for m in catalogue(language, "mo") if m.id}
+    po = {(m.context, m.id): m.string for m in catalogue(language) if m.id}
+    mo = {(m.context, m.id): m.string for m in catalogue(language, "mo") if m.id}
 
     assert mo == po, "run `make translations` and commit the .mo files"
 
@@ -58,7 +59,7 @@ def test_every_template_message_is_in_the_template_catalogue():
     root = TRANSLATIONS_DIR.parent.parent
     found = set()
     for directory in ("services", "shared"):
-        for _, _, message, _, _ in extract_from_dir(
+        for _, _, message, _, context in extract_from_dir(
             root / directory,
             method_map=[
                 ("**/templates/**.html", "jinja2"),
@@ -67,7 +68,7 @@ def test_every_template_message_is_in_the_template_catalogue():
             ],
             options_map={"**": {"trimmed": "true"}},
         ):
-            found.add(message)
+            found.add((context, message))
     assert found == template_ids()
 
 
@@ -107,3 +108,49 @@ def test_a_language_tag_picks_its_catalogue_or_english(tag, language):
 def test_a_catalogue_is_named_by_its_bcp47_tag():
     assert language_tag("sr_Latn") == "sr-Latn"
     assert language_tag("pl") == "pl"
+
+
+ROOT = TRANSLATIONS_DIR.parent.parent
+# Pages and emails whose words are all marked; Swagger UI's page is the tool's own.
+TEMPLATES = sorted(
+    path
+    for directory in ("services", "shared")
+    for path in (ROOT / directory).glob("**/templates/**/*.*")
+    if path.suffix in {".html", ".txt"} and "api_docs" not in path.parts
+)
+JINJA = re.compile(r"\{#.*?#\}|\{%-?\s*trans\b.*?endtrans\s*-?%\}|\{\{.*?\}\}|\{%.*?%\}", re.S)
+NOT_WORDS = re.compile(r"<code>.*?</code>|<[^>]*>|&\w+;", re.S)
+WORD = re.compile(r"[^\W\d_]{2,}")
+NAMES = {"ClusterXchange", "Google", "Outlook", "com", "webcal"}  # the same in every language
+# A label given to a form macro as a bare string literal, a raw status, an English strftime.
+UNMARKED_CALLS = re.compile(
+    r"\b(?:field|select|checkbox)\(\s*[^,()]+,\s*\""
+    r"|post_button\(url_for\([^)]*\),\s*\""
+    r"|\bbar\([^,]+,[^,]+,\s*\""
+    r"|\bhint=\""
+    r"|>\s*\{\{\s*(?!errors\.)[\w.]*\.status\s*\}\}\s*<"
+    r"|strftime\([^)]*%[aAbB]"
+)
+
+
+def untranslated_words(source: str) -> list[str]:
+    text = NOT_WORDS.sub(" ", JINJA.sub(" ", source))
+    return [word for word in WORD.findall(text) if word not in NAMES]
+
+
+@pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_a_template_holds_no_words_outside_the_translation_marks(path):
+    source = path.read_text()
+
+    assert untranslated_words(source) == [], "mark them with _() or {% trans %}"
+    assert UNMARKED_CALLS.findall(source) == [], "labels, statuses and dates in the page's language"
+
+
+def test_the_unmarked_words_check_catches_text_labels_and_statuses():
+    assert untranslated_words("<p>Check your inbox</p>") == ["Check", "your", "inbox"]
+    assert untranslated_words('<p>{{ _("Check") }} <a href="x">Google</a> &middot;</p>') == []
+    assert UNMARKED_CALLS.findall('{{ field("title", "Title", errors, values) }}')
+    assert UNMARKED_CALLS.findall('{{ post_button(url_for("x", a=1), "Publish") }}')
+    assert UNMARKED_CALLS.findall("<span>{{ event.status }}</span>")
+    assert not UNMARKED_CALLS.findall('<span class="badge {{ event.status }}">')
+    assert not UNMARKED_CALLS.findall('{{ field("title", _("Title"), errors, values) }}')

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from services.notifications.webhooks.domain.errors import WebhookNotFound
 from services.notifications.webhooks.entrypoints import schemas as s
@@ -75,7 +76,7 @@ def switch(endpoint_id, action):
         raise WebhookNotFound(f"no action {action}")
     hooks = _hooks()
     endpoints.set_active(hooks.uow(), hooks.clock, endpoint_id, action == "enable")
-    flash(f"Endpoint {action}d.")
+    flash(_("Endpoint enabled.") if action == "enable" else _("Endpoint disabled."))
     return redirect(url_for(".endpoint_log", endpoint_id=endpoint_id), 303)
 
 
@@ -85,5 +86,5 @@ def resend(endpoint_id, delivery_id):
     """Send a delivery again now."""
     hooks = _hooks()
     endpoints.resend(hooks.uow(), hooks.clock, hooks.policy, endpoint_id, delivery_id)
-    flash("Resend queued.")
+    flash(_("Resend queued."))
     return redirect(url_for(".endpoint_log", endpoint_id=endpoint_id), 303)

@@ -8,7 +8,8 @@ from datetime import date
 
 @dataclass(frozen=True)
 class Party:
-    """A visitor or host: the person, their organisation and cluster, country and sector."""
+    """A visitor or host: the person, their organisation and cluster, country and sector, and
+    the language (a BCP 47 tag of the platform's: ``de``, ``sr-Latn``) their emails speak."""
 
     name: str
     email: str
@@ -17,6 +18,7 @@ class Party:
     country: str
     sector: str
     sme: bool
+    language: str = "en"
 
 
 @dataclass(frozen=True)

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
 from marshmallow import Schema, validate
 
 from services.scheduling.entrypoints.schemas import Text
 from services.scheduling.exchanges.domain.model import STATUSES
 from shared.text import Date
 
-PARTY_FIELDS = ("name", "email", "organisation", "cluster", "country", "sector")
+PARTY_FIELDS = ("name", "email", "organisation", "cluster", "country", "sector", "language")
 EXCHANGE_FIELDS = ("goals", "first_day", "last_day", "timezone")
 ITEM_FIELDS = ("title", "kind", "place", "notes")
 
@@ -78,7 +79,7 @@ def attendance_days(form) -> tuple[list[date], str | None]:
         try:
             days.append(date.fromisoformat(value))
         except ValueError:
-            return [], "An attendance day is not a date."
+            return [], _("An attendance day is not a date.")
     return days, None
 
 

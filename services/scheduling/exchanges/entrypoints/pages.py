@@ -14,10 +14,12 @@ from services.scheduling.exchanges.domain.agenda import ITEM_KINDS, ItemDetails
 from services.scheduling.exchanges.domain.commands import ExchangeFilter, Party, RequestExchange
 from services.scheduling.exchanges.domain.model import ACTIVE, ORGANISER, STATUSES
 from services.scheduling.exchanges.domain.rules import working_dates
-from services.scheduling.exchanges.entrypoints import forms
+from services.scheduling.exchanges.entrypoints import confirmations, forms
 from services.scheduling.exchanges.entrypoints import schemas as s
 from services.scheduling.exchanges.entrypoints.chart import bar_chart
 from services.scheduling.exchanges.service_layer import handlers, views
+from shared.pages.confirm import confirmation_page, confirmed
+from shared.pages.languages import page_language_tag
 from shared.pages.layout import form_errors, page_blueprint
 from shared.pages.login import organiser_page
 from shared.text import form_text
@@ -47,8 +49,10 @@ def exchange_list():
 @exchange_pages.get("/organiser/exchanges/new")
 @organiser_page
 def new_exchange():
-    """The request form."""
-    return _request_form({"timezone": "Europe/Brussels"}, {})
+    """The request form; both parties speak the coordinator's language until chosen otherwise."""
+    language = page_language_tag()
+    values = {f"{side}.language": language for side in ("visitor", "host")}
+    return _request_form(values | {"timezone": "Europe/Brussels"}, {})
 
 
 @exchange_pages.post("/organiser/exchanges")
@@ -156,11 +160,17 @@ def add_item(exchange_id):
     return redirect(url_for(".exchange_detail", exchange_id=exchange_id), 303)
 
 
-@exchange_pages.post("/organiser/exchanges/<exchange_id>/agenda/<item_id>/remove")
+@exchange_pages.route(
+    "/organiser/exchanges/<exchange_id>/agenda/<item_id>/remove", methods=["GET", "POST"]
+)
 @organiser_page
 def remove_item(exchange_id, item_id):
-    """Take an item off the agenda; calendars that had it get a cancellation."""
+    """Take an item off the agenda, once confirmed; calendars that had it get a cancellation."""
     app = _app()
+    if not confirmed():
+        exchange = views.exchange(app.uow(), exchange_id, app.feeds, ORGANISER)
+        back = url_for(".exchange_detail", exchange_id=exchange_id)
+        return confirmation_page(confirmations.remove_item(exchange, item_id, back))
     handlers.remove_item(exchange_id, item_id, ORGANISER, app.uow(), app.clock)
     flash(_("Agenda item removed."))
     return redirect(url_for(".exchange_detail", exchange_id=exchange_id), 303)

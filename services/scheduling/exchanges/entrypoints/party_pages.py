@@ -12,14 +12,15 @@ from flask_babel import gettext as _
 
 from services.scheduling.exchanges.domain.agenda import ITEM_KINDS
 from services.scheduling.exchanges.domain.model import Credential
-from services.scheduling.exchanges.entrypoints import forms
+from services.scheduling.exchanges.entrypoints import confirmations, forms
 from services.scheduling.exchanges.entrypoints.pages import REFUSALS, STATUS, item_details
 from services.scheduling.exchanges.service_layer import handlers, views
+from shared.pages.confirm import confirmation_page, confirmed
+from shared.pages.languages import prefer_language
 from shared.pages.layout import page_blueprint
 from shared.text import form_text
 
 party_pages = page_blueprint("exchange_party_pages", __name__)
-UNKNOWN = "This link is unknown or no longer valid."
 
 
 def _app():
@@ -30,8 +31,16 @@ def _found(token: str) -> tuple[dict, str]:
     """The exchange and party of this token; 404 for any other token."""
     found = views.party_exchange(_app().uow(), token, _app().feeds)
     if found is None:
-        abort(404, description=UNKNOWN)
+        abort(404, description=_("This link is unknown or no longer valid."))
     return found
+
+
+@party_pages.before_request
+def _party_language() -> None:
+    """A party's page speaks the party's language, unless its reader switched languages."""
+    token = (request.view_args or {}).get("token")
+    if token:
+        prefer_language(views.party_language(_app().uow(), token))
 
 
 def _back(token: str):
@@ -83,9 +92,13 @@ def accept(token):
     )
 
 
-@party_pages.post("/exchange/<token>/reject")
+@party_pages.route("/exchange/<token>/reject", methods=["GET", "POST"])
 def reject(token):
-    """The host declines, with a reason."""
+    """The host declines, with a reason, once confirmed on its confirmation page."""
+    if not confirmed():
+        exchange, _party = _found(token)
+        back = url_for(".exchange_page", token=token)
+        return confirmation_page(confirmations.decline(exchange, back))
     reason = form_text(request.form, "reason", multi_line=True)
     return _act(
         token,
@@ -144,7 +157,7 @@ def edit_item_form(token, item_id):
     exchange, party = _found(token)
     item = next((i for i in exchange["agenda"] if i["item_id"] == item_id), None)
     if item is None or item["status"] != "planned":
-        abort(404, description="There is no such agenda item.")
+        abort(404, description=_("There is no such agenda item."))
     return _edit_page(token, exchange, item_id, forms.item_values(item), {})
 
 
@@ -176,9 +189,13 @@ def edit_item(token, item_id):
     )
 
 
-@party_pages.post("/exchange/<token>/agenda/<item_id>/remove")
+@party_pages.route("/exchange/<token>/agenda/<item_id>/remove", methods=["GET", "POST"])
 def remove_item(token, item_id):
-    """Take an item off the agenda."""
+    """Take an item off the agenda, once confirmed on its confirmation page."""
+    if not confirmed():
+        exchange, _party = _found(token)
+        back = url_for(".exchange_page", token=token)
+        return confirmation_page(confirmations.remove_item(exchange, item_id, back))
     return _act(
         token,
         lambda x, who, app: handlers.remove_item(x, item_id, who, app.uow(), app.clock),

@@ -8,6 +8,7 @@ from services.scheduling.entrypoints.schemas import LinksSchema, Text
 from services.scheduling.exchanges.domain.agenda import ITEM_KINDS
 from services.scheduling.exchanges.domain.model import STATUSES
 from shared.exports import FORMATS
+from shared.i18n import language_tags
 from shared.text import AwareDateTime, Date, Email, MultiLine
 
 Name = Text(required=True, validate=validate.Length(min=1, max=200))
@@ -26,6 +27,11 @@ class PartySchema(Schema):
     )
     sector = Text(required=True, validate=validate.Length(min=1, max=100))
     sme = fields.Boolean(required=True)
+    language = Text(
+        load_default="en",
+        validate=validate.OneOf(language_tags()),
+        metadata={"description": "the language of this party's emails and pages (BCP 47)"},
+    )
 
 
 class ExchangeInSchema(Schema):

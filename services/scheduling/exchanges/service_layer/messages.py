@@ -74,7 +74,8 @@ def exchange_message(
     event: ExchangeChanged, tokens: Mapping[str, str], page_url: PageUrl, public_url: str = ""
 ) -> tuple[str, dict[str, Any]]:
     """(message type, payload) for one transition or itinerary change; the contacts carry
-    each party's page link (``tokens`` by side), so its email leads to its own page."""
+    each party's page link (``tokens`` by side), so its email leads to its own page, and the
+    party's language, which its emails speak."""
     exchange = event.exchange
     payload: dict[str, Any] = {"exchange": exchange_snapshot(exchange), "actor": event.actor}
     if event.what in ("cancelled", "rejected"):
@@ -85,7 +86,12 @@ def exchange_message(
         payload["contacts"] = None
     if event.what in WITH_CONTACTS or token:
         payload["contacts"] = {
-            side: {"name": party.name, "email": party.email, "page_url": page_url(tokens[side])}
+            side: {
+                "name": party.name,
+                "email": party.email,
+                "page_url": page_url(tokens[side]),
+                "language": party.language,
+            }
             for side, party in (("visitor", exchange.visitor), ("host", exchange.host))
         }
     return f"exchange.{event.what}", payload

@@ -93,6 +93,16 @@ def party_exchange(
         return exchange_view(found, feeds, party), party
 
 
+def party_language(uow: ExchangeUnitOfWork, token: str) -> str | None:
+    """The language of the party holding this token, for its pages; None for any other."""
+    with uow:
+        found = uow.exchanges.by_any_token(token)
+        if found is None:
+            return None
+        party = found.party(Credential(organiser=False, token=token))
+        return str(getattr(found, party).language)
+
+
 def non_working(view: dict[str, Any], holidays: Collection[date]) -> dict[str, list[date]]:
     """The planned agenda items that fall on weekends or public holidays, with those days."""
     found = {}

@@ -1,7 +1,7 @@
 """feeds: public event feed bodies rendered by the worker, served without a render
 
 Revision ID: f5b0d1e2c3a4
-Revises: e2f0a9c3b7d3
+Revises: b8d1c4e6f209
 Create Date: 2026-12-02 05:00:00.000000
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 import shared.database
 
 revision = "f5b0d1e2c3a4"
-down_revision = "e2f0a9c3b7d3"
+down_revision = "b8d1c4e6f209"
 branch_labels = None
 depends_on = None
 
