@@ -3,16 +3,22 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+RUN_STAMP := $(VENV)/.installed-run
 
-.PHONY: install constraints translations run demo test lint bench fuzz chaos chaos-cluster asyncapi clean
+.PHONY: install install-run constraints translations run demo test lint bench fuzz chaos chaos-cluster asyncapi clean
 
-$(STAMP): pyproject.toml constraints.txt
+$(RUN_STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt -e .
+	touch $(RUN_STAMP)
+
+$(STAMP): $(RUN_STAMP)
 	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)  ## .venv with the project and its dev tools, at the versions of constraints.txt
+install-run: $(RUN_STAMP)  ## .venv with what running the platform needs, nothing more
+install: $(STAMP)  ## .venv with the project and its test and dev tools, at the versions of constraints.txt
 
 # Re-pin constraints.txt: resolve pyproject.toml afresh in a scratch venv, freeze what it got.
 # Run it after changing a dependency in pyproject.toml, and commit constraints.txt.
@@ -34,10 +40,10 @@ translations: install  ## extract messages, update every catalogue (.po), compil
 	$(VENV)/bin/pybabel -q update -i $(POT) -d shared/translations --no-fuzzy-matching
 	$(VENV)/bin/pybabel compile -d shared/translations --statistics
 
-run: install  ## start all three services (web + worker); DEMO=1 seeds a demo workshop
+run: install-run  ## start all three services (web + worker); DEMO=1 seeds a demo workshop
 	$(PY) scripts/run_platform.py $(if $(DEMO),--demo,)
 
-demo: install  ## same as `make run DEMO=1`
+demo: install-run  ## same as `make run DEMO=1`
 	$(PY) scripts/run_platform.py --demo
 
 test: install  ## the test suite; fault tests start and hurt only their own broker and database

@@ -9,7 +9,7 @@ import pytest
 from kombu import Connection, Queue
 
 from tests import faults
-from tests.infrastructure import find_amqp, find_postgres, fresh_database, unavailable
+from tests.infrastructure import DatabasePool, find_amqp, find_postgres, unavailable
 
 
 @pytest.fixture(scope="session")
@@ -50,12 +50,20 @@ def private_postgres():
     cluster.destroy()
 
 
+@pytest.fixture(scope="session")
+def _database_pool(postgres_server_url):
+    pool = DatabasePool(postgres_server_url)
+    yield pool
+    pool.close()
+
+
 @pytest.fixture
-def postgres_url(postgres_server_url):
-    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
-    url, drop = fresh_database(postgres_server_url)
+def postgres_url(_database_pool):
+    """A fresh, empty PostgreSQL database for one test, dropped afterwards (both done ahead
+    and behind the test by the pool's thread, so the test waits for neither)."""
+    url, name = _database_pool.take()
     yield url
-    drop()
+    _database_pool.hand_back(name)
 
 
 @pytest.fixture

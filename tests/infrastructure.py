@@ -6,8 +6,10 @@ Under CI=true a missing broker or database fails the run instead of skipping tes
 from __future__ import annotations
 
 import os
+import queue
 import socket
 import subprocess
+import threading
 import uuid
 from contextlib import closing
 from urllib.parse import urlparse
@@ -97,3 +99,86 @@ def fresh_database(server_url: str) -> tuple[str, callable]:
         admin.dispose()
 
     return url, drop
+
+
+class DatabasePool:
+    """Empty databases made ahead of the tests that need one, and dropped behind them.
+
+    Creating a database and dropping it cost the server about 0.3 s together, and most of that
+    time the test process only waits. So a background thread keeps ``ahead`` empty databases
+    ready and drops those handed back, while the tests run: each test still gets a database of
+    its own, created empty and dropped afterwards, without waiting for either.
+    """
+
+    def __init__(self, server_url: str, ahead: int = 2) -> None:
+        from sqlalchemy import create_engine
+        from sqlalchemy.engine import make_url
+
+        self._server = make_url(server_url)
+        self._admin = create_engine(server_url, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
+        self._ready: queue.Queue[str] = queue.Queue()
+        self._handed_back: queue.Queue[str] = queue.Queue()
+        self._ahead = ahead
+        self._wake = threading.Event()
+        self._closing = False
+        self._failure: BaseException | None = None
+        self._thread = threading.Thread(target=self._work, name="database-pool", daemon=True)
+        self._thread.start()
+
+    def take(self) -> tuple[str, str]:
+        """(URL, name) of a fresh empty database; it is the caller's until ``hand_back``."""
+        self._wake.set()
+        while True:
+            if self._failure is not None:
+                raise RuntimeError("the database pool could not create a database") from (
+                    self._failure
+                )
+            try:
+                name = self._ready.get(timeout=0.5)
+            except queue.Empty:
+                continue
+            self._wake.set()
+            url = self._server.set(database=name).render_as_string(hide_password=False)
+            return url, name
+
+    def hand_back(self, name: str) -> None:
+        """The test is done with the database: it is dropped in the background."""
+        self._handed_back.put(name)
+        self._wake.set()
+
+    def close(self) -> None:
+        """Stop the thread and drop every database still made or handed back."""
+        self._closing = True
+        self._wake.set()
+        self._thread.join(timeout=60)
+        for waiting in (self._handed_back, self._ready):
+            while not waiting.empty():
+                self._drop(waiting.get_nowait())
+        self._admin.dispose()
+
+    def _work(self) -> None:
+        try:
+            while not self._closing:
+                if not self._handed_back.empty():
+                    self._drop(self._handed_back.get_nowait())
+                elif self._ready.qsize() < self._ahead:
+                    self._ready.put(self._create())
+                else:
+                    self._wake.wait(timeout=1)
+                    self._wake.clear()
+        except BaseException as failure:  # noqa: BLE001 - handed to the next take()
+            self._failure = failure
+
+    def _create(self) -> str:
+        from sqlalchemy import text
+
+        name = "cx_test_" + uuid.uuid4().hex[:12]
+        with self._admin.connect() as db:
+            db.execute(text(f'CREATE DATABASE "{name}"'))
+        return name
+
+    def _drop(self, name: str) -> None:
+        from sqlalchemy import text
+
+        with self._admin.connect() as db:
+            db.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

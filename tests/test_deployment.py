@@ -145,6 +145,20 @@ def test_images_and_installs_use_the_pinned_constraints():
     assert "pip freeze --exclude-editable" in makefile
 
 
+def _make_dry_run(target: str, venv: Path) -> str:
+    """What ``make <target>`` would run on a fresh virtualenv (``make -n``: nothing runs)."""
+    command = ["make", "-n", target, f"VENV={venv}"]
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True).stdout
+
+
+def test_make_run_installs_what_running_needs_and_make_test_adds_the_test_tools(tmp_path):
+    run, test = (_make_dry_run(target, tmp_path / "venv") for target in ("run", "test"))
+    assert "pip install --quiet -c constraints.txt -e .\n" in run, run
+    assert "[dev]" not in run, run
+    assert "-c constraints.txt -e '.[dev]'" in test, test
+    assert "pytest" in test
+
+
 def test_a_worker_on_the_embedded_default_beats_and_its_healthcheck_passes(tmp_path):
     env = {**os.environ, "DATA_DIR": str(tmp_path), "PYTHONPATH": str(ROOT)}
     for key in ("AMQP_URL", "REGISTRATION_DATABASE_URL"):
