@@ -9,23 +9,21 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     String,
     Table,
     Text,
     event,
     func,
 )
-from sqlalchemy.orm import registry, relationship
+from sqlalchemy.orm import relationship
 
+from services.registration.adapters.metadata import mapper_registry, metadata
+from services.registration.attendance.adapters.orm import start_attendance_mappers
 from services.registration.domain.history import HistoryEntry
 from services.registration.domain.model import Event, PartnerQuota, Registration
 from shared.database import UtcDateTime
 from shared.idempotency import idempotency_table
 from shared.persistence import inbox_table, outbox_table
-
-metadata = MetaData()
-mapper_registry = registry(metadata=metadata)
 
 events = Table(
     "events",
@@ -173,8 +171,6 @@ def start_mappers() -> None:
     global _mapped
     if _mapped:
         return
-    from services.registration.attendance.adapters.orm import start_attendance_mappers
-
     start_attendance_mappers(mapper_registry)
     mapper_registry.map_imperatively(PartnerQuota, quotas)
     mapper_registry.map_imperatively(HistoryEntry, history)
