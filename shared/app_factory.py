@@ -16,6 +16,7 @@ from shared.idempotency import IdempotencyDocs, init_idempotency
 from shared.infrastructure import Infrastructure
 from shared.logging_setup import configure_logging
 from shared.metrics import init_metrics
+from shared.pages.csrf import SignedCookieSessions
 from shared.pages.layout import init_pages
 from shared.pages.login import secret_key
 from shared.pages.sessions import session_store
@@ -46,6 +47,7 @@ def create_service_app(
     configure_logging(service, settings.log_level)
     app = Flask(f"services.{service}", static_folder=None)  # /static/ comes from shared.pages
     app.secret_key = secret_key(settings)
+    app.session_interface = SignedCookieSessions()
     # first, so the request timer also sees requests that a later before_request answers
     init_metrics(app, service, infrastructure.engine, infrastructure.settings.broker)
 

@@ -22,3 +22,21 @@ def test_the_development_key_is_the_same_in_every_worker_and_differs_per_install
 
     assert key("a") == key("a", SECRET_KEY="")
     assert key("a") != key("b")
+
+
+def test_the_session_signer_is_built_once_per_key_set_and_anew_when_the_key_changes():
+    from flask import Flask
+
+    from shared.pages.csrf import SignedCookieSessions
+
+    app = Flask("signer")
+    app.secret_key = "first"
+    sessions = SignedCookieSessions()
+    signer = sessions.get_signing_serializer(app)
+    assert sessions.get_signing_serializer(app) is signer
+    token = signer.dumps({"csrf_token": "t"})
+    app.secret_key, app.config["SECRET_KEY_FALLBACKS"] = "second", ["first"]
+    rotated = sessions.get_signing_serializer(app)
+    assert rotated is not signer and rotated.loads(token) == {"csrf_token": "t"}
+    app.config["SECRET_KEY_FALLBACKS"] = []
+    assert sessions.get_signing_serializer(app).loads(rotated.dumps({"a": 1})) == {"a": 1}
