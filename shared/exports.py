@@ -26,14 +26,20 @@ FORMATS = ("csv", "xlsx")
 Row = Sequence[Any]
 
 
-def safe_row(row: Row) -> list[str]:
-    """A row's cells as text with spreadsheet formulas neutralised (CSV injection).
+def safe_row(row: Row) -> list[Any]:
+    """A row's cells with spreadsheet formulas neutralised (CSV injection); None is empty.
 
-    One comprehension for the whole row: a function call per cell was a third of a large
-    export's time.
+    Only text can hold a formula: other values (numbers, dates) go to the CSV writer as they
+    are, which writes them as ``str`` would, without a Python call per cell.
     """
-    texts = ["" if cell is None else str(cell) for cell in row]
-    return ["'" + text if text[:1] in FORMULA_PREFIXES else text for text in texts]
+    return [
+        ""
+        if cell is None
+        else ("'" + cell if cell[:1] in FORMULA_PREFIXES else cell)
+        if isinstance(cell, str)
+        else cell
+        for cell in row
+    ]
 
 
 def csv_chunks(header: Row, rows: Iterable[Row], batch: int = 500) -> Iterator[str]:
