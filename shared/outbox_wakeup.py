@@ -12,7 +12,7 @@ import logging
 import threading
 
 import psycopg
-from sqlalchemy import Engine, text
+from sqlalchemy import ColumnElement, Engine, func, text
 from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
@@ -25,6 +25,15 @@ def notify_outbox(session: Session) -> None:
     """Within the session's transaction: tell listening relays that rows will be committed."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text(f"NOTIFY {CHANNEL}"))
+
+
+def wake_on_insert(session: Session) -> ColumnElement | None:
+    """What an outbox INSERT can return to notify as ``notify_outbox`` does, without a round
+    trip of its own: ``pg_notify`` (PostgreSQL delivers a transaction's identical
+    notifications once, at commit); None where there are no notifications."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.pg_notify(CHANNEL, "")
+    return None
 
 
 class OutboxListener:
