@@ -3,15 +3,74 @@
 from __future__ import annotations
 
 import abc
+import functools
 from datetime import datetime
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import Integer, Select, String, bindparam, delete, func, insert, literal, select
 from sqlalchemy.orm import Session, joinedload
 
 from services.registration.adapters.orm import events, notices, quotas, registrations
 from services.registration.domain.errors import NotFound
 from services.registration.domain.model import ACTIVE, Event, Registration, Status
+from services.registration.domain.notices import NoticeLimit
 from services.registration.domain.status import SEATED
+from shared.database import UtcDateTime
+
+# Statements of the registration path, built once: a prebuilt statement skips building the
+# expression and its cache key on every request (SQLAlchemy memoises both on the object).
+_ACTIVE = [str(s) for s in ACTIVE]
+_ACTIVE_EMAILS = select(func.lower(registrations.c.email)).where(
+    registrations.c.event_id == bindparam("event_id"),
+    func.lower(registrations.c.email).in_(bindparam("emails", expanding=True)),
+    registrations.c.status.in_(_ACTIVE),
+)
+_AHEAD = select(func.count()).where(
+    registrations.c.event_id == bindparam("event_id"),
+    registrations.c.status == Status.WAITLISTED,
+    registrations.c.queue_number < bindparam("queue_number"),
+)
+_NOTICES_SENT = (
+    select(func.count())
+    .where(
+        notices.c.event_id == bindparam("event_id"),
+        notices.c.address_key == bindparam("key"),
+        notices.c.kind == bindparam("kind"),
+        notices.c.sent_at > bindparam("since", type_=UtcDateTime()),
+    )
+    .scalar_subquery()
+)
+# one more notice, inserted only while the address is below the limit: count and record in
+# one statement (the event's row lock already serialises notices about the event)
+_NOTICE_WITHIN = (
+    insert(notices)
+    .from_select(
+        ["event_id", "address_key", "kind", "sent_at"],
+        select(
+            bindparam("event_id", type_=String()),
+            bindparam("key", type_=String()),
+            bindparam("kind", type_=String()),
+            bindparam("now", type_=UtcDateTime()),
+        ).where(bindparam("at_most", type_=Integer()) > _NOTICES_SENT),
+    )
+    .returning(literal(1))
+)
+
+
+@functools.cache
+def _event_query(lock: bool, by_verify_token: bool = False) -> Select:
+    """The event with its quotas, by id or by the verification token of one of its
+    registrations, locked FOR UPDATE if ``lock`` (no-op on SQLite, whose writers are
+    serialised); built once, after the mappers are configured."""
+    if by_verify_token:
+        owner = select(registrations.c.event_id).where(
+            registrations.c.verify_token == bindparam("token")
+        )
+        which = events.c.id == owner.scalar_subquery()
+    else:
+        which = events.c.id == bindparam("event_id")
+    quotas_of_event = joinedload(Event.quotas)  # type: ignore[arg-type]  # mapped imperatively
+    query = select(Event).where(which).options(quotas_of_event)
+    return query.with_for_update(of=events) if lock else query
 
 
 class AbstractEventRepository(abc.ABC):
@@ -65,6 +124,10 @@ class AbstractEventRepository(abc.ABC):
     def by_verify_token(self, token: str) -> Registration: ...
 
     @abc.abstractmethod
+    def event_of_verify_token(self, token: str) -> Event:
+        """The event of the registration this verification link names, locked."""
+
+    @abc.abstractmethod
     def active_by_email(self, event_id: str, email: str) -> Registration: ...
 
     @abc.abstractmethod
@@ -75,8 +138,9 @@ class AbstractEventRepository(abc.ABC):
     def lapsed_holds(self, event_id: str, now: datetime) -> list[Registration]: ...
 
     @abc.abstractmethod
-    def notices_since(self, event_id: str, key: str, kind: str, since: datetime) -> int:
-        """How many emails of ``kind`` went to the address with ``key`` since ``since``."""
+    def notice_within(self, event_id: str, key: str, limit: NoticeLimit, now: datetime) -> bool:
+        """Record one more email of ``limit.kind`` to the address with ``key`` if that keeps
+        within the limit; whether it did."""
 
     @abc.abstractmethod
     def record_notice(self, event_id: str, key: str, kind: str, at: datetime) -> None: ...
@@ -116,13 +180,16 @@ class EventRepository(AbstractEventRepository):
 
     def get(self, event_id: str, lock: bool = True) -> Event:
         """The event, locked FOR UPDATE (no-op on SQLite, whose writers are serialised)."""
-        quotas_of_event = joinedload(Event.quotas)  # type: ignore[arg-type]  # mapped imperatively
-        query = select(Event).where(events.c.id == event_id).options(quotas_of_event)
-        if lock:
-            query = query.with_for_update(of=events)
-        event = self.session.scalars(query).unique().first()
+        return self._event(_event_query(lock), f"no event {event_id}", event_id=event_id)
+
+    def event_of_verify_token(self, token: str) -> Event:
+        query = _event_query(lock=True, by_verify_token=True)
+        return self._event(query, "unknown verification link", token=token)
+
+    def _event(self, query: Select, missing: str, **params: str) -> Event:
+        event = self.session.scalars(query, params).unique().first()
         if event is None:
-            raise NotFound(f"no event {event_id}")
+            raise NotFound(missing)
         self.seen.add(event)
         return event
 
@@ -151,17 +218,14 @@ class EventRepository(AbstractEventRepository):
         self.session.refresh(registration)
 
     def active_emails(self, event_id: str, emails: list[str]) -> set[str]:
-        """Which of these emails (lower-cased) already hold an active registration?"""
-        wanted = {email.strip().lower() for email in emails}
-        return set(
-            self.session.scalars(
-                select(func.lower(registrations.c.email)).where(
-                    registrations.c.event_id == event_id,
-                    func.lower(registrations.c.email).in_(wanted),
-                    registrations.c.status.in_([str(s) for s in ACTIVE]),
-                )
-            )
+        """Which of these emails (lower-cased) already hold an active registration?
+
+        Run on the session's connection: nothing is pending to flush at this point."""
+        wanted = sorted({email.strip().lower() for email in emails})
+        found = self.session.connection().execute(
+            _ACTIVE_EMAILS, {"event_id": event_id, "emails": wanted}
         )
+        return set(found.scalars())
 
     def _with_status(self, event_id: str, statuses: set[Status]) -> list[Registration]:
         return list(
@@ -186,11 +250,8 @@ class EventRepository(AbstractEventRepository):
         if registration.status != Status.WAITLISTED:
             return None
         ahead = self.session.execute(
-            select(func.count()).where(
-                registrations.c.event_id == registration.event_id,
-                registrations.c.status == Status.WAITLISTED,
-                registrations.c.queue_number < registration.queue_number,
-            )
+            _AHEAD,
+            {"event_id": registration.event_id, "queue_number": registration.queue_number},
         ).scalar_one()
         return ahead + 1
 
@@ -260,15 +321,12 @@ class EventRepository(AbstractEventRepository):
         )
         return list(self.session.scalars(query))
 
-    def notices_since(self, event_id: str, key: str, kind: str, since: datetime) -> int:
-        return self.session.execute(
-            select(func.count()).where(
-                notices.c.event_id == event_id,
-                notices.c.address_key == key,
-                notices.c.kind == kind,
-                notices.c.sent_at > since,
-            )
-        ).scalar_one()
+    def notice_within(self, event_id: str, key: str, limit: NoticeLimit, now: datetime) -> bool:
+        """Count and record in one statement, on the session's connection: it touches only
+        notices, so nothing pending needs flushing first."""
+        values = {"event_id": event_id, "key": key, "kind": limit.kind, "now": now}
+        values |= {"since": now - limit.per, "at_most": limit.at_most}
+        return self.session.connection().execute(_NOTICE_WITHIN, values).first() is not None
 
     def record_notice(self, event_id: str, key: str, kind: str, at: datetime) -> None:
         self.session.execute(

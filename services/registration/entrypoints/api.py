@@ -190,9 +190,7 @@ def register(data, query, event_id):
 def verify(token):
     """Follow the single-use link of the verification email: the real state, and the links."""
     app = _app()
-    registration = handlers.verify(token, app.uow(), app.clock)
-    own = views.own_registration(app.uow(), registration)
-    return created(registration, own["waitlist_position"])
+    return created(*handlers.verify(token, app.uow(), app.clock))
 
 
 @participants_blp.post("/offers/<token>/accept")

@@ -255,11 +255,7 @@ def _within(
     now: datetime,
 ) -> bool:
     """Whether one more email of this kind keeps within its limit; if so it is recorded."""
-    key = notices.address_key(email)
-    if uow.events.notices_since(event_id, key, limit.kind, now - limit.per) >= limit.at_most:
-        return False
-    uow.events.record_notice(event_id, key, limit.kind, now)
-    return True
+    return uow.events.notice_within(event_id, notices.address_key(email), limit, now)
 
 
 def _ask_to_verify(
@@ -286,14 +282,19 @@ def _registered_again(
         event.remind_registered(existing)
 
 
-def verify(token: str, uow: AbstractRegistrationUnitOfWork, clock: Clock) -> Registration:
-    """Follow a verification link: the registration takes its real state, announced once."""
+def verify(
+    token: str, uow: AbstractRegistrationUnitOfWork, clock: Clock
+) -> tuple[Registration, int | None]:
+    """Follow a verification link: the registration takes its real state, announced once;
+    returns it with its waiting-list position. The event is locked first (found by the
+    link), so the registration is read once, under the lock."""
     with uow:
+        event = uow.events.event_of_verify_token(token)
         registration = uow.events.by_verify_token(token)
-        event = _locked(uow, registration)
-        event.verify(registration, clock(), uow.events.waitlist_position(registration))
+        position = uow.events.waitlist_position(registration)
+        event.verify(registration, clock(), position)
         uow.commit()
-    return registration
+    return registration, position
 
 
 def expire_holds(uow: AbstractRegistrationUnitOfWork, clock: Clock) -> int:
