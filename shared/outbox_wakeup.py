@@ -8,11 +8,12 @@ no notifications and only polls.
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 
 import psycopg
-from sqlalchemy import ColumnElement, Engine, func, text
+from sqlalchemy import Engine, Insert, Table, func, insert, text
 from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
@@ -27,13 +28,18 @@ def notify_outbox(session: Session) -> None:
         session.execute(text(f"NOTIFY {CHANNEL}"))
 
 
-def wake_on_insert(session: Session) -> ColumnElement | None:
-    """What an outbox INSERT can return to notify as ``notify_outbox`` does, without a round
-    trip of its own: ``pg_notify`` (PostgreSQL delivers a transaction's identical
-    notifications once, at commit); None where there are no notifications."""
+def waking_insert(outbox: Table, session: Session) -> Insert | None:
+    """An INSERT into the outbox that notifies as ``notify_outbox`` does, without a round
+    trip of its own: ``pg_notify`` in its RETURNING (PostgreSQL delivers a transaction's
+    identical notifications once, at commit); None where there are no notifications."""
     if session.get_bind().dialect.name == "postgresql":
-        return func.pg_notify(CHANNEL, "")
+        return _waking_insert(outbox)
     return None
+
+
+@functools.cache
+def _waking_insert(outbox: Table) -> Insert:
+    return insert(outbox).returning(func.pg_notify(CHANNEL, ""))
 
 
 class OutboxListener:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from shared import messages
 from shared.erasure import Traces, scrub_outbox
 from shared.messages import Envelope
-from shared.outbox_wakeup import notify_outbox, wake_on_insert
+from shared.outbox_wakeup import notify_outbox, waking_insert
 
 
 class OutboxUnitOfWork:
@@ -134,11 +134,10 @@ class OutboxUnitOfWork:
 
     def _insert_waking(self, rows: list[dict[str, Any]]) -> bool:
         """Insert outbox rows in one statement; whether that statement woke the relay."""
-        statement, wake = insert(self._outbox), wake_on_insert(self.session)
-        if wake is not None:
-            statement = statement.returning(wake)
+        waking = waking_insert(self._outbox, self.session)
+        statement = insert(self._outbox) if waking is None else waking
         self.session.connection().execute(statement, rows).close()
-        return wake is not None
+        return waking is not None
 
     def rollback(self) -> None:
         """Discard everything done in this unit of work, messages included."""

@@ -160,8 +160,8 @@ def created(registration, position) -> dict:
 
 
 @participants_blp.post("/events/<event_id>/registrations")
-@participants_blp.arguments(s.RegistrationInSchema)
-@participants_blp.arguments(s.PartnerCodeQuerySchema, location="query")
+@participants_blp.arguments(s.RegistrationInSchema())  # instances: built once, not per request
+@participants_blp.arguments(s.PartnerCodeQuerySchema(), location="query")
 @participants_blp.response(201, s.RegistrationCreatedSchema)
 @participants_blp.alt_response(202, schema=s.RegistrationAcceptedSchema)
 def register(data, query, event_id):
