@@ -126,13 +126,20 @@ class FakeEventRepository(AbstractEventRepository):
     def lapsed_holds(self, event_id: str, now: datetime) -> list[Registration]:
         return [r for r in self._lapsed(now) if r.event_id == event_id]
 
-    def notice_within(self, event_id: str, key: str, limit: NoticeLimit, now: datetime) -> bool:
+    def notices_within(
+        self, event_id: str, keys: list[str], limit: NoticeLimit, now: datetime
+    ) -> set[str]:
         since = now - limit.per
-        sent = sum(1 for n in self.notices if n[:3] == (event_id, key, limit.kind) and n[3] > since)
-        if sent >= limit.at_most:
-            return False
-        self.record_notice(event_id, key, limit.kind, now)
-        return True
+        sent = {
+            key: sum(
+                1 for n in self.notices if n[:3] == (event_id, key, limit.kind) and n[3] > since
+            )
+            for key in keys
+        }
+        within = {key for key in keys if sent[key] < limit.at_most}
+        for key in dict.fromkeys(k for k in keys if k in within):
+            self.record_notice(event_id, key, limit.kind, now)
+        return within
 
     def record_notice(self, event_id: str, key: str, kind: str, at: datetime) -> None:
         self.notices.append((event_id, key, kind, at))

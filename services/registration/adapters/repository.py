@@ -6,7 +6,18 @@ import abc
 import functools
 from datetime import datetime
 
-from sqlalchemy import Integer, Select, String, bindparam, delete, func, insert, literal, select
+from sqlalchemy import (
+    Insert,
+    Integer,
+    Select,
+    String,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session, joinedload
 
 from services.registration.adapters.orm import events, notices, quotas, registrations
@@ -29,31 +40,29 @@ _AHEAD = select(func.count()).where(
     registrations.c.status == Status.WAITLISTED,
     registrations.c.queue_number < bindparam("queue_number"),
 )
-_NOTICES_SENT = (
-    select(func.count())
-    .where(
+
+
+@functools.lru_cache(maxsize=64)
+def _notices_within(addresses: int) -> Insert:
+    """One more notice for each of so many addresses (``key_0`` …), inserted only while the
+    address is below the limit: counted and recorded in one statement (the event's row lock
+    already serialises notices about the event)."""
+    keys = [select(bindparam(f"key_{n}", type_=String()).label("key")) for n in range(addresses)]
+    wanted = (keys[0] if addresses == 1 else union_all(*keys)).subquery("wanted")
+    sent = select(func.count()).where(
         notices.c.event_id == bindparam("event_id"),
-        notices.c.address_key == bindparam("key"),
+        notices.c.address_key == wanted.c.key,
         notices.c.kind == bindparam("kind"),
         notices.c.sent_at > bindparam("since", type_=UtcDateTime()),
     )
-    .scalar_subquery()
-)
-# one more notice, inserted only while the address is below the limit: count and record in
-# one statement (the event's row lock already serialises notices about the event)
-_NOTICE_WITHIN = (
-    insert(notices)
-    .from_select(
-        ["event_id", "address_key", "kind", "sent_at"],
-        select(
-            bindparam("event_id", type_=String()),
-            bindparam("key", type_=String()),
-            bindparam("kind", type_=String()),
-            bindparam("now", type_=UtcDateTime()),
-        ).where(bindparam("at_most", type_=Integer()) > _NOTICES_SENT),
-    )
-    .returning(literal(1))
-)
+    rows = select(
+        bindparam("event_id", type_=String()),
+        wanted.c.key,
+        bindparam("kind", type_=String()),
+        bindparam("now", type_=UtcDateTime()),
+    ).where(bindparam("at_most", type_=Integer()) > sent.scalar_subquery())
+    columns = ["event_id", "address_key", "kind", "sent_at"]
+    return insert(notices).from_select(columns, rows).returning(notices.c.address_key)
 
 
 @functools.cache
@@ -71,6 +80,12 @@ def _event_query(lock: bool, by_verify_token: bool = False) -> Select:
     quotas_of_event = joinedload(Event.quotas)  # type: ignore[arg-type]  # mapped imperatively
     query = select(Event).where(which).options(quotas_of_event)
     return query.with_for_update(of=events) if lock else query
+
+
+@functools.cache
+def _by_token_query(column: str) -> Select:
+    """The registration whose link token in ``column`` is the ``token`` parameter."""
+    return select(Registration).where(registrations.c[column] == bindparam("token"))
 
 
 class AbstractEventRepository(abc.ABC):
@@ -138,9 +153,11 @@ class AbstractEventRepository(abc.ABC):
     def lapsed_holds(self, event_id: str, now: datetime) -> list[Registration]: ...
 
     @abc.abstractmethod
-    def notice_within(self, event_id: str, key: str, limit: NoticeLimit, now: datetime) -> bool:
-        """Record one more email of ``limit.kind`` to the address with ``key`` if that keeps
-        within the limit; whether it did."""
+    def notices_within(
+        self, event_id: str, keys: list[str], limit: NoticeLimit, now: datetime
+    ) -> set[str]:
+        """Record one more email of ``limit.kind`` to each address (by key) that this keeps
+        within the limit; the keys recorded."""
 
     @abc.abstractmethod
     def record_notice(self, event_id: str, key: str, kind: str, at: datetime) -> None: ...
@@ -207,11 +224,12 @@ class EventRepository(AbstractEventRepository):
         return found
 
     def by_manage_token(self, token: str) -> Registration:
-        found = self.session.scalars(
-            select(Registration).where(registrations.c.manage_token == token)
-        ).first()
+        return self._by_token("manage_token", token, "unknown or revoked link")
+
+    def _by_token(self, column: str, token: str, missing: str) -> Registration:
+        found = self.session.scalars(_by_token_query(column), {"token": token}).first()
         if found is None:
-            raise NotFound("unknown or revoked link")
+            raise NotFound(missing)
         return found
 
     def refresh(self, registration: Registration) -> None:
@@ -283,12 +301,7 @@ class EventRepository(AbstractEventRepository):
         return [self.get(event_id) for event_id in ids]
 
     def by_verify_token(self, token: str) -> Registration:
-        found = self.session.scalars(
-            select(Registration).where(registrations.c.verify_token == token)
-        ).first()
-        if found is None:
-            raise NotFound("unknown verification link")
-        return found
+        return self._by_token("verify_token", token, "unknown verification link")
 
     def active_by_email(self, event_id: str, email: str) -> Registration:
         found = self.session.scalars(
@@ -321,12 +334,19 @@ class EventRepository(AbstractEventRepository):
         )
         return list(self.session.scalars(query))
 
-    def notice_within(self, event_id: str, key: str, limit: NoticeLimit, now: datetime) -> bool:
-        """Count and record in one statement, on the session's connection: it touches only
-        notices, so nothing pending needs flushing first."""
-        values = {"event_id": event_id, "key": key, "kind": limit.kind, "now": now}
+    def notices_within(
+        self, event_id: str, keys: list[str], limit: NoticeLimit, now: datetime
+    ) -> set[str]:
+        """Count and record in one statement for all the addresses, on the session's
+        connection: it touches only notices, so nothing pending needs flushing first."""
+        distinct = list(dict.fromkeys(keys))
+        if not distinct:
+            return set()
+        values = {"event_id": event_id, "kind": limit.kind, "now": now}
         values |= {"since": now - limit.per, "at_most": limit.at_most}
-        return self.session.connection().execute(_NOTICE_WITHIN, values).first() is not None
+        values |= {f"key_{n}": key for n, key in enumerate(distinct)}
+        recorded = self.session.connection().execute(_notices_within(len(distinct)), values)
+        return set(recorded.scalars())
 
     def record_notice(self, event_id: str, key: str, kind: str, at: datetime) -> None:
         self.session.execute(
@@ -337,12 +357,7 @@ class EventRepository(AbstractEventRepository):
         self.session.execute(delete(notices).where(notices.c.sent_at <= before))
 
     def by_offer_token(self, token: str) -> Registration:
-        found = self.session.scalars(
-            select(Registration).where(registrations.c.offer_token == token)
-        ).first()
-        if found is None:
-            raise NotFound("unknown offer link")
-        return found
+        return self._by_token("offer_token", token, "unknown offer link")
 
     def _lapsed_offer(self, now: datetime):
         return (
