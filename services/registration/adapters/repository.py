@@ -236,14 +236,15 @@ class EventRepository(AbstractEventRepository):
         self.session.refresh(registration)
 
     def active_emails(self, event_id: str, emails: list[str]) -> set[str]:
-        """Which of these emails (lower-cased) already hold an active registration?
-
-        Run on the session's connection: nothing is pending to flush at this point."""
+        """Which of these emails (lower-cased) already hold an active registration?"""
         wanted = sorted({email.strip().lower() for email in emails})
-        found = self.session.connection().execute(
-            _ACTIVE_EMAILS, {"event_id": event_id, "emails": wanted}
-        )
-        return set(found.scalars())
+        return set(self._read(_ACTIVE_EMAILS, event_id=event_id, emails=wanted).scalars())
+
+    def _read(self, query: Select, **params: object):
+        """A Core query on the session's connection, after flushing what is pending (as the
+        ORM's autoflush would), without the ORM's execution machinery."""
+        self.session.flush()
+        return self.session.connection().execute(query, params)
 
     def _with_status(self, event_id: str, statuses: set[Status]) -> list[Registration]:
         return list(
@@ -267,11 +268,8 @@ class EventRepository(AbstractEventRepository):
     def waitlist_position(self, registration: Registration) -> int | None:
         if registration.status != Status.WAITLISTED:
             return None
-        ahead = self.session.execute(
-            _AHEAD,
-            {"event_id": registration.event_id, "queue_number": registration.queue_number},
-        ).scalar_one()
-        return ahead + 1
+        event_id, number = registration.event_id, registration.queue_number
+        return self._read(_AHEAD, event_id=event_id, queue_number=number).scalar_one() + 1
 
     def confirmed_by_partner(self, event_id: str) -> dict[str, int]:
         rows = self.session.execute(
