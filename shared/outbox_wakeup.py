@@ -1,7 +1,8 @@
 """Wake the relay as soon as a commit wrote outbox rows: PostgreSQL LISTEN/NOTIFY.
 
-A unit of work that queued messages issues ``NOTIFY outbox`` in its own transaction, so the
-notification is delivered exactly when (and only if) the rows become visible. The relay keeps
+A unit of work that queued messages notifies channel ``outbox`` in its own transaction (with
+``pg_notify`` in the RETURNING of the INSERT that writes its rows, or ``NOTIFY outbox``), so
+the notification is delivered exactly when (and only if) the rows become visible. The relay keeps
 polling as a fallback (a lost listening connection, rows written by other means); SQLite has
 no notifications and only polls.
 """

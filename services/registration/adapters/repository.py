@@ -7,6 +7,7 @@ import functools
 from datetime import datetime
 
 from sqlalchemy import (
+    CursorResult,
     Insert,
     Integer,
     Select,
@@ -240,7 +241,7 @@ class EventRepository(AbstractEventRepository):
         wanted = sorted({email.strip().lower() for email in emails})
         return set(self._read(_ACTIVE_EMAILS, event_id=event_id, emails=wanted).scalars())
 
-    def _read(self, query: Select, **params: object):
+    def _read(self, query: Select, **params: object) -> CursorResult:
         """A Core query on the session's connection, after flushing what is pending (as the
         ORM's autoflush would), without the ORM's execution machinery."""
         self.session.flush()
