@@ -289,18 +289,45 @@ def platform_cpu() -> dict[str, float]:
     machine runs, so per-registration figures from it compare across runs. The broker is
     left out: other users' traffic shares its one process.
     """
-    ticks = os.sysconf("SC_CLK_TCK")
     used: dict[str, float] = {}
+    for _, _, command, seconds in _processes():
+        role = _role(command)
+        if role is not None:
+            used[role] = used.get(role, 0.0) + seconds
+    return used
+
+
+def cpu_seconds(roles: dict[str, str | int]) -> dict[str, float]:
+    """CPU seconds used so far by role. A role is a process id (that process and its children)
+    or a marker its processes' command lines hold: the listening address of a gunicorn (master
+    and workers share it), or a database name (its PostgreSQL backends show it)."""
+    processes = list(_processes())
+    parents = {pid: ppid for pid, ppid, _, _ in processes}
+    used = dict.fromkeys(roles, 0.0)
+    for pid, _, command, seconds in processes:
+        for role, which in roles.items():
+            ours = which in _lineage(pid, parents) if isinstance(which, int) else which in command
+            used[role] += seconds if ours else 0.0
+    return used
+
+
+def _lineage(pid: int, parents: dict[int, int]) -> list[int]:
+    line = [pid]
+    while parents.get(line[-1], 0) > 1 and len(line) < 16:
+        line.append(parents[line[-1]])
+    return line
+
+
+def _processes():
+    """(pid, parent pid, command line, CPU seconds so far) of every process in /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
             command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        role = _role(command)
-        if role is not None:
-            used[role] = used.get(role, 0.0) + (int(fields[11]) + int(fields[12])) / ticks
-    return used
+        yield int(pid), int(fields[1]), command, (int(fields[11]) + int(fields[12])) / ticks
 
 
 def _role(command: str) -> str | None:

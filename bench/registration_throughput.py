@@ -1,148 +1,113 @@
-"""Verified registrations/s on one contended event vs a bare Flask endpoint doing one INSERT.
+"""Registration POSTs/s on one contended event against bare Flask and a raw psycopg loop.
 
-A verified registration is what a participant does: the public POST (202, place held) and
-the POST of the link in their verification email (the real state). The service's time is
-the time of all POSTs plus the time of all verifications (the links are read from the outbox
-between the two phases, untimed, as the email would carry them). Both sides run under
-gunicorn (2 workers × 8 threads) on loopback against fresh PostgreSQL databases, driven by the
-same client pool, interleaved round by round; prints both rates, their ratio, and checks that
-the contended event was not overbooked and holds no seat. Usage:
-python bench/registration_throughput.py
+Three sides, each under gunicorn (2 workers x 8 threads) on loopback against a fresh PostgreSQL
+database, driven by the same client pool, in an order that rotates round by round:
+
+- bare Flask doing one INSERT per request (``bench/bare_insert_app.py``);
+- raw psycopg: bare Flask running, per request, the very statements and transactions that one
+  registration POST and one verification of the service ran, captured from the service at the
+  start of the round (``bench/captured_statements.py``, ``bench/raw_statements_app.py``);
+- the service, with its worker running as in production: the relay publishes the outbox to
+  RabbitMQ while the load runs, and the round waits until nothing is left unrelayed.
+
+A verified registration is what a participant does: the public POST (202, place held) and the
+POST of the link in their verification email (the links are read from the outbox between the
+two phases, untimed). Prints the rates (median and spread of the rounds), the ratios (median of
+the per-round ratios), the CPU milliseconds per request of each side's web processes and
+PostgreSQL backends (on a shared machine these say more than wall-clock rates), statements
+per request, and checks that the contended event was not overbooked and holds no seat.
+Targets: POST >= 0.8x bare and >= 0.75x raw (#14); a verified registration (POST + verify)
+>= 0.5x bare (#3). Usage: python bench/registration_throughput.py [--requests N] [--rounds R]
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import create_engine, text  # noqa: E402
+from bench import registration_sides as sides  # noqa: E402
+from bench.common import spread, verdict  # noqa: E402
 
-from bench.common import gunicorn, load, request, scratch_database  # noqa: E402
-from shared.credentials import CredentialStore  # noqa: E402
-
-TARGET = 0.5  # issue #3's bar, now for POST + verify
-EVENT = {
-    "title": "Contended workshop",
-    "kind": "joint_learning_workshop",
-    "venue": {"name": "Hall", "address": "Street 1", "city": "Ghent", "country": "BE"},
-    "timezone": "Europe/Brussels",
-    "start": "2031-05-01T09:00:00+02:00",
-    "end": "2031-05-01T17:00:00+02:00",
-    "capacity": 100,
-}
+TARGETS = {"POST/bare": 0.8, "POST/raw": 0.75, "verified/bare": 0.5}
 
 
-def person(n: int) -> dict:
+def one_round(number: int, args, server: dict) -> dict:
+    """All three sides once, in an order that rotates with the round's number."""
+    runs = {
+        "bare": lambda: sides.bare(args.requests, args.clients, server),
+        "raw": lambda: sides.raw(args.requests, args.clients, server),
+        "service": lambda: sides.service(args.requests, args.clients, server),
+    }
+    order = list(runs)[number % 3 :] + list(runs)[: number % 3]
+    figures = {side: runs[side]() for side in order}
+    check(figures["service"]["seats"], args.requests)
+    return figures
+
+
+def ratios(figures: dict) -> dict[str, float]:
+    bare, raw, ours = figures["bare"], figures["raw"], figures["service"]
     return {
-        "name": "Bench Participant",
-        "email": f"p{n}@example.org",
-        "organisation": "Org",
-        "organisation_type": "sme",
-        "country": "BE",
-        "role": "sme",
-        "consent": True,
+        "POST/bare": ours["post"] / bare["post"],
+        "POST/raw": ours["post"] / raw["post"],
+        "verify/raw": ours["verify"] / raw["verify"],
+        "verified/bare": ours["verified"] / bare["post"],
+        "verified/raw": ours["verified"] / raw["verified"],
     }
 
 
-def bench_registration(requests: int, clients: int, server: dict) -> tuple[float, dict]:
-    with scratch_database() as url, tempfile.TemporaryDirectory() as tmp:
-        env = {
-            "REGISTRATION_DATABASE_URL": url,
-            "SECRET_KEY": "bench",
-            "DATA_DIR": tmp,
-            "ORGANISER_CREDENTIALS_FILE": f"{tmp}/org.json",
-        }
-        _, token = CredentialStore(Path(f"{tmp}/org.json")).mint("bench")
-        from services.registration.bootstrap import bootstrap
+def report(rounds: list[dict], args) -> None:
+    def rate(side: str, key: str) -> str:
+        return spread([r[side][key] for r in rounds], " req/s")
 
-        bootstrap(env, migrate=True).infrastructure.engine.dispose()
-        target = "services.registration.entrypoints.flask_app:create_app()"
-        with gunicorn(target, env, **server) as port:
-            auth = {"Authorization": f"Bearer {token}"}
-            _, _, body = request(port, "POST", "/api/v1/events", EVENT, auth)
-            event_id = json.loads(body)["id"]
-            request(port, "POST", f"/api/v1/events/{event_id}/publish", None, auth)
-            path = f"/api/v1/events/{event_id}/registrations"
-            calls = [lambda n=n: request(port, "POST", path, person(n)) for n in range(requests)]
-            post_rate, results = load(calls, clients)
-            statuses = [status for status, _, _ in results]
-            links = verification_links(url)
-            calls = [lambda link=link: request(port, "POST", f"/api/v1{link}") for link in links]
-            verify_rate, verified = load(calls, clients)
-            _, _, body = request(port, "GET", f"/api/v1/events/{event_id}")
-            seats = json.loads(body)["seats"]
-    assert statuses.count(202) == requests, f"failed requests: {set(statuses)}"
-    assert [status for status, _, _ in verified].count(200) == requests, "failed verifications"
-    return requests / (requests / post_rate + requests / verify_rate), seats
+    def cpu(side: str, phase: str) -> str:
+        roles = rounds[0][side][f"cpu {phase}"]
+        parts = [
+            f"{role} {statistics.median(r[side][f'cpu {phase}'][role] for r in rounds):.2f}"
+            for role in roles
+        ]
+        return ", ".join(parts) + " ms/request"
 
-
-def verification_links(url: str) -> list[str]:
-    """The path (``/verify/<token>``) of every verification email registration asked for."""
-    engine = create_engine(url)
-    with engine.connect() as db:
-        bodies = db.execute(
-            text("SELECT body FROM outbox WHERE message_type = :kind ORDER BY id"),
-            {"kind": "registration.verification_requested"},
-        ).scalars()
-        links = [json.loads(b)["payload"]["verify_url"].split("/verify/", 1)[1] for b in bodies]
-    engine.dispose()
-    return [f"/verify/{token}" for token in links]
-
-
-def bench_bare(requests: int, clients: int, server: dict) -> float:
-    with scratch_database() as url:
-        engine = create_engine(url)
-        with engine.begin() as db:
-            db.execute(text("CREATE TABLE bare (id text primary key, body text)"))
-        engine.dispose()
-        env = {"BARE_DATABASE_URL": url}
-        with gunicorn("bench.bare_insert_app:create_app()", env, **server) as port:
-            calls = [
-                lambda n=n: request(port, "POST", "/insert", person(n)) for n in range(requests)
-            ]
-            rate, results = load(calls, clients)
-    assert all(status == 201 for status, _, _ in results)
-    return rate
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--requests", type=int, default=1000)
-    parser.add_argument("--clients", type=int, default=32)
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers, both sides")
-    parser.add_argument("--threads", type=int, default=8, help="threads per worker, both sides")
-    parser.add_argument("--rounds", type=int, default=3, help="paired rounds; medians reported")
-    args = parser.parse_args()
-    server = {"workers": args.workers, "threads": args.threads}
-    pairs = []
-    for _ in range(args.rounds):  # alternate the two sides so noise hits both alike
-        bare = bench_bare(args.requests, args.clients, server)
-        ours, seats = bench_registration(args.requests, args.clients, server)
-        check(seats, args.requests)
-        pairs.append((bare, ours))
-    bare = statistics.median(b for b, _ in pairs)
-    ours = statistics.median(o for _, o in pairs)
-    ratio = statistics.median(o / b for b, o in pairs)
     print(
         f"cores: {os.cpu_count()}  requests: {args.requests}  clients: {args.clients}  "
-        f"gunicorn: {args.workers} workers x {args.threads} threads"
+        f"gunicorn: {args.workers} workers x {args.threads} threads  rounds: {len(rounds)}  "
+        f"load average at the start: {rounds[0]['load']:.1f}"
     )
-    print(f"bare Flask + one INSERT:        {bare:8.0f} req/s")
-    print(f"verified registration (POST + verify, 100 seats): {ours:8.0f} registrations/s")
-    verdict = "" if ratio >= TARGET else "  ** TARGET MISSED **"
+    script = rounds[-1]["raw"]["statements"]
     print(
-        f"ratio registration/bare:        {ratio:8.2f}x  (median of {args.rounds} paired rounds; "
-        f"target >= {TARGET}x){verdict}"
+        f"statements per request (the service's, one request alone): POST {script['post']}, "
+        f"verify {script['verify']}; the raw loop runs the same"
     )
-    print("per round (bare, registration): " + ", ".join(f"{b:.0f}/{o:.0f}" for b, o in pairs))
-    print(f"seats in the last round: {seats}; overbooking: none in any round")
+    print(f"bare Flask + one INSERT:            {rate('bare', 'post')}")
+    print(f"raw psycopg, the POST's statements:   {rate('raw', 'post')}")
+    print(f"raw psycopg, the verify's statements: {rate('raw', 'verify')}")
+    print(f"registration POST (202, held):      {rate('service', 'post')}")
+    print(f"verification POST (200):            {rate('service', 'verify')}")
+    print(f"verified registrations (POST + verify): {rate('service', 'verified')}")
+    per_round = [ratios(r) for r in rounds]
+    for name in ("POST/bare", "POST/raw", "verify/raw", "verified/bare", "verified/raw"):
+        values = [r[name] for r in per_round]
+        value = statistics.median(values)
+        judged = verdict(value, TARGETS[name]) if name in TARGETS else "information"
+        print(
+            f"ratio {name + ':':<15}{value:6.2f}x  (min {min(values):.2f}, max {max(values):.2f}; "
+            f"{judged})"
+        )
+    print(f"CPU bare:    {cpu('bare', 'post')}")
+    print(f"CPU raw:     POST {cpu('raw', 'post')}; verify {cpu('raw', 'verify')}")
+    print(f"CPU service: POST {cpu('service', 'post')}; verify {cpu('service', 'verify')}")
+    drained = [r["service"]["drained"] for r in rounds]
+    print(
+        "outbox: every row relayed by the worker in every round, the last "
+        f"{max(drained):.1f} s after the last verification at most"
+    )
+    print(
+        f"seats in the last round: {rounds[-1]['service']['seats']}; overbooking: none in any round"
+    )
 
 
 def check(seats: dict, requests: int) -> None:
@@ -153,6 +118,22 @@ def check(seats: dict, requests: int) -> None:
         or seats["held"]
     ):
         raise SystemExit(f"invariant broken: {seats}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--requests", type=int, default=1000)
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers, every side")
+    parser.add_argument("--threads", type=int, default=8, help="threads per worker, every side")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds; medians reported")
+    args = parser.parse_args()
+    server = {"workers": args.workers, "threads": args.threads}
+    rounds = []
+    for number in range(args.rounds):
+        load = os.getloadavg()[0]
+        rounds.append(one_round(number, args, server) | {"load": load})
+    report(rounds, args)
 
 
 if __name__ == "__main__":

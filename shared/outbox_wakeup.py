@@ -1,18 +1,20 @@
 """Wake the relay as soon as a commit wrote outbox rows: PostgreSQL LISTEN/NOTIFY.
 
-A unit of work that queued messages issues ``NOTIFY outbox`` in its own transaction, so the
-notification is delivered exactly when (and only if) the rows become visible. The relay keeps
+A unit of work that queued messages notifies channel ``outbox`` in its own transaction (with
+``pg_notify`` in the RETURNING of the INSERT that writes its rows, or ``NOTIFY outbox``), so
+the notification is delivered exactly when (and only if) the rows become visible. The relay keeps
 polling as a fallback (a lost listening connection, rows written by other means); SQLite has
 no notifications and only polls.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 
 import psycopg
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, Insert, Table, func, insert, text
 from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
@@ -25,6 +27,20 @@ def notify_outbox(session: Session) -> None:
     """Within the session's transaction: tell listening relays that rows will be committed."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text(f"NOTIFY {CHANNEL}"))
+
+
+def waking_insert(outbox: Table, session: Session) -> Insert | None:
+    """An INSERT into the outbox that notifies as ``notify_outbox`` does, without a round
+    trip of its own: ``pg_notify`` in its RETURNING (PostgreSQL delivers a transaction's
+    identical notifications once, at commit); None where there are no notifications."""
+    if session.get_bind().dialect.name == "postgresql":
+        return _waking_insert(outbox)
+    return None
+
+
+@functools.cache
+def _waking_insert(outbox: Table) -> Insert:
+    return insert(outbox).returning(func.pg_notify(CHANNEL, ""))
 
 
 class OutboxListener:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from shared import messages
 from shared.erasure import Traces, scrub_outbox
 from shared.messages import Envelope
-from shared.outbox_wakeup import notify_outbox
+from shared.outbox_wakeup import notify_outbox, waking_insert
 
 
 class OutboxUnitOfWork:
@@ -59,22 +59,28 @@ class OutboxUnitOfWork:
 
     def publish(self, message_type: str, payload: dict[str, Any], version: int = 1) -> Envelope:
         """Queue a message to be published if and only if this unit of work commits."""
+        envelope, row = self._outbox_row(message_type, payload, version)
+        self.session.connection().execute(insert(self._outbox).values(row))
+        self._queued = True
+        return envelope
+
+    def _outbox_row(
+        self, message_type: str, payload: dict[str, Any], version: int = 1
+    ) -> tuple[Envelope, dict[str, Any]]:
+        """The envelope of a message and its outbox row (the body checked by its contract)."""
         envelope = Envelope(
             type=message_type, payload=payload, producer=self.producer, version=version
         )
         body = json.dumps(messages.dump(envelope), separators=(",", ":"), sort_keys=True)
-        self.session.execute(
-            insert(self._outbox).values(
-                message_id=envelope.message_id,
-                message_type=message_type,
-                exchange=self.exchange,
-                body=body,
-                created_at=datetime.now(UTC),
-                attempts=0,
-            )
-        )
-        self._queued = True
-        return envelope
+        row = {
+            "message_id": envelope.message_id,
+            "message_type": message_type,
+            "exchange": self.exchange,
+            "body": body,
+            "created_at": datetime.now(UTC),
+            "attempts": 0,
+        }
+        return envelope, row
 
     def handled_among(self, keys: list[tuple[str, str]]) -> set[tuple[str, str]]:
         """Which of these (message id, handler group) pairs have already had their effect."""
@@ -112,17 +118,26 @@ class OutboxUnitOfWork:
     def commit(self) -> None:
         """Write the messages of the touched aggregates to the outbox, then commit everything.
 
-        A commit that queued messages also wakes the relay (PostgreSQL NOTIFY, delivered at commit).
+        The messages go in one INSERT, which on PostgreSQL also wakes the relay (``pg_notify``
+        in its RETURNING, delivered at commit); a commit after ``publish`` sends a NOTIFY.
         """
         self.session.flush()
-        for message_type, payload in self._collect_messages():
-            self.publish(message_type, payload)
+        rows = [self._outbox_row(kind, payload)[1] for kind, payload in self._collect_messages()]
+        if rows:
+            self._queued = not self._insert_waking(rows)
         while self._forgotten:
             scrub_outbox(self.session, self._outbox, self._forgotten.pop())
         if self._queued:
             notify_outbox(self.session)
             self._queued = False
         self.session.commit()
+
+    def _insert_waking(self, rows: list[dict[str, Any]]) -> bool:
+        """Insert outbox rows in one statement; whether that statement woke the relay."""
+        waking = waking_insert(self._outbox, self.session)
+        statement = insert(self._outbox) if waking is None else waking
+        self.session.connection().execute(statement, rows).close()
+        return waking is not None
 
     def rollback(self) -> None:
         """Discard everything done in this unit of work, messages included."""

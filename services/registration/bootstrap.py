@@ -31,8 +31,11 @@ class Registration:
     hold: timedelta = timedelta(minutes=30)
     retention: timedelta = timedelta(days=365)
     desk: RegistrationDesk = field(init=False)
+    exchange: str = field(init=False)
 
     def __post_init__(self) -> None:
+        topology = platform_topology(self.infrastructure.settings.broker)
+        self.exchange = topology.events_exchange("registration").name  # once, not per request
         self.desk = RegistrationDesk(self.uow, self.clock, hold=self.hold)
 
     @property
@@ -49,10 +52,7 @@ class Registration:
         return [WithheldVerificationsCollector(self.infrastructure.engine)]
 
     def uow(self) -> RegistrationUnitOfWork:
-        exchange = platform_topology(self.infrastructure.settings.broker).events_exchange(
-            "registration"
-        )
-        return RegistrationUnitOfWork(self.infrastructure.session_factory, exchange.name, self.urls)
+        return RegistrationUnitOfWork(self.infrastructure.session_factory, self.exchange, self.urls)
 
 
 def bootstrap(

@@ -88,8 +88,11 @@ def _serializer() -> URLSafeSerializer:
 
 def _session_id() -> str | None:
     """The session id of the login cookie, when its signature holds."""
+    cookie = request.cookies.get(LOGIN_COOKIE)
+    if not cookie:  # most requests: nothing to verify
+        return None
     try:
-        held = _serializer().loads(request.cookies.get(LOGIN_COOKIE, ""))
+        held = _serializer().loads(cookie)
     except BadSignature:
         return None
     return held if isinstance(held, str) else None

@@ -11,6 +11,7 @@ from services.registration.adapters.repository import AbstractEventRepository
 from services.registration.domain.errors import AlreadyRegistered, NotFound
 from services.registration.domain.history import HistoryEntry
 from services.registration.domain.model import ACTIVE, Event, Registration, Status
+from services.registration.domain.notices import NoticeLimit
 from services.registration.domain.status import SEATED
 from services.registration.service_layer.messages import PublicUrls
 from services.registration.service_layer.unit_of_work import AbstractRegistrationUnitOfWork
@@ -105,6 +106,9 @@ class FakeEventRepository(AbstractEventRepository):
             raise NotFound("unknown verification link")
         return found[0]
 
+    def event_of_verify_token(self, token: str) -> Event:
+        return self.get(self.by_verify_token(token).event_id)
+
     def active_by_email(self, event_id: str, email: str) -> Registration:
         found = [r for r in self._of(event_id, ACTIVE) if r.email.lower() == email.lower()]
         if not found:
@@ -124,8 +128,20 @@ class FakeEventRepository(AbstractEventRepository):
     def lapsed_holds(self, event_id: str, now: datetime) -> list[Registration]:
         return [r for r in self._lapsed(now) if r.event_id == event_id]
 
-    def notices_since(self, event_id: str, key: str, kind: str, since: datetime) -> int:
-        return sum(1 for n in self.notices if n[:3] == (event_id, key, kind) and n[3] > since)
+    def notices_within(
+        self, event_id: str, keys: list[str], limit: NoticeLimit, now: datetime
+    ) -> set[str]:
+        since = now - limit.per
+        sent = {
+            key: sum(
+                1 for n in self.notices if n[:3] == (event_id, key, limit.kind) and n[3] > since
+            )
+            for key in keys
+        }
+        within = {key for key in keys if sent[key] < limit.at_most}
+        for key in dict.fromkeys(k for k in keys if k in within):
+            self.record_notice(event_id, key, limit.kind, now)
+        return within
 
     def record_notice(self, event_id: str, key: str, kind: str, at: datetime) -> None:
         self.notices.append((event_id, key, kind, at))

@@ -3,16 +3,91 @@
 from __future__ import annotations
 
 import abc
+import functools
 from datetime import datetime
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import (
+    CursorResult,
+    Insert,
+    Integer,
+    Select,
+    String,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session, joinedload
 
 from services.registration.adapters.orm import events, history, notices, quotas, registrations
 from services.registration.domain.errors import NotFound
 from services.registration.domain.history import HistoryEntry
 from services.registration.domain.model import ACTIVE, Event, Registration, Status
+from services.registration.domain.notices import NoticeLimit
 from services.registration.domain.status import SEATED
+from shared.database import UtcDateTime
+
+# Statements of the registration path, built once: a prebuilt statement skips building the
+# expression and its cache key on every request (SQLAlchemy memoises both on the object).
+_ACTIVE = [str(s) for s in ACTIVE]
+_ACTIVE_EMAILS = select(func.lower(registrations.c.email)).where(
+    registrations.c.event_id == bindparam("event_id"),
+    func.lower(registrations.c.email).in_(bindparam("emails", expanding=True)),
+    registrations.c.status.in_(_ACTIVE),
+)
+_AHEAD = select(func.count()).where(
+    registrations.c.event_id == bindparam("event_id"),
+    registrations.c.status == Status.WAITLISTED,
+    registrations.c.queue_number < bindparam("queue_number"),
+)
+
+
+@functools.lru_cache(maxsize=64)
+def _notices_within(addresses: int) -> Insert:
+    """One more notice for each of so many addresses (``key_0`` …), inserted only while the
+    address is below the limit: counted and recorded in one statement (the event's row lock
+    already serialises notices about the event)."""
+    keys = [select(bindparam(f"key_{n}", type_=String()).label("key")) for n in range(addresses)]
+    wanted = (keys[0] if addresses == 1 else union_all(*keys)).subquery("wanted")
+    sent = select(func.count()).where(
+        notices.c.event_id == bindparam("event_id"),
+        notices.c.address_key == wanted.c.key,
+        notices.c.kind == bindparam("kind"),
+        notices.c.sent_at > bindparam("since", type_=UtcDateTime()),
+    )
+    rows = select(
+        bindparam("event_id", type_=String()),
+        wanted.c.key,
+        bindparam("kind", type_=String()),
+        bindparam("now", type_=UtcDateTime()),
+    ).where(bindparam("at_most", type_=Integer()) > sent.scalar_subquery())
+    columns = ["event_id", "address_key", "kind", "sent_at"]
+    return insert(notices).from_select(columns, rows).returning(notices.c.address_key)
+
+
+@functools.cache
+def _event_query(lock: bool, by_verify_token: bool = False) -> Select:
+    """The event with its quotas, by id or by the verification token of one of its
+    registrations, locked FOR UPDATE if ``lock`` (no-op on SQLite, whose writers are
+    serialised); built once, after the mappers are configured."""
+    if by_verify_token:
+        owner = select(registrations.c.event_id).where(
+            registrations.c.verify_token == bindparam("token")
+        )
+        which = events.c.id == owner.scalar_subquery()
+    else:
+        which = events.c.id == bindparam("event_id")
+    quotas_of_event = joinedload(Event.quotas)  # type: ignore[arg-type]  # mapped imperatively
+    query = select(Event).where(which).options(quotas_of_event)
+    return query.with_for_update(of=events) if lock else query
+
+
+@functools.cache
+def _by_token_query(column: str) -> Select:
+    """The registration whose link token in ``column`` is the ``token`` parameter."""
+    return select(Registration).where(registrations.c[column] == bindparam("token"))
 
 
 class AbstractEventRepository(abc.ABC):
@@ -66,6 +141,10 @@ class AbstractEventRepository(abc.ABC):
     def by_verify_token(self, token: str) -> Registration: ...
 
     @abc.abstractmethod
+    def event_of_verify_token(self, token: str) -> Event:
+        """The event of the registration this verification link names, locked."""
+
+    @abc.abstractmethod
     def active_by_email(self, event_id: str, email: str) -> Registration: ...
 
     @abc.abstractmethod
@@ -76,8 +155,11 @@ class AbstractEventRepository(abc.ABC):
     def lapsed_holds(self, event_id: str, now: datetime) -> list[Registration]: ...
 
     @abc.abstractmethod
-    def notices_since(self, event_id: str, key: str, kind: str, since: datetime) -> int:
-        """How many emails of ``kind`` went to the address with ``key`` since ``since``."""
+    def notices_within(
+        self, event_id: str, keys: list[str], limit: NoticeLimit, now: datetime
+    ) -> set[str]:
+        """Record one more email of ``limit.kind`` to each address (by key) that this keeps
+        within the limit; the keys recorded."""
 
     @abc.abstractmethod
     def record_notice(self, event_id: str, key: str, kind: str, at: datetime) -> None: ...
@@ -124,13 +206,16 @@ class EventRepository(AbstractEventRepository):
 
     def get(self, event_id: str, lock: bool = True) -> Event:
         """The event, locked FOR UPDATE (no-op on SQLite, whose writers are serialised)."""
-        quotas_of_event = joinedload(Event.quotas)  # type: ignore[arg-type]  # mapped imperatively
-        query = select(Event).where(events.c.id == event_id).options(quotas_of_event)
-        if lock:
-            query = query.with_for_update(of=events)
-        event = self.session.scalars(query).unique().first()
+        return self._event(_event_query(lock), f"no event {event_id}", event_id=event_id)
+
+    def event_of_verify_token(self, token: str) -> Event:
+        query = _event_query(lock=True, by_verify_token=True)
+        return self._event(query, "unknown verification link", token=token)
+
+    def _event(self, query: Select, missing: str, **params: str) -> Event:
+        event = self.session.scalars(query, params).unique().first()
         if event is None:
-            raise NotFound(f"no event {event_id}")
+            raise NotFound(missing)
         self.seen.add(event)
         return event
 
@@ -148,11 +233,12 @@ class EventRepository(AbstractEventRepository):
         return found
 
     def by_manage_token(self, token: str) -> Registration:
-        found = self.session.scalars(
-            select(Registration).where(registrations.c.manage_token == token)
-        ).first()
+        return self._by_token("manage_token", token, "unknown or revoked link")
+
+    def _by_token(self, column: str, token: str, missing: str) -> Registration:
+        found = self.session.scalars(_by_token_query(column), {"token": token}).first()
         if found is None:
-            raise NotFound("unknown or revoked link")
+            raise NotFound(missing)
         return found
 
     def refresh(self, registration: Registration) -> None:
@@ -160,16 +246,14 @@ class EventRepository(AbstractEventRepository):
 
     def active_emails(self, event_id: str, emails: list[str]) -> set[str]:
         """Which of these emails (lower-cased) already hold an active registration?"""
-        wanted = {email.strip().lower() for email in emails}
-        return set(
-            self.session.scalars(
-                select(func.lower(registrations.c.email)).where(
-                    registrations.c.event_id == event_id,
-                    func.lower(registrations.c.email).in_(wanted),
-                    registrations.c.status.in_([str(s) for s in ACTIVE]),
-                )
-            )
-        )
+        wanted = sorted({email.strip().lower() for email in emails})
+        return set(self._read(_ACTIVE_EMAILS, event_id=event_id, emails=wanted).scalars())
+
+    def _read(self, query: Select, **params: object) -> CursorResult:
+        """A Core query on the session's connection, after flushing what is pending (as the
+        ORM's autoflush would), without the ORM's execution machinery."""
+        self.session.flush()
+        return self.session.connection().execute(query, params)
 
     def _with_status(self, event_id: str, statuses: set[Status]) -> list[Registration]:
         return list(
@@ -193,14 +277,8 @@ class EventRepository(AbstractEventRepository):
     def waitlist_position(self, registration: Registration) -> int | None:
         if registration.status != Status.WAITLISTED:
             return None
-        ahead = self.session.execute(
-            select(func.count()).where(
-                registrations.c.event_id == registration.event_id,
-                registrations.c.status == Status.WAITLISTED,
-                registrations.c.queue_number < registration.queue_number,
-            )
-        ).scalar_one()
-        return ahead + 1
+        event_id, number = registration.event_id, registration.queue_number
+        return self._read(_AHEAD, event_id=event_id, queue_number=number).scalar_one() + 1
 
     def confirmed_by_partner(self, event_id: str) -> dict[str, int]:
         rows = self.session.execute(
@@ -230,12 +308,7 @@ class EventRepository(AbstractEventRepository):
         return [self.get(event_id) for event_id in ids]
 
     def by_verify_token(self, token: str) -> Registration:
-        found = self.session.scalars(
-            select(Registration).where(registrations.c.verify_token == token)
-        ).first()
-        if found is None:
-            raise NotFound("unknown verification link")
-        return found
+        return self._by_token("verify_token", token, "unknown verification link")
 
     def active_by_email(self, event_id: str, email: str) -> Registration:
         found = self.session.scalars(
@@ -268,15 +341,19 @@ class EventRepository(AbstractEventRepository):
         )
         return list(self.session.scalars(query))
 
-    def notices_since(self, event_id: str, key: str, kind: str, since: datetime) -> int:
-        return self.session.execute(
-            select(func.count()).where(
-                notices.c.event_id == event_id,
-                notices.c.address_key == key,
-                notices.c.kind == kind,
-                notices.c.sent_at > since,
-            )
-        ).scalar_one()
+    def notices_within(
+        self, event_id: str, keys: list[str], limit: NoticeLimit, now: datetime
+    ) -> set[str]:
+        """Count and record in one statement for all the addresses, on the session's
+        connection: it touches only notices, so nothing pending needs flushing first."""
+        distinct = list(dict.fromkeys(keys))
+        if not distinct:
+            return set()
+        values = {"event_id": event_id, "kind": limit.kind, "now": now}
+        values |= {"since": now - limit.per, "at_most": limit.at_most}
+        values |= {f"key_{n}": key for n, key in enumerate(distinct)}
+        recorded = self.session.connection().execute(_notices_within(len(distinct)), values)
+        return set(recorded.scalars())
 
     def record_notice(self, event_id: str, key: str, kind: str, at: datetime) -> None:
         self.session.execute(
@@ -287,12 +364,7 @@ class EventRepository(AbstractEventRepository):
         self.session.execute(delete(notices).where(notices.c.sent_at <= before))
 
     def by_offer_token(self, token: str) -> Registration:
-        found = self.session.scalars(
-            select(Registration).where(registrations.c.offer_token == token)
-        ).first()
-        if found is None:
-            raise NotFound("unknown offer link")
-        return found
+        return self._by_token("offer_token", token, "unknown offer link")
 
     def _lapsed_offer(self, now: datetime):
         return (

@@ -167,8 +167,8 @@ def created(registration, position) -> dict:
 
 
 @participants_blp.post("/events/<event_id>/registrations")
-@participants_blp.arguments(s.RegistrationInSchema)
-@participants_blp.arguments(s.PartnerCodeQuerySchema, location="query")
+@participants_blp.arguments(s.RegistrationInSchema())  # instances: built once, not per request
+@participants_blp.arguments(s.PartnerCodeQuerySchema(), location="query")
 @participants_blp.response(201, s.RegistrationCreatedSchema)
 @participants_blp.alt_response(202, schema=s.RegistrationAcceptedSchema)
 def register(data, query, event_id):
@@ -197,9 +197,7 @@ def register(data, query, event_id):
 def verify(token):
     """Follow the single-use link of the verification email: the real state, and the links."""
     app = _app()
-    registration = handlers.verify(token, app.uow(), app.clock)
-    own = views.own_registration(app.uow(), registration)
-    return created(registration, own["waitlist_position"])
+    return created(*handlers.verify(token, app.uow(), app.clock))
 
 
 @participants_blp.post("/offers/<token>/accept")

@@ -132,7 +132,7 @@ def verify(token):
     """Confirm the address: the real state and, only now, the manage link."""
     app = _app()
     try:
-        registration = handlers.verify(token, app.uow(), app.clock)
+        registration, _position = handlers.verify(token, app.uow(), app.clock)
     except (errors.NotFound, errors.LinkUsed, errors.LinkExpired) as exc:
         status, problem = VERIFY_PROBLEMS[type(exc)]
         return render_template("registration/verify.html", problem=problem), status

@@ -211,6 +211,7 @@ def register_batch(
         taken = uow.events.active_emails(event_id, [c.participant.email for c in commands])
         event = uow.events.get(event_id)
         outcomes: list[Registered | RegistrationError] = []
+        unverified: list[Registration] = []  # asked to verify together, after the loop
         for cmd in commands:
             email = cmd.participant.email.strip().lower()
             held = event.verify_email and not cmd.by_organiser
@@ -235,11 +236,12 @@ def register_batch(
             taken.add(email)
             uow.events.add_registration(registration)
             if held:
-                _ask_to_verify(uow, event, registration, clock())
+                unverified.append(registration)
                 outcomes.append((event, None, None))
                 continue
             waiting = registration.status == "waitlisted"
             outcomes.append((event, registration, event.waitlisted_count if waiting else None))
+        _ask_to_verify(uow, event, unverified, clock())
         uow.commit()
     return outcomes
 
@@ -262,22 +264,27 @@ def _within(
 ) -> bool:
     """Whether one more email of this kind keeps within its limit; if so it is recorded."""
     key = notices.address_key(email)
-    if uow.events.notices_since(event_id, key, limit.kind, now - limit.per) >= limit.at_most:
-        return False
-    uow.events.record_notice(event_id, key, limit.kind, now)
-    return True
+    return key in uow.events.notices_within(event_id, [key], limit, now)
 
 
 def _ask_to_verify(
-    uow: AbstractRegistrationUnitOfWork, event: Event, registration: Registration, now: datetime
+    uow: AbstractRegistrationUnitOfWork,
+    event: Event,
+    unverified: list[Registration],
+    now: datetime,
 ) -> None:
-    """Send the verification link, unless this address had its share of them today."""
-    if _within(uow, notices.VERIFICATION, event.id, registration.email, now):
-        event.request_verification(registration)
+    """Send each their verification link, unless their address had its share of them today
+    (one statement for them all)."""
+    if not unverified:
         return
-    key = notices.address_key(registration.email)
-    uow.events.record_notice(event.id, key, notices.SUPPRESSED, now)
-    log.warning("verification email withheld: limit reached", extra={"event_id": event.id})
+    keys = [notices.address_key(registration.email) for registration in unverified]
+    within = uow.events.notices_within(event.id, keys, notices.VERIFICATION, now)
+    for registration, key in zip(unverified, keys, strict=True):
+        if key in within:
+            event.request_verification(registration)
+            continue
+        uow.events.record_notice(event.id, key, notices.SUPPRESSED, now)
+        log.warning("verification email withheld: limit reached", extra={"event_id": event.id})
 
 
 def _registered_again(
@@ -287,19 +294,24 @@ def _registered_again(
     link, while unverified), within the limits; the caller hears the same as anyone."""
     existing = uow.events.active_by_email(event.id, email)
     if not existing.verified:
-        _ask_to_verify(uow, event, existing, now)
+        _ask_to_verify(uow, event, [existing], now)
     elif _within(uow, notices.ALREADY_REGISTERED, event.id, email, now):
         event.remind_registered(existing)
 
 
-def verify(token: str, uow: AbstractRegistrationUnitOfWork, clock: Clock) -> Registration:
-    """Follow a verification link: the registration takes its real state, announced once."""
+def verify(
+    token: str, uow: AbstractRegistrationUnitOfWork, clock: Clock
+) -> tuple[Registration, int | None]:
+    """Follow a verification link: the registration takes its real state, announced once;
+    returns it with its waiting-list position. The event is locked first (found by the
+    link), so the registration is read once, under the lock."""
     with uow:
+        event = uow.events.event_of_verify_token(token)
         registration = uow.events.by_verify_token(token)
-        event = _locked(uow, registration)
-        event.verify(registration, clock(), uow.events.waitlist_position(registration))
+        position = uow.events.waitlist_position(registration)
+        event.verify(registration, clock(), position)
         uow.commit()
-    return registration
+    return registration, position
 
 
 def expire_holds(uow: AbstractRegistrationUnitOfWork, clock: Clock) -> int:
