@@ -3,10 +3,10 @@
 HTTP: both sides run under gunicorn on loopback (one sync worker each, so the server and
 not the Python client is the bottleneck), driven by the same pool of 4 clients opening a
 connection per request like calendar apps do. The sides take turns in each of 5 rounds; the
-ratio is the median of the per-round ratios, so one noisy moment cannot decide it. The bare
-side is a ``Flask`` app answering a constant; the feed side answers ``If-None-Match`` on a
-public event feed of 20 visits on PostgreSQL with the default 5 s feed cache (target: 0.9x the bare side). The uncached
-figure (one version query per request) is printed for information. Render: the best CPU
+ratio is the median of the per-round ratios, so one noisy moment cannot decide it (target:
+0.9x). The bare side is a ``Flask`` app answering a constant; the feed side answers
+``If-None-Match`` on a public event feed of 20 visits on PostgreSQL with the default 5 s feed
+cache. The uncached figure (one version query per request) is printed for information. Render: the best CPU
 time of building the items of an in-memory programme and rendering them to bytes, for 1k
 visits (of 10 runs) and 10k visits (of 2 runs). Usage: python bench/scheduling_feeds.py
 (about 30 s).
