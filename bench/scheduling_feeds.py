@@ -6,9 +6,9 @@ connection per request like calendar apps do. The sides take turns in each of 5 
 ratio is the median of the per-round ratios, so one noisy moment cannot decide it (target:
 0.9x). The bare side is a ``Flask`` app answering a constant; the feed side answers
 ``If-None-Match`` on a public event feed of 20 visits on PostgreSQL with the default 5 s feed
-cache. The uncached figure (one version query per request) is printed for information. Render: the best CPU
-time of building the items of an in-memory programme and rendering them to bytes, for 1k
-visits (of 10 runs) and 10k visits (of 2 runs). Usage: python bench/scheduling_feeds.py
+cache. The uncached figure (one version query per request) is printed for information.
+Render: the best CPU time of building the items of an in-memory programme and rendering them
+to bytes, for 1k visits (of 10 runs) and 10k visits (of 2 runs). Usage: python bench/scheduling_feeds.py
 (about 30 s).
 """
 
