@@ -8,8 +8,8 @@ ratio is the median of the per-round ratios, so one noisy moment cannot decide i
 ``If-None-Match`` on a public event feed of 20 visits on PostgreSQL with the default 5 s feed
 cache. The uncached figure (one version query per request) is printed for information.
 Render: the best CPU time of building the items of an in-memory programme and rendering them
-to bytes, for 1k visits (of 10 runs) and 10k visits (of 2 runs). Usage: python bench/scheduling_feeds.py
-(about 30 s).
+to bytes, for 1k visits (of 10 runs) and 10k visits (of 2 runs).
+Usage: python bench/scheduling_feeds.py (about 30 s).
 """
 
 from __future__ import annotations
