@@ -14,7 +14,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import registry
 
-from services.registration.adapters.orm import metadata
+from services.registration.adapters.metadata import metadata
 from services.registration.attendance.domain.model import Attendance, Certificate
 from services.registration.attendance.domain.visits import Booking, Visit, VisitAttendance
 from shared.database import UtcDateTime
