@@ -127,7 +127,7 @@ def capture(url: str) -> Script:
             recorder.record(lambda n=n: _expect(client.post(path, json=_person(n)), 202))
             for n in range(3)  # the first takes the seat; the other two wait, as most do
         ]
-        links = _links(url)
+        links = verification_links(url)
         verifies = [
             recorder.record(lambda link=link: _expect(client.post(f"/api/v1{link}"), 200))
             for link in links[1:]
@@ -146,7 +146,8 @@ def _expect(response, status: int) -> None:
     assert response.status_code == status, response.get_data(as_text=True)
 
 
-def _links(url: str) -> list[str]:
+def verification_links(url: str) -> list[str]:
+    """The path (``/verify/<token>``) of every verification email registration asked for."""
     engine = create_engine(url)
     with engine.connect() as db:
         bodies = db.execute(

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
-from bench.captured_statements import capture
+from bench.captured_statements import capture, verification_links
 from bench.common import (
     AMQP,
     ROOT,
@@ -170,19 +170,6 @@ def _register_and_verify(port, token, url, requests, clients, roles) -> dict:
         "seats": json.loads(body)["seats"],
         "drained": drained,
     }
-
-
-def verification_links(url: str) -> list[str]:
-    """The path (``/verify/<token>``) of every verification email registration asked for."""
-    engine = create_engine(url)
-    with engine.connect() as db:
-        bodies = db.execute(
-            text("SELECT body FROM outbox WHERE message_type = :kind ORDER BY id"),
-            {"kind": "registration.verification_requested"},
-        ).scalars()
-        links = [json.loads(b)["payload"]["verify_url"].split("/verify/", 1)[1] for b in bodies]
-    engine.dispose()
-    return [f"/verify/{token}" for token in links]
 
 
 def wait_relayed(url: str) -> float:
