@@ -12,7 +12,6 @@ from services.registration.domain.commands import CreateEvent, Participant, Regi
 from services.registration.domain.errors import AlreadyRegistered, EventNotOpen
 from services.registration.service_layer import handlers
 from services.registration.service_layer.desk import RegistrationDesk
-from tests.support.clock import Clock
 from tests.support.registration import FakeUnitOfWork
 from tests.waiting import wait_until
 
@@ -66,11 +65,6 @@ def outcome_of(desk, cmd):
         return desk.register(cmd)
     except Exception as exc:  # noqa: BLE001 - the error is the outcome under test
         return exc
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock(NOW)
 
 
 def test_one_registration_through_the_desk_is_an_ordinary_registration(clock):

@@ -12,20 +12,9 @@ from services.registration.domain.commands import CorrectEmail
 from services.registration.domain.errors import AlreadyRegistered, NotFound
 from services.registration.service_layer import handlers
 from tests.registration.unit.test_handlers import NOW, START, open_event, register
-from tests.support.clock import Clock
 from tests.support.registration import FakeUnitOfWork
 
 FIX = CorrectEmail("ana@example.org", reason="bounced: typo", by_id="c1", by_name="Tess")
-
-
-@pytest.fixture
-def uow() -> FakeUnitOfWork:
-    return FakeUnitOfWork()
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock(NOW)
 
 
 def test_a_correction_is_announced_with_the_new_address_and_the_personal_links(uow, clock):

@@ -21,21 +21,9 @@ from services.registration.domain.errors import (
     NotFound,
 )
 from services.registration.service_layer import handlers
-from tests.support.clock import Clock
-from tests.support.registration import FakeUnitOfWork
 
 NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 START = datetime(2027, 4, 12, 7, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def uow() -> FakeUnitOfWork:
-    return FakeUnitOfWork()
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock(NOW)
 
 
 def open_event(uow, clock, capacity=2, **options) -> str:

@@ -17,21 +17,9 @@ from services.registration.domain.errors import (
 )
 from services.registration.domain.model import Status
 from services.registration.service_layer import handlers
-from tests.registration.unit.test_handlers import NOW, START, open_event, register
-from tests.support.clock import Clock
-from tests.support.registration import FakeUnitOfWork
+from tests.registration.unit.test_handlers import START, open_event, register
 
 HOURS = 24
-
-
-@pytest.fixture
-def uow() -> FakeUnitOfWork:
-    return FakeUnitOfWork()
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock(NOW)
 
 
 @pytest.fixture

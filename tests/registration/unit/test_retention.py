@@ -10,21 +10,9 @@ import pytest
 from services.registration.domain.errors import InvalidEvent
 from services.registration.domain.model import ERASED
 from services.registration.service_layer import handlers
-from tests.registration.unit.test_handlers import NOW, START, open_event, register
-from tests.support.clock import Clock
-from tests.support.registration import FakeUnitOfWork
+from tests.registration.unit.test_handlers import START, open_event, register
 
 END = START + timedelta(hours=8)
-
-
-@pytest.fixture
-def uow() -> FakeUnitOfWork:
-    return FakeUnitOfWork()
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock(NOW)
 
 
 def test_the_retention_date_defaults_to_the_end_plus_the_retention_days(uow, clock):
