@@ -9,7 +9,7 @@ from datetime import date, datetime
 from services.registration.attendance.domain import model, visits
 from services.registration.attendance.domain.codes import normalise
 from services.registration.attendance.domain.errors import InvalidCode, NotCheckedIn, UnknownCode
-from services.registration.domain.errors import NotFound
+from services.registration.attendance.service_layer.visits import known_visit
 from services.registration.service_layer.unit_of_work import AbstractRegistrationUnitOfWork
 
 Clock = Callable[[], datetime]
@@ -84,7 +84,7 @@ def check_in_visit(
         raise InvalidCode("not a check-in code: ten letters and digits, such as ABCDE-FGH23")
     now = clock()
     with uow:
-        visit = _visit(uow, visit_id)
+        visit = known_visit(uow, visit_id)
         registration = uow.attendance.by_code(code)
         if registration is None:
             raise UnknownCode("unknown check-in code")
@@ -102,20 +102,13 @@ def undo_visit_check_in(
     visit_id: str, registration_id: str, uow: AbstractRegistrationUnitOfWork, clock: Clock
 ) -> None:
     with uow:
-        visit = _visit(uow, visit_id)
+        visit = known_visit(uow, visit_id)
         record = uow.visits.attendance(visit_id, registration_id)
         if record is None:
             raise NotCheckedIn("nobody with this registration is checked in on this visit")
         visits.undo_visit(uow.events.get(visit.event_id, lock=False), visit, record, clock())
         uow.visits.remove_attendance(record)
         uow.commit()
-
-
-def _visit(uow: AbstractRegistrationUnitOfWork, visit_id: str) -> visits.Visit:
-    visit = uow.visits.get(visit_id)
-    if visit is None:
-        raise NotFound("no such study visit (or not announced yet)")
-    return visit
 
 
 def issue_certificates(uow: AbstractRegistrationUnitOfWork, clock: Clock) -> int:

@@ -19,7 +19,7 @@ from services.registration.attendance.domain.codes import shown
 from services.registration.attendance.domain.errors import NotCheckedIn
 from services.registration.attendance.domain.model import event_days, require_day, today_at
 from services.registration.attendance.domain.visits import Visit
-from services.registration.domain.errors import NotFound
+from services.registration.attendance.service_layer.visits import known_visit
 from services.registration.domain.model import Event, Registration, Status
 from services.registration.service_layer.unit_of_work import RegistrationUnitOfWork
 
@@ -124,13 +124,16 @@ def _visit_rows(session: Session, visit: Visit) -> list[dict[str, Any]]:
     return [_row(row) for row in session.execute(query)]
 
 
+def visit_and_event(uow: RegistrationUnitOfWork, visit_id: str) -> tuple[Visit, Event]:
+    """A study visit registration heard of, and its event (inside an open unit of work)."""
+    visit = known_visit(uow, visit_id)
+    return visit, uow.events.get(visit.event_id, lock=False)
+
+
 def visit_desk(uow: RegistrationUnitOfWork, visit_id: str) -> dict[str, Any]:
     """A study visit's desk and sheet: the visit, its event, who is booked and who came."""
     with uow:
-        visit = uow.visits.get(visit_id)
-        if visit is None:
-            raise NotFound("no such study visit (or not announced yet)")
-        event = uow.events.get(visit.event_id, lock=False)
+        visit, event = visit_and_event(uow, visit_id)
         rows = _visit_rows(uow.session, visit)
         present = sum(1 for row in rows if row["checked_in_at"] is not None)
         sheet_event = {

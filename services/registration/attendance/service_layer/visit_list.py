@@ -14,8 +14,7 @@ from sqlalchemy.orm import Session
 
 from services.registration.adapters.orm import registrations
 from services.registration.attendance.adapters.orm import visit_bookings
-from services.registration.attendance.service_layer.views import visit_summary
-from services.registration.domain.errors import NotFound
+from services.registration.attendance.service_layer.views import visit_and_event, visit_summary
 from services.registration.domain.status import Status
 from services.registration.service_layer.unit_of_work import RegistrationUnitOfWork
 
@@ -49,10 +48,7 @@ def _stated(text: str | None) -> bool:
 def visit_participants(uow: RegistrationUnitOfWork, visit_id: str) -> dict[str, Any]:
     """The visit (with its capacity, if known), its event, who is booked, and needs counted."""
     with uow:
-        visit = uow.visits.get(visit_id)
-        if visit is None:
-            raise NotFound("no such study visit (or not announced yet)")
-        event = uow.events.get(visit.event_id, lock=False)
+        visit, event = visit_and_event(uow, visit_id)
         people = _participants(uow.session, visit_id)
         counts = {key: sum(_stated(p[key]) for p in people) for key in NEEDS}
         return {

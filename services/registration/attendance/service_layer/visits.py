@@ -10,8 +10,20 @@ from collections.abc import Callable
 from typing import Any
 
 from services.registration.attendance.domain.visits import Visit
-from services.registration.service_layer.unit_of_work import RegistrationUnitOfWork
+from services.registration.domain.errors import NotFound
+from services.registration.service_layer.unit_of_work import (
+    AbstractRegistrationUnitOfWork,
+    RegistrationUnitOfWork,
+)
 from shared.messages import Envelope
+
+
+def known_visit(uow: AbstractRegistrationUnitOfWork, visit_id: str) -> Visit:
+    """A study visit registration heard of (inside an open unit of work), else NotFound."""
+    visit = uow.visits.get(visit_id)
+    if visit is None:
+        raise NotFound("no such study visit (or not announced yet)")
+    return visit
 
 
 def visit_of(data: dict[str, Any]) -> Visit:
