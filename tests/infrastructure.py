@@ -84,21 +84,35 @@ def find_postgres(stack) -> str:
 
 def fresh_database(server_url: str) -> tuple[str, callable]:
     """Create an empty database on the server; returns its URL and a function that drops it."""
-    from sqlalchemy import create_engine, text
+    from sqlalchemy import create_engine
     from sqlalchemy.engine import make_url
 
-    name = "cx_test_" + uuid.uuid4().hex[:12]
     admin = create_engine(server_url, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
-    with admin.connect() as db:
-        db.execute(text(f'CREATE DATABASE "{name}"'))
+    name = create_database(admin)
     url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
 
     def drop() -> None:
-        with admin.connect() as db:
-            db.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        drop_database(admin, name)
         admin.dispose()
 
     return url, drop
+
+
+def create_database(admin) -> str:
+    """A new empty database (``admin``: an AUTOCOMMIT engine on the server); its name."""
+    from sqlalchemy import text
+
+    name = "cx_test_" + uuid.uuid4().hex[:12]
+    with admin.connect() as db:
+        db.execute(text(f'CREATE DATABASE "{name}"'))
+    return name
+
+
+def drop_database(admin, name: str) -> None:
+    from sqlalchemy import text
+
+    with admin.connect() as db:
+        db.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 class DatabasePool:
@@ -153,32 +167,18 @@ class DatabasePool:
         self._thread.join(timeout=60)
         for waiting in (self._handed_back, self._ready):
             while not waiting.empty():
-                self._drop(waiting.get_nowait())
+                drop_database(self._admin, waiting.get_nowait())
         self._admin.dispose()
 
     def _work(self) -> None:
         try:
             while not self._closing:
                 if not self._handed_back.empty():
-                    self._drop(self._handed_back.get_nowait())
+                    drop_database(self._admin, self._handed_back.get_nowait())
                 elif self._ready.qsize() < self._ahead:
-                    self._ready.put(self._create())
+                    self._ready.put(create_database(self._admin))
                 else:
                     self._wake.wait(timeout=1)
                     self._wake.clear()
         except BaseException as failure:  # noqa: BLE001 - handed to the next take()
             self._failure = failure
-
-    def _create(self) -> str:
-        from sqlalchemy import text
-
-        name = "cx_test_" + uuid.uuid4().hex[:12]
-        with self._admin.connect() as db:
-            db.execute(text(f'CREATE DATABASE "{name}"'))
-        return name
-
-    def _drop(self, name: str) -> None:
-        from sqlalchemy import text
-
-        with self._admin.connect() as db:
-            db.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
