@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import timedelta
 
 from flask import Blueprint as PlainBlueprint
@@ -26,6 +26,25 @@ from shared.request_limits import init_request_limits
 from shared.web import init_web
 
 
+class ServiceFlask(Flask):
+    """Flask, asking once per function rather than on every call whether a hook or view is
+    ``async``: Flask asks ``inspect`` for each of the dozen hooks of every request."""
+
+    _SYNC_KEPT = 512  # hooks and views are few; per-request callbacks are not kept past this
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._sync: dict[Callable, Callable] = {}
+
+    def ensure_sync(self, func: Callable) -> Callable:
+        sync = self._sync.get(func)
+        if sync is None:
+            sync = super().ensure_sync(func)
+            if len(self._sync) < self._SYNC_KEPT:
+                self._sync[func] = sync
+        return sync
+
+
 def create_service_app(
     infrastructure: Infrastructure,
     title: str,
@@ -35,19 +54,22 @@ def create_service_app(
     pages: Iterable[PlainBlueprint] = (),
     page_links: Mapping[str, str] | None = None,
     problems: Iterable[str] = (),
+    sessionless: tuple[str, ...] = (),
 ) -> Flask:
     """A Flask app serving the blueprints under one OpenAPI document at /openapi.json.
 
     ``pages`` are plain blueprints of server-rendered pages (kept out of the OpenAPI document)
     sharing the layout, CSRF checks and organiser login of ``shared.pages``; they show the
-    ``problems`` listed (English problem messages) in the page's language.
+    ``problems`` listed (English problem messages) in the page's language. Requests under
+    the ``sessionless`` path prefixes never open the visitor's session.
     """
     settings = infrastructure.settings
     service = settings.service
     configure_logging(service, settings.log_level)
-    app = Flask(f"services.{service}", static_folder=None)  # /static/ comes from shared.pages
+    # /static/ comes from shared.pages
+    app = ServiceFlask(f"services.{service}", static_folder=None)
     app.secret_key = secret_key(settings)
-    app.session_interface = SignedCookieSessions()
+    app.session_interface = SignedCookieSessions(sessionless)
     # first, so the request timer also sees requests that a later before_request answers
     init_metrics(app, service, infrastructure.engine, infrastructure.settings.broker)
 

@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import contextlib
-import uuid
+import secrets
 from collections.abc import Iterator
 from contextvars import ContextVar
 
 _correlation_id: ContextVar[str | None] = ContextVar("correlation_id", default=None)
 
 
+def new_correlation_id() -> str:
+    """128 random bits in hex: as unique as a UUID4, for a third of ``str(uuid4())``'s cost
+    (every HTTP request without an X-Correlation-ID gets one)."""
+    return secrets.token_hex(16)
+
+
 def current_correlation_id() -> str:
     """The id of the current unit of work, or a fresh one when nothing set it."""
     value = _correlation_id.get()
-    return value if value else str(uuid.uuid4())
+    return value if value else new_correlation_id()
 
 
 def peek_correlation_id() -> str | None:
@@ -24,7 +30,7 @@ def peek_correlation_id() -> str | None:
 @contextlib.contextmanager
 def correlation_scope(correlation_id: str | None) -> Iterator[str]:
     """Run a block of work under the given (or a fresh) correlation id."""
-    value = correlation_id or str(uuid.uuid4())
+    value = correlation_id or new_correlation_id()
     token = _correlation_id.set(value)
     try:
         yield value

@@ -10,6 +10,7 @@ Which URLs these are is read from the app's own routes (a ``<token>`` argument).
 from __future__ import annotations
 
 from flask import Flask, Response, current_app, has_request_context, request
+from werkzeug.datastructures import Headers
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -29,6 +30,10 @@ HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
 }
+_VALIDATED = Headers(HEADERS)
+_HEADER_LIST = _VALIDATED.to_wsgi_list()
+_HEADER_NAMES = frozenset(name.lower() for name in HEADERS)
+_RULE_TOKENS: dict[str, bool] = {}  # route pattern -> does it hold a token?
 
 
 def init_hardening(app: Flask) -> None:
@@ -36,20 +41,37 @@ def init_hardening(app: Flask) -> None:
 
     @app.after_request
     def _harden(response: Response) -> Response:
-        response.headers.update(HEADERS)
-        if carries_token() and not _private_feed(response):
+        _add_security_headers(response.headers)
+        if _url_carries_token() and not _private_feed(response):
             response.headers["Cache-Control"] = "no-store"
         return response
 
 
+def _add_security_headers(headers: Headers) -> None:
+    """Set HEADERS, replacing any a view set. ``Headers.update`` validated and searched for
+    each constant on every response (a tenth of a cached feed's 304), so unless one is there
+    already they are appended to werkzeug's list as they are, validated once by werkzeug
+    (``_VALIDATED``) when this module was imported."""
+    listed = headers._list
+    if any(name.lower() in _HEADER_NAMES for name, _ in listed):
+        headers.update(HEADERS)
+    else:
+        listed.extend(_HEADER_LIST)
+
+
 def carries_token() -> bool:
     """Does the current request's URL hold a private token (also when no route matched)?"""
-    if not has_request_context():
-        return False
+    return has_request_context() and _url_carries_token()
+
+
+def _url_carries_token() -> bool:
     rule = request.url_rule
-    if rule is not None:
-        return _has_token(rule.arguments)
-    return request.path.startswith(_token_prefixes(current_app))
+    if rule is None:
+        return request.path.startswith(_token_prefixes(current_app))
+    token = _RULE_TOKENS.get(rule.rule)
+    if token is None:  # a pattern's arguments never change: look once per pattern
+        token = _RULE_TOKENS[rule.rule] = _has_token(rule.arguments)
+    return token
 
 
 def _private_feed(response: Response) -> bool:

@@ -216,8 +216,10 @@ class Idempotency:
 
     def claim(self) -> Response | None:
         """Let a keyed POST run if it holds its key; else answer for it (replay, 409, 422)."""
+        if request.method != "POST":
+            return None
         key = request.headers.get(HEADER)
-        if request.method != "POST" or key is None:
+        if key is None:
             return None
         if not 1 <= len(key) <= MAX_KEY_LENGTH:
             return problem(400, f"{HEADER} must be 1 to {MAX_KEY_LENGTH} characters.")

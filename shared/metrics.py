@@ -19,6 +19,7 @@ import os
 import time
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import Any
 
 from flask import Flask, Response, g, request
 from prometheus_client import CollectorRegistry, Histogram
@@ -54,6 +55,7 @@ class Metrics:
     def __init__(self, service: str) -> None:
         self.service = service
         self.collectors: list[Collector] = []
+        self._series: dict[tuple[str, str, int], Any] = {}
         self.registry = CollectorRegistry(auto_describe=False)
         self.requests = Histogram(
             "cx_http_request_duration_seconds",
@@ -62,6 +64,19 @@ class Metrics:
             # in multiprocess mode the values live in files; the scrape reads them from there
             registry=None if multiprocess_dir() else self.registry,
         )
+
+    def series(self, method: str, route: str, response: Response):
+        """The histogram's child for these labels, looked up once per distinct label set
+        rather than through ``labels()`` (its lock and label checks) on every request.
+
+        ``route`` is the URL rule pattern, never the path: paths carry private tokens.
+        """
+        key = (method if method in METHODS else "other", route, response.status_code)
+        child = self._series.get(key)
+        if child is None:  # a bounded set: known methods, route patterns, status codes
+            child = self.requests.labels(self.service, key[0], route, str(key[2]))
+            self._series[key] = child
+        return child
 
     def add(self, collector: Collector) -> None:
         """Measure this collector's figures at every scrape."""
@@ -96,12 +111,9 @@ def init_metrics(app: Flask, service: str, engine: Engine, broker: BrokerSetting
     def _observe(response: Response) -> Response:
         started = g.pop("metrics_started", None)
         if started is not None:
-            # the route pattern, not the path: paths carry private tokens
-            route = request.url_rule.rule if request.url_rule else NO_ROUTE
-            method = request.method if request.method in METHODS else "other"
-            metrics.requests.labels(service, method, route, str(response.status_code)).observe(
-                time.perf_counter() - started
-            )
+            rule = request.url_rule
+            series = metrics.series(request.method, rule.rule if rule else NO_ROUTE, response)
+            series.observe(time.perf_counter() - started)
         return response
 
     @app.get("/metrics")

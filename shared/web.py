@@ -28,19 +28,20 @@ def init_web(
 
     @app.before_request
     def _start_correlation() -> None:
-        incoming = request.headers.get("X-Correlation-ID", "")
+        incoming = request.environ.get("HTTP_X_CORRELATION_ID", "")  # X-Correlation-ID
         value = incoming if _SAFE_ID.match(incoming) else None
         g.correlation_token = _correlation_id.set(value or current_correlation_id())
 
     @app.after_request
     def _echo_correlation(response: Response) -> Response:
         response.headers["X-Correlation-ID"] = _correlation_id.get() or ""
-        # the route pattern, not the path: paths carry private tokens
-        route = request.url_rule.rule if request.url_rule else "(no route)"
-        log.info(
-            "request",
-            extra={"method": request.method, "route": route, "status": response.status_code},
-        )
+        if log.isEnabledFor(logging.INFO):
+            # the route pattern, not the path: paths carry private tokens
+            route = request.url_rule.rule if request.url_rule else "(no route)"
+            log.info(
+                "request",
+                extra={"method": request.method, "route": route, "status": response.status_code},
+            )
         return response
 
     @app.teardown_request

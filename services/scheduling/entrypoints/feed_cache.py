@@ -18,6 +18,8 @@ from datetime import datetime
 from werkzeug.http import http_date
 
 Key = tuple[str, str]
+PUBLIC = {"Cache-Control": "max-age=300, public"}
+PRIVATE = {"Cache-Control": "max-age=300, private", "X-Robots-Tag": "noindex"}
 
 
 @dataclass
@@ -30,10 +32,14 @@ class CachedFeed:
     body: bytes
     checked_at: float
     headers: dict[str, str] = field(init=False)
+    public_headers: dict[str, str] = field(init=False)
+    private_headers: dict[str, str] = field(init=False)
 
     def __post_init__(self) -> None:
-        """The validators as header values, formatted once rather than on every request."""
+        """The validators and caching headers, formatted once rather than on every request."""
         self.headers = {"ETag": f'"{self.etag}"', "Last-Modified": http_date(self.last_modified)}
+        self.public_headers = self.headers | PUBLIC
+        self.private_headers = self.headers | PRIVATE
 
 
 class FeedCache:

@@ -6,17 +6,19 @@ from functools import partial
 
 from flask import Response, current_app, request
 from flask_smorest import Blueprint
+from werkzeug.datastructures import Headers
+from werkzeug.http import remove_entity_headers
 
 from services.scheduling.entrypoints.feed_cache import CachedFeed, FeedCache
 from services.scheduling.exchanges.service_layer import feeds as exchange_feeds
 from services.scheduling.service_layer import calendars, feeds
 from shared.problems import problem
 
+FEEDS_PREFIX = "/feeds/"
 feeds_blp = Blueprint(
     "feeds", __name__, url_prefix="/feeds", description="iCalendar subscription feeds"
 )
-PUBLIC = {"Cache-Control": "max-age=300, public"}
-PRIVATE = {"Cache-Control": "max-age=300, private", "X-Robots-Tag": "noindex"}
+KEPT_ON_304 = ("expires", "content-location", "last-modified")
 CALENDAR = {200: {"description": "The calendar", "content": {"text/calendar": {}}}}
 
 
@@ -24,10 +26,19 @@ class FeedResponse(Response):
     """Keeps Last-Modified on a 304 (werkzeug drops it), so clients keep both validators."""
 
     def get_wsgi_headers(self, environ):
-        headers = super().get_wsgi_headers(environ)
-        if self.status_code == 304 and "Last-Modified" in self.headers:
-            headers["Last-Modified"] = self.headers["Last-Modified"]
+        if self.status_code != 304:
+            return super().get_wsgi_headers(environ)
+        # werkzeug's own handling of a 304 (no Location here, no length to set), but keeping
+        # Last-Modified rather than removing it and setting it again
+        headers = Headers(self.headers)
+        remove_entity_headers(headers, allowed=KEPT_ON_304)
         return headers
+
+
+class NotModified(FeedResponse):
+    """A feed's 304: no body, so no Content-Type for werkzeug to set and then remove."""
+
+    default_mimetype = None
 
 
 @feeds_blp.route("/events/<event_id>.ics", methods=["GET"])
@@ -70,9 +81,9 @@ def _serve(kind: str, key: str, private: bool) -> Response:
     entry = cache.fresh((kind, key)) or _current(cache, kind, key)
     if entry is None:
         return problem(404, "No such feed: the link is unknown or was revoked.")
-    headers = entry.headers | (PRIVATE if private else PUBLIC)
+    headers = entry.private_headers if private else entry.public_headers
     if _not_modified(entry):
-        return FeedResponse(status=304, headers=headers)
+        return NotModified(status=304, headers=headers)
     return FeedResponse(entry.body, headers=headers, mimetype="text/calendar")
 
 
@@ -95,7 +106,7 @@ def _current(cache: FeedCache, kind: str, key: str) -> CachedFeed | None:
 
 def _not_modified(entry: CachedFeed) -> bool:
     """If-None-Match decides when sent; otherwise If-Modified-Since (RFC 9110 §13.2.2)."""
-    if_none_match = request.headers.get("If-None-Match")
+    if_none_match = request.environ.get("HTTP_IF_NONE_MATCH")  # If-None-Match
     if if_none_match is not None:
         return _matches(if_none_match, entry.headers["ETag"])
     since = request.if_modified_since

@@ -12,7 +12,7 @@ from services.scheduling.domain import errors
 from services.scheduling.entrypoints.api import participants_blp, visits_blp
 from services.scheduling.entrypoints.blocks import blocks_blp
 from services.scheduling.entrypoints.feed_cache import FeedCache
-from services.scheduling.entrypoints.feeds import feeds_blp
+from services.scheduling.entrypoints.feeds import FEEDS_PREFIX, feeds_blp
 from services.scheduling.entrypoints.pages import participant_pages
 from services.scheduling.entrypoints.planner_pages import planner_pages
 from services.scheduling.entrypoints.problem_texts import PROBLEMS
@@ -53,6 +53,7 @@ def create_app(
         problems=PROBLEMS,
         pages=[participant_pages, planner_pages, exchange_pages, party_pages],
         page_links=_page_links(container.infrastructure.settings.public_urls),
+        sessionless=(FEEDS_PREFIX,),  # calendar apps poll feeds; no page session concerns them
     )
     app.extensions["feed_cache"] = FeedCache(container.feed_cache_seconds)
     return app

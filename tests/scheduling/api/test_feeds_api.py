@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 import vobject
+from flask.sessions import SecureCookieSessionInterface
 from icalendar import Calendar
 
 from tests.scheduling.builders import EVENT_ID, registration_payload, token_of, visit_body
@@ -152,6 +153,32 @@ def test_if_none_match_gets_a_304_with_both_validators_and_no_body(client, visit
     assert again.headers["ETag"] == etag
     assert again.headers["Last-Modified"] == first.headers["Last-Modified"]
     assert again.headers["Cache-Control"] == first.headers["Cache-Control"]
+
+
+def test_a_304_carries_the_headers_of_every_response_and_none_of_a_body(client, visit_id):
+    etag = client.get(EVENT_FEED).headers["ETag"]
+
+    first, second = (client.get(EVENT_FEED, headers={"If-None-Match": etag}) for _ in "12")
+
+    assert first.status_code == second.status_code == 304
+    assert first.headers["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in first.headers["Content-Security-Policy"]
+    assert first.headers["X-Content-Type-Options"] == "nosniff"
+    assert first.headers["X-Correlation-ID"] != second.headers["X-Correlation-ID"]
+    assert "Content-Type" not in first.headers and "Content-Length" not in first.headers
+
+
+def test_a_feed_request_never_opens_the_visitors_session(app, client, visit_id, monkeypatch):
+    def opened(*args):
+        raise AssertionError("the session was opened")
+
+    client.set_cookie(app.config["SESSION_COOKIE_NAME"], "a-session-cookie")
+    monkeypatch.setattr(SecureCookieSessionInterface, "open_session", opened)
+
+    response = client.get(EVENT_FEED)
+
+    assert response.status_code == 200
+    assert "Set-Cookie" not in response.headers and "Cookie" not in response.vary
 
 
 def test_if_modified_since_gets_a_304_until_the_feed_changes(client, clock, organiser, visit_id):

@@ -95,6 +95,24 @@ def test_requests_are_timed_by_route_pattern_never_by_path(app):
     assert "s3cret" not in text
 
 
+def test_repeated_requests_add_up_in_one_series_per_method_route_and_status(app):
+    client = app.test_client()
+    for _ in range(3):
+        client.get("/api/v1/manage/a-token")
+    client.open("/api/v1/manage/a-token", method="BREW")
+    client.open("/api/v1/manage/a-token", method="MKCOL")
+
+    found = samples(client.get("/metrics"))
+
+    def count(method: str, status: str) -> float:
+        labels = {"service": "registration", "method": method, "status": status}
+        labels["route"] = "/api/v1/manage/<token>" if status == "200" else "(no route)"
+        return found[("cx_http_request_duration_seconds_count", frozenset(labels.items()))]
+
+    assert count("GET", "200") == 3
+    assert count("other", "405") == 2  # unknown methods share one series
+
+
 def test_outbox_gauges_count_pending_and_parked_rows_and_the_oldest_ones_age(app, infrastructure):
     now = datetime.now(UTC)
     add_outbox_row(infrastructure.engine, now - timedelta(seconds=90))
