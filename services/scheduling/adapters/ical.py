@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from functools import lru_cache
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from icalendar import (
@@ -33,9 +33,9 @@ END = b"END:VCALENDAR\r\n"
 Observance = TimezoneStandard | TimezoneDaylight
 
 
-@dataclass(frozen=True)
-class RenderedEvent:
-    """One item's VEVENT bytes, with the zones and years its VTIMEZONEs must cover."""
+class RenderedEvent(NamedTuple):
+    """One item's VEVENT bytes, with the zones and years its VTIMEZONEs must cover (a named
+    tuple: a frozen dataclass took a third of a microsecond more to build, per item)."""
 
     body: bytes
     tzids: frozenset[str]
@@ -48,32 +48,32 @@ def render_event(item: FeedItem) -> RenderedEvent:
     Written out directly rather than through icalendar's component tree, which cost about a
     millisecond per item (35x a plain serializer on a 10k-item feed). The bytes are those
     icalendar gives for the same properties (same order, escaping, folding); a test renders
-    hostile items both ways and compares them.
+    hostile items both ways and compares them. One f-string, and each zone's TZID and
+    parameter text looked up once per zone, keep the cost per item near a plain serializer's.
     """
     start, end = _unambiguous(item.start), _unambiguous(item.end)
+    start_zone, start_text = _when(start)
+    end_zone, end_text = _when(end)
     modified = _utc(item.last_modified)
-    head = (  # fixed-width lines, always shorter than a fold
-        f"DTSTART{_when(start)}\r\nDTEND{_when(end)}\r\nDTSTAMP:{modified}\r\n"
+    # equal instants have equal UTC stamps; an item never changed was created when modified
+    created = modified if item.created == item.last_modified else _utc(item.created)
+    categories = item.categories
+    description, geo, location, url = item.description, item.geo, item.location, item.url
+    body = (
+        f"BEGIN:VEVENT\r\n{_line('SUMMARY:' + _escape(item.summary))}"
+        f"DTSTART{start_text}\r\nDTEND{end_text}\r\nDTSTAMP:{modified}\r\n"
+        f"{_line('UID:' + _escape(item.uid))}SEQUENCE:{item.sequence}\r\n"
+        f"{_line('CATEGORIES:' + ','.join(map(_escape, categories))) if categories else ''}"
+        f"CREATED:{created}\r\n"
+        f"{'' if description is None else _line('DESCRIPTION:' + _escape(description))}"
+        f"{'' if geo is None else _line(f'GEO:{float(geo[0])};{float(geo[1])}')}"
+        f"LAST-MODIFIED:{modified}\r\n"
+        f"{'' if location is None else _line('LOCATION:' + _escape(location))}"
+        f"STATUS:{item.status}\r\n"
+        f"{'' if url is None else _line('URL:' + url)}"
+        "END:VEVENT\r\n"
     )
-    parts = ["BEGIN:VEVENT\r\n", _line("SUMMARY:" + _escape(item.summary)), head]
-    parts += [_line("UID:" + _escape(item.uid)), f"SEQUENCE:{item.sequence}\r\n"]
-    if item.categories:
-        parts.append(_line("CATEGORIES:" + ",".join(_escape(c) for c in item.categories)))
-    parts.append(f"CREATED:{_utc(item.created)}\r\n")
-    if item.description is not None:
-        parts.append(_line("DESCRIPTION:" + _escape(item.description)))
-    if item.geo is not None:
-        parts.append(_line(f"GEO:{float(item.geo[0])};{float(item.geo[1])}"))
-    parts.append(f"LAST-MODIFIED:{modified}\r\n")
-    if item.location is not None:
-        parts.append(_line("LOCATION:" + _escape(item.location)))
-    parts.append(f"STATUS:{item.status}\r\n")
-    if item.url is not None:
-        parts.append(_line("URL:" + item.url))
-    parts.append("END:VEVENT\r\n")
-    return RenderedEvent(
-        "".join(parts).encode(), frozenset((_zone(start), _zone(end))), (start.year, end.year)
-    )
+    return RenderedEvent(body.encode(), frozenset((start_zone, end_zone)), (start.year, end.year))
 
 
 _SPECIAL = re.compile(r"[\\;,\r\n]")
@@ -83,19 +83,23 @@ def _escape(text: str) -> str:
     """RFC 5545 TEXT escaping, as icalendar's vText does it (the order matters)."""
     if not _SPECIAL.search(text):
         return text
-    return (
-        text.replace(r"\N", "\n")
-        .replace("\\", "\\\\")
-        .replace(";", r"\;")
-        .replace(",", r"\,")
-        .replace("\r\n", r"\n")
-        .replace("\n", r"\n")
-        .replace("\r", r"\n")
-    )
+    if "\\" in text:
+        text = text.replace(r"\N", "\n").replace("\\", "\\\\")
+    text = text.replace(";", r"\;").replace(",", r"\,")
+    if "\r" in text:
+        text = text.replace("\r\n", r"\n").replace("\n", r"\n").replace("\r", r"\n")
+        return text
+    return text.replace("\n", r"\n")
 
 
-def _line(line: str) -> str:
-    return _fold(line) + "\r\n"
+def _line(line: str, limit: int = 75) -> str:
+    """The content line, folded if it is ``limit`` octets or longer (most lines are not)."""
+    if line.isascii():
+        if len(line) < limit:
+            return line + "\r\n"
+    elif len(line) < limit // 4 or len(line.encode()) < limit:
+        return line + "\r\n"
+    return _fold(line, limit) + "\r\n"
 
 
 def _utc(moment: datetime) -> str:
@@ -107,28 +111,23 @@ def _stamp(moment: datetime) -> str:
     return moment.isoformat()[:19].replace("-", "").replace(":", "")
 
 
-def _when(moment: datetime | date) -> str:
-    """The parameters and value of DTSTART/DTEND: a date, a UTC time or a zoned local time."""
+def _when(moment: datetime | date) -> tuple[str, str]:
+    """The TZID whose VTIMEZONE the feed needs for this moment ("UTC" needs none), and the
+    parameters and value of DTSTART/DTEND: a date, a UTC time or a zoned local time."""
     if not isinstance(moment, datetime):
-        return f";VALUE=DATE:{moment.year:04d}{moment.month:02d}{moment.day:02d}"
-    tzid = _tzid(moment.tzinfo)
-    if tzid == "UTC":
-        return f":{_stamp(moment)}Z"
-    return f";TZID={_param(tzid)}:{_stamp(moment)}"
-
-
-def _zone(moment: datetime | date) -> str:
-    """The TZID whose VTIMEZONE the feed needs for this moment ("UTC" needs none)."""
-    return _tzid(moment.tzinfo) if isinstance(moment, datetime) else "UTC"
-
-
-_param = lru_cache(maxsize=256)(param_value)
+        return "UTC", f";VALUE=DATE:{moment.year:04d}{moment.month:02d}{moment.day:02d}"
+    tzid, before, after = _zone_text(moment.tzinfo)
+    return tzid, before + _stamp(moment) + after
 
 
 @lru_cache(maxsize=256)
-def _tzid(tzinfo) -> str:
-    """icalendar's name for a zone ("UTC" for every zone it holds equivalent to UTC)."""
-    return tzid_from_tzinfo(tzinfo) or str(tzinfo)
+def _zone_text(tzinfo) -> tuple[str, str, str]:
+    """icalendar's name for a zone ("UTC" for every zone it holds equivalent to UTC), and the
+    text before and after a local time in that zone."""
+    tzid = tzid_from_tzinfo(tzinfo) or str(tzinfo)
+    if tzid == "UTC":
+        return tzid, ":", "Z"
+    return tzid, f";TZID={param_value(tzid)}:", ""
 
 
 def _fold(line: str, limit: int = 75) -> str:

@@ -15,9 +15,9 @@ from services.scheduling.domain.feed_items import FeedItem
 
 
 def _key(item: FeedItem) -> tuple:
-    """Equal datetimes in other zones render differently, so the zones are part of the key."""
-    zones = tuple(str(getattr(moment, "tzinfo", None)) for moment in (item.start, item.end))
-    return item, zones
+    """Equal datetimes in other zones render differently, so the zones are part of the key
+    (each zone's own object: two objects of one zone only cost a second render)."""
+    return item, getattr(item.start, "tzinfo", None), getattr(item.end, "tzinfo", None)
 
 
 class EventRenderCache:
@@ -41,8 +41,7 @@ class EventRenderCache:
         rendered = render_event(item)
         with self._lock:
             self.renders += 1
-            if key not in self._entries:
-                self._entries[key] = rendered
+            if self._entries.setdefault(key, rendered) is rendered:  # not kept meanwhile
                 self._size += len(rendered.body)
             while self._size > self.max_bytes and self._entries:
                 _, dropped = self._entries.popitem(last=False)

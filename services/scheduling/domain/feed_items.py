@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, timedelta
 from typing import Literal, get_args
 from zoneinfo import ZoneInfo
@@ -38,6 +38,26 @@ class FeedItem:
         for stamp in (self.last_modified, self.created):
             if stamp.utcoffset() is None:
                 raise ValueError("last_modified and created must be timezone-aware")
+        object.__setattr__(self, "_hash", hash(self._values()))
+
+    def __hash__(self) -> int:
+        """The hash of every field, computed once: items key the cache of rendered VEVENTs,
+        which hashed all thirteen fields several times per item and render."""
+        return self._hash  # type: ignore[attr-defined, no-any-return]
+
+    def __getstate__(self) -> dict:
+        """Pickled without the hash, which differs between processes (str hashes do)."""
+        return dict(zip(_FIELDS, self._values(), strict=True))
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        object.__setattr__(self, "_hash", hash(self._values()))
+
+    def _values(self) -> tuple:
+        return tuple(getattr(self, name) for name in _FIELDS)
+
+
+_FIELDS = tuple(field.name for field in fields(FeedItem))
 
 
 @dataclass(frozen=True)
