@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import event
 
 from services.notifications.service_layer.handlers import consumer_handlers, prepare
+from services.notifications.webhooks.bootstrap import bootstrap_webhooks
 from shared.consumer import Delivery, Worker
 from tests.notifications import factories as f
 from tests.notifications.harness import notifications
@@ -16,14 +17,18 @@ pytestmark = pytest.mark.integration
 
 def test_a_batch_about_one_workshop_reads_and_writes_each_table_once(make_service):
     app = make_service(clock=lambda: f.NOW)  # before the workshop: reminders are due
-    table = consumer_handlers(app.policy)["registrations"]
-    worker = Worker(None, None, "notifications", app.uow, {"registrations": table}, None, prepare)
+    hooks = bootstrap_webhooks(app)
+    table = consumer_handlers(app.policy) | {"webhooks": hooks.handlers()}
+    worker = Worker(None, None, "notifications", hooks.uow, table, None, prepare)
+    envelopes = [
+        f.envelope("registration.confirmed", f.registration("confirmed", number=number))
+        for number in range(1, 6)
+    ]
+    # as the worker receives them: each message once per group, the groups interleaved
     batch = [
-        Delivery("registrations", envelope, table[envelope.type], None)
-        for envelope in (
-            f.envelope("registration.confirmed", f.registration("confirmed", number=number))
-            for number in range(1, 6)
-        )
+        Delivery(group, envelope, table[group][envelope.type], None)
+        for envelope in envelopes
+        for group in ("registrations", "webhooks")
     ]
     selects: Counter[str] = Counter()
     inserts: Counter[str] = Counter()
@@ -48,6 +53,7 @@ def test_a_batch_about_one_workshop_reads_and_writes_each_table_once(make_servic
         "calendar_entries": 1,
         "reminders": 1,
         "notifications": 1,
+        "webhook_endpoints": 1,
     }
     # the workshop, five people, emails, invitations and reminders: one statement per table
     assert inserts == dict.fromkeys(
