@@ -3,7 +3,10 @@
 Each round starts the platform as ``make run`` does (three web apps, three workers) on
 PostgreSQL and RabbitMQ, mailing an aiosmtpd sink on loopback, and offers registrations at a
 steady rate for a while. It reports the emails/s the sink accepted (from the first POST to the
-last email) and how long after the last POST the last email arrived. The baseline, measured in
+last email) and how long after the last POST the last email arrived. Emails/s is the rate at which the sink took them, from
+its first email of the load to its last ((n - 1) / span); measured from the first POST instead
+(printed too), 100/s offered could never show 100 emails/s, as every email comes some
+milliseconds after its POST. The baseline, measured in
 the same round: the very MIME messages the platform sent, sent again over one reused SMTP
 connection to the same sink. Targets: >= 100 emails/s and the last email within 2 s of the last
 POST, at 100 registrations/s offered. For each round it also prints the CPU time each process
@@ -77,12 +80,14 @@ def one_round(rate: float, seconds: float) -> dict:
         arrived = [address for address in addresses if address in sink.at]
         cpu = cpu_per_item(cpu_before, platform_cpu(), len(arrived))
         last_email = max(sink.at[address] for address in arrived)
+        first_email = min(sink.at[address] for address in arrived)
         baseline = one_smtp_connection(sink, [sink.contents[address] for address in arrived])
     return {
         "offered": count / (last_post - started),
         "accepted": len(accepted) / (last_post - started),
         "refused": float(count - len(accepted)),
-        "emails": len(arrived) / (last_email - started),
+        "emails": (len(arrived) - 1) / (last_email - first_email),
+        "since_post": len(arrived) / (last_email - started),
         "missing": float(len(addresses) - len(arrived)),
         "tail": last_email - last_post,
         "baseline": baseline,
@@ -110,6 +115,7 @@ def main() -> None:
     print(f"emails missing {DRAIN_SECONDS:g} s after the load: {spread(column('missing'))}")
     print(f"baseline, one SMTP connection:    {spread(column('baseline'), ' emails/s')}")
     print(f"platform emails accepted by SMTP: {spread(column('emails'), ' emails/s')}")
+    print(f"  counted from the first POST:    {spread(column('since_post'), ' emails/s')}")
     print(f"platform last POST -> last email: {spread(column('tail'), ' s', 2)}")
     print(f"emails/s target:                  {emails:8.0f} ({verdict(emails, 100)})")
     print(f"last email target:                {tail:8.2f} s ({verdict(tail, 2, at_least=False)})")

@@ -12,7 +12,7 @@ from sqlalchemy import Engine, Table
 
 from shared.broker import connect, describe
 from shared.config import BrokerSettings
-from shared.consumer import Handler, Worker
+from shared.consumer import Handler, Prepare, Worker
 from shared.heartbeat import INTERVAL_SECONDS, heartbeat_path, keep_beating
 from shared.outbox import OutboxRelay
 from shared.retention import retention_loop
@@ -48,11 +48,12 @@ def build_worker(
     outbox: Table,
     uow_factory: Callable[[], OutboxUnitOfWork],
     handlers: Mapping[str, Mapping[str, Handler]],
+    prepare: Prepare | None = None,
 ) -> tuple[OutboxRelay, Worker]:
     """The relay and the consumer of a service, wired but not started (tests run them too)."""
     topology = platform_topology(settings)
     relay = OutboxRelay(engine, outbox, connect(settings), topology, settings)
-    worker = Worker(connect(settings), topology, service, uow_factory, handlers, settings)
+    worker = Worker(connect(settings), topology, service, uow_factory, handlers, settings, prepare)
     return relay, worker
 
 
@@ -64,10 +65,11 @@ def run_worker(
     uow_factory: Callable[[], OutboxUnitOfWork],
     handlers: Mapping[str, Mapping[str, Handler]],
     extra_loops: tuple[Callable[[threading.Event], None], ...] = (),
+    prepare: Prepare | None = None,
 ) -> None:
     """Relay and consume until SIGTERM/SIGINT, then finish the message in hand and exit."""
     log.info("worker starting", extra={"service": service, "broker": describe(settings)})
-    relay, worker = build_worker(service, settings, engine, outbox, uow_factory, handlers)
+    relay, worker = build_worker(service, settings, engine, outbox, uow_factory, handlers, prepare)
     stopping = threading.Event()
 
     def shutdown(signum, _frame) -> None:

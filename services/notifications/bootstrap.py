@@ -33,24 +33,49 @@ _UNITS = {"d": "days", "h": "hours", "m": "minutes"}
 
 
 class Doorbell:
-    """Wakes every delivery sender of this process at once when a commit queued work."""
+    """Wakes as many idle delivery senders as a commit queued emails.
+
+    A sender asks ``wait``; a commit rings with the number of emails it queued (or, not
+    knowing, with None: everyone). A ring no waiting sender could take is kept for the next
+    sender that asks, so a sender finishing a pass just as work arrives never misses it, and
+    an email wakes one sender rather than all of them racing for one row.
+    """
 
     def __init__(self) -> None:
-        self._events: list[threading.Event] = []
         self._lock = threading.Lock()
+        self._waiting: list[threading.Event] = []
+        self._senders = 0
+        self._kept = 0  # rings that found no sender waiting
 
-    def subscribe(self) -> threading.Event:
-        """An event of one sender's own, set by every ring."""
-        event = threading.Event()
+    def subscribe(self) -> None:
+        """Count one more sender (the most rings worth keeping)."""
         with self._lock:
-            self._events.append(event)
-        return event
+            self._senders += 1
 
-    def set(self) -> None:
-        """Ring: wake all senders."""
+    def ring(self, emails: int | None = None) -> None:
+        """Wake a sender per email queued (every sender for None); none for zero."""
         with self._lock:
-            for event in self._events:
-                event.set()
+            wanted = self._senders if emails is None else min(emails, self._senders)
+            while wanted and self._waiting:
+                self._waiting.pop(0).set()
+                wanted -= 1
+            self._kept = min(self._senders, self._kept + wanted)
+
+    def wait(self, timeout: float) -> bool:
+        """Block until rung or ``timeout`` s passed; whether it was rung."""
+        with self._lock:
+            if self._kept:
+                self._kept -= 1
+                return True
+            bell = threading.Event()
+            self._waiting.append(bell)
+        if bell.wait(timeout):
+            return True
+        with self._lock:
+            if bell in self._waiting:
+                self._waiting.remove(bell)
+                return False
+        return True  # rung between the timeout and the lock
 
 
 @dataclass
@@ -84,18 +109,18 @@ class Notifications:
 
     def uow(self) -> NotificationsUnitOfWork:
         """A unit of work whose commit wakes this process's senders (it may queue emails)."""
-        return self._uow(self.wakeup.set)
+        return self._uow(self.wakeup.ring)
 
     def sender_uow(self) -> NotificationsUnitOfWork:
         """A sender's unit of work: marking an email sent queues no work, so it wakes nobody."""
-        return self._uow(lambda: None)
+        return self._uow(lambda _emails: None)
 
     @cached_property
     def _exchange(self) -> str:
         topology = platform_topology(self.infrastructure.settings.broker)
         return topology.events_exchange("notifications").name
 
-    def _uow(self, on_commit: Callable[[], None]) -> NotificationsUnitOfWork:
+    def _uow(self, on_commit: Callable[[int], None]) -> NotificationsUnitOfWork:
         return NotificationsUnitOfWork(
             self.infrastructure.session_factory, self._exchange, on_commit
         )

@@ -127,6 +127,7 @@ def _run_workers(background: _Background, registration, scheduling) -> None:
         scheduling_outbox,
         scheduling.uow,
         {"registrations": read_model.handlers(scheduling.clock)},
+        read_model.prepare,
     )
     background.start(relay.run, relay.stop)
     background.start(consumer.run, lambda: setattr(consumer, "should_stop", True))

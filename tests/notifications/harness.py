@@ -7,7 +7,7 @@ from sqlalchemy import select
 from services.notifications.bootstrap import Notifications
 from services.notifications.domain.notification import Notification
 from services.notifications.service_layer.delivery import deliver_due
-from services.notifications.service_layer.handlers import consumer_handlers
+from services.notifications.service_layer.handlers import consumer_handlers, prepare
 from shared.consumer import Delivery, Worker
 from shared.messages import Envelope
 
@@ -15,7 +15,7 @@ from shared.messages import Envelope
 def apply(app: Notifications, *envelopes: Envelope) -> None:
     """Apply messages as the Worker does, one batch each (inbox check, handler, commit)."""
     table = consumer_handlers(app.policy)
-    worker = Worker(None, None, "notifications", app.uow, table, None)
+    worker = Worker(None, None, "notifications", app.uow, table, None, prepare)
     for envelope in envelopes:
         group = "visits" if envelope.type.startswith("visit.") else "registrations"
         worker.process([Delivery(group, envelope, table[group][envelope.type], None)])

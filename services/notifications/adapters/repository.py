@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import TypeVar
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, inspect, select
 from sqlalchemy.orm import Session
 
 from services.notifications.adapters.orm import (
@@ -29,23 +30,55 @@ H = TypeVar("H", bound=Happening)
 
 
 class NotificationRepository:
-    """Notifications; at most one per (source message, registration, kind)."""
+    """Notifications; at most one per (source message, registration, kind).
+
+    ``preload`` reads, for a batch of messages, which emails their ids already queued; ``add``
+    then answers from that set, so a batch issues no query per email and its INSERTs wait for
+    the commit's flush, one statement for the whole batch.
+    """
 
     def __init__(self, session: Session):
         self.session = session
+        self._queued: set[tuple[str, str, str]] = set()  # (source, registration, kind)
+        self._sources: set[str] = set()  # sources whose every email is in _queued
+        self.added = 0  # emails queued in this unit of work
+
+    def preload(self, source_ids: Collection[str]) -> None:
+        """Learn in one query which emails these source messages already queued."""
+        missing = set(source_ids) - self._sources
+        if not missing:
+            return
+        rows = self.session.execute(
+            select(
+                notifications.c.source_message_id,
+                notifications.c.registration_id,
+                notifications.c.kind,
+            ).where(notifications.c.source_message_id.in_(missing))
+        )
+        self._queued.update((row[0], row[1], row[2]) for row in rows)
+        self._sources |= missing
 
     def add(self, notification: Notification) -> bool:
         """Add unless the same email was already queued; True when added."""
-        exists = self.session.scalar(
-            select(notifications.c.id).where(
-                notifications.c.source_message_id == notification.source_message_id,
-                notifications.c.registration_id == notification.registration_id,
-                notifications.c.kind == notification.kind,
+        key = (notification.source_message_id, notification.registration_id, notification.kind)
+        if notification.source_message_id in self._sources:
+            exists = key in self._queued
+        else:
+            exists = (
+                self.session.scalar(
+                    select(notifications.c.id).where(
+                        notifications.c.source_message_id == key[0],
+                        notifications.c.registration_id == key[1],
+                        notifications.c.kind == key[2],
+                    )
+                )
+                is not None
             )
-        )
-        if exists is None:
+        if not exists:
             self.session.add(notification)
-        return exists is None
+            self._queued.add(key)
+            self.added += 1
+        return not exists
 
     def get(self, notification_id: str) -> Notification | None:
         return self.session.get(Notification, notification_id)
@@ -69,18 +102,47 @@ class NotificationRepository:
 
     def delete(self, notification: Notification) -> None:
         self.session.delete(notification)
+        self._queued.discard(
+            (notification.source_message_id, notification.registration_id, notification.kind)
+        )
 
 
 class ReminderRepository:
-    """Reminders, found by person, by target or by due time."""
+    """Reminders, found by person, by target or by due time.
+
+    ``preload`` reads every reminder of a batch's people at once; ``of`` then answers for them
+    from memory (kept in step with ``add``, ``remove`` and ``drop``), with no query per message.
+    """
 
     def __init__(self, session: Session):
         self.session = session
+        self._of: dict[str, list[Reminder]] = {}  # registration id -> all its reminders
+
+    def preload(self, registration_ids: Collection[str]) -> None:
+        """Load every reminder of these people in one query."""
+        missing = set(registration_ids) - self._of.keys()
+        if not missing:
+            return
+        for registration_id in missing:
+            self._of[registration_id] = []
+        found = self.session.scalars(
+            select(Reminder).where(reminders.c.registration_id.in_(missing))
+        )
+        for reminder in found:
+            self._of[reminder.registration_id].append(reminder)
 
     def add(self, reminder: Reminder) -> None:
         self.session.add(reminder)
+        if reminder.registration_id in self._of:
+            self._of[reminder.registration_id].append(reminder)
 
     def of(self, registration_id: str, kind: ReminderKind, target_id: str) -> list[Reminder]:
+        if registration_id in self._of:
+            return [
+                reminder
+                for reminder in self._of[registration_id]
+                if reminder.kind == kind and reminder.target_id == target_id
+            ]
         return list(
             self.session.scalars(
                 select(Reminder).where(
@@ -116,35 +178,76 @@ class ReminderRepository:
         if not conditions:
             raise ValueError("refusing to drop every reminder")
         self.session.execute(delete(Reminder).where(*conditions))
+        wanted = {key: value for key, value in given.items() if value}
+        for registration_id, known in self._of.items():
+            self._of[registration_id] = [
+                reminder
+                for reminder in known
+                if not all(getattr(reminder, key) == value for key, value in wanted.items())
+            ]
 
     def remove(self, reminder: Reminder) -> None:
-        self.session.delete(reminder)
+        """Delete a stored reminder; one added in this unit of work is simply not inserted."""
+        if inspect(reminder).pending:
+            self.session.expunge(reminder)
+        else:
+            self.session.delete(reminder)
+        if (known := self._of.get(reminder.registration_id)) is not None:
+            self._of[reminder.registration_id] = [other for other in known if other is not reminder]
 
 
 class ReadModel:
-    """What the other services told us: recipients, workshops, visits, calendar entries."""
+    """What the other services told us: recipients, workshops, visits, calendar entries.
+
+    Recipients and calendar entries once looked up (or preloaded for a batch) are remembered
+    for the session, found or not, and kept in step with what this session writes: the next
+    message of a batch about the same person asks the database nothing, and no lookup
+    autoflushes the batch's earlier INSERTs one message at a time.
+    """
 
     def __init__(self, session: Session):
         self.session = session
-        # calendar entries looked up in this session and not found: recording one then needs
-        # no second SELECT (merge would repeat it, as the session keeps no negative answers)
-        self._absent: set[tuple[str, str]] = set()
+        self._recipients: dict[str, Recipient | None] = {}
+        self._entries: dict[tuple[str, str], CalendarEntry | None] = {}
+        self._entries_of: set[str] = set()  # addresses whose every entry is in _entries
         # the session only holds unchanged rows weakly: pinning the workshops read keeps the
         # next message of the batch about the same workshop from loading it again
         self._pinned: dict[str, EventSnapshot] = {}
 
+    def preload(self, registration_ids: Collection[str], emails: Collection[str]) -> None:
+        """Read these people and every calendar entry of these addresses, one query each."""
+        people = set(registration_ids) - self._recipients.keys()
+        if people:
+            self._recipients.update(dict.fromkeys(people))
+            found = self.session.scalars(
+                select(Recipient).where(recipients.c.registration_id.in_(people))
+            )
+            self._recipients.update((person.registration_id, person) for person in found)
+        addresses = {email.lower() for email in emails} - self._entries_of
+        if addresses:
+            found_entries = self.session.scalars(
+                select(CalendarEntry).where(calendar_entries.c.email.in_(addresses))
+            )
+            for entry in found_entries:
+                self._entries.setdefault((entry.email, entry.uid), entry)
+            self._entries_of |= addresses
+
     def recipient(self, registration_id: str) -> Recipient | None:
-        return self.session.get(Recipient, registration_id)
+        if registration_id not in self._recipients:
+            self._recipients[registration_id] = self.session.get(Recipient, registration_id)
+        return self._recipients[registration_id]
 
     def save_recipient(self, recipient: Recipient) -> Recipient:
         """Insert or update; an erased person stays erased."""
         known = self.recipient(recipient.registration_id)
         if known is None:
             self.session.add(recipient)
-            return recipient
-        if known.erased_at is not None:
+        elif known.erased_at is not None:
             return known
-        return self.session.merge(recipient)
+        else:
+            recipient = self.session.merge(recipient)
+        self._recipients[recipient.registration_id] = recipient
+        return recipient
 
     def confirmed(self, event_id: str) -> list[Recipient]:
         """Everyone holding a seat at the workshop."""
@@ -159,6 +262,8 @@ class ReadModel:
         )
 
     def event(self, event_id: str) -> EventSnapshot | None:
+        if event_id in self._pinned:  # also one added in this session and not yet flushed
+            return self._pinned[event_id]
         event = self.session.get(EventSnapshot, event_id)
         return None if event is None else self._pin(event)
 
@@ -181,19 +286,21 @@ class ReadModel:
 
     def calendar_entry(self, email: str, uid: str) -> CalendarEntry | None:
         key = (email.lower(), uid)
-        entry = self.session.get(CalendarEntry, key)
-        if entry is None:
-            self._absent.add(key)
-        return entry
+        if key not in self._entries:
+            self._entries[key] = (
+                None if key[0] in self._entries_of else self.session.get(CalendarEntry, key)
+            )
+        return self._entries[key]
 
     def record_calendar(self, email: str, uid: str, sequence: int, method: str) -> None:
-        entry = CalendarEntry(email=email.lower(), uid=uid, sequence=sequence, method=method)
-        key = (entry.email, uid)
-        if key in self._absent:
-            self._absent.discard(key)
+        key = (email.lower(), uid)
+        known = self.calendar_entry(*key)
+        if known is None:
+            entry = CalendarEntry(email=key[0], uid=uid, sequence=sequence, method=method)
             self.session.add(entry)
+            self._entries[key] = entry
         else:
-            self.session.merge(entry)
+            known.sequence, known.method = sequence, method
 
     def happenings_of(self, event_id: str) -> list[Happening]:
         """The workshop and its visits."""
@@ -208,6 +315,7 @@ class ReadModel:
                 calendar_entries.c.email == email.lower(), calendar_entries.c.uid.in_(uids)
             )
         )
+        self._entries.update(((email.lower(), uid), None) for uid in uids)
 
     def move_calendar(self, old: str, new: str, uids: list[str]) -> None:
         """What went to an address about these UIDs now counts for its correction: each UID
@@ -222,3 +330,4 @@ class ReadModel:
             if known is None or known.sequence < entry.sequence:
                 self.record_calendar(new, entry.uid, entry.sequence, entry.method)
             self.session.delete(entry)
+            self._entries[(entry.email, entry.uid)] = None

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from services.notifications.bootstrap import Notifications, bootstrap
 from services.notifications.service_layer import delivery, reminders
-from services.notifications.service_layer.handlers import consumer_handlers
+from services.notifications.service_layer.handlers import consumer_handlers, prepare
 from services.notifications.webhooks.bootstrap import bootstrap_webhooks
 from services.notifications.webhooks.entrypoints.worker import webhook_loop
 from shared.runtime import run_worker
@@ -37,18 +37,17 @@ def delivery_loop(
     ``idle_close`` seconds without any.
     """
     send = app.postmen[sender]
-    wakeup = app.wakeup.subscribe()
+    app.wakeup.subscribe()
 
     def run(stopping: threading.Event) -> None:
         last_busy = time.monotonic()
         while not stopping.is_set():
-            wakeup.clear()
             try:
                 if delivery.deliver_due(app.sender_uow, send, app.clock, app.retry):
                     last_busy = time.monotonic()
             except Exception:  # noqa: BLE001 - database hiccup: logged, the next pass retries
                 log.exception("delivery pass failed")
-            if not wakeup.wait(poll) and time.monotonic() - last_busy >= idle_close:
+            if not app.wakeup.wait(poll) and time.monotonic() - last_busy >= idle_close:
                 send.mailer.close()
         send.mailer.close()
 
@@ -94,6 +93,7 @@ def main() -> None:
         hooks.uow,  # the notifications unit of work plus the webhook repositories
         handlers=consumer_handlers(app.policy) | {"webhooks": hooks.handlers()},
         extra_loops=(*sender_loops(app), reminder_loop(app), webhook_loop(hooks)),
+        prepare=prepare,
     )
 
 

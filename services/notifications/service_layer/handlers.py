@@ -222,6 +222,47 @@ def participant_erased(envelope: Envelope, uow: UOW, policy: Policy) -> None:
     uow.reminders.drop(registration_id=registration_id)
 
 
+_SEATED = frozenset({"registration.confirmed", "registration.promoted"})
+_WITHDRAWN = frozenset({"registration.cancelled"})
+_REMEMBERED = (
+    _SEATED
+    | _WITHDRAWN
+    | {
+        "registration.waitlisted",
+        "registration.pending",
+        "registration.rejected",
+        "registration.offered",
+        "registration.offer_expired",
+        "registration.offer_declined",
+        "registration.email_corrected",
+    }
+)
+_MAILED = (_REMEMBERED - {"registration.email_corrected"}) | {
+    "registration.verification_requested",
+    "registration.already_registered",
+    "attendance.certificate_issued",
+}
+
+
+def prepare(envelopes: list[Envelope], uow: UOW) -> None:
+    """Before a batch's handlers run: read in one query each what they would look up per
+    message (the people, their calendar entries and reminders, the emails already queued), so
+    a batch of many registrations costs a handful of queries and one INSERT per table."""
+    remembered = [e.payload for e in envelopes if e.type in _REMEMBERED]
+    if remembered:
+        invited = [e.payload for e in envelopes if e.type in _SEATED | _WITHDRAWN]
+        uow.readmodel.preload(
+            {payload["registration_id"] for payload in remembered},
+            {payload["participant"]["email"] for payload in invited},
+        )
+    seated = {e.payload["registration_id"] for e in envelopes if e.type in _SEATED}
+    if seated:
+        uow.reminders.preload(seated)
+    mailed = [e.message_id for e in envelopes if e.type in _MAILED]
+    if mailed:
+        uow.notifications.preload(mailed)
+
+
 def consumer_handlers(policy: Policy) -> dict[str, dict[str, Handler]]:
     """The Worker's table: handler group → message type → handler(envelope, uow)."""
     registrations = {

@@ -26,7 +26,7 @@ class NotificationsUnitOfWork(OutboxUnitOfWork):
         self,
         session_factory: sessionmaker[Session],
         exchange: str,
-        on_commit: Callable[[], None] = lambda: None,
+        on_commit: Callable[[int], None] = lambda _emails: None,
     ):
         super().__init__(session_factory, "notifications", exchange, outbox, inbox)
         self._on_commit = on_commit
@@ -37,6 +37,6 @@ class NotificationsUnitOfWork(OutboxUnitOfWork):
         self.readmodel = ReadModel(session)
 
     def commit(self) -> None:
-        """Commit, then wake the delivery loop of this process (others poll)."""
+        """Commit, then wake a sender of this process per email queued (others poll)."""
         super().commit()
-        self._on_commit()
+        self._on_commit(self.notifications.added)

@@ -39,8 +39,8 @@ class Webhooks:
             "notifications"
         )
 
-        def wake() -> None:
-            self.notifications.wakeup.set()
+        def wake(emails: int) -> None:
+            self.notifications.wakeup.ring(emails)
             self.wakeup.set()
 
         return WebhooksUnitOfWork(infrastructure.session_factory, exchange.name, wake)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Table, select
+from collections.abc import Collection
+
+from sqlalchemy import Table, inspect, select
 from sqlalchemy.orm import Session, lazyload, raiseload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -24,6 +26,10 @@ class ProgrammeRepository:
     def __init__(self, session: Session):
         self.session = session
         self.seen: set[Programme] = set()
+        # the read model's batch: programmes locked in this session, and registrations read
+        # ahead (None: not stored), so each message of a batch asks the database nothing
+        self._locked: dict[str, Programme] = {}
+        self._registrations: dict[str, Registration | None] = {}
 
     def add(self, programme: Programme) -> None:
         """Store a new programme and adopt registrations erased before its event was known."""
@@ -31,6 +37,16 @@ class ProgrammeRepository:
         self.seen.add(programme)
         self.session.flush()
         self.session.expire(programme, ["registrations"])
+
+    def preload_registrations(self, registration_ids: Collection[str]) -> None:
+        """Read these registrations in one query, for ``for_registration`` to answer from."""
+        missing = {key for key in registration_ids if plausible_key(key)}
+        missing -= self._registrations.keys()
+        if not missing:
+            return
+        self._registrations.update(dict.fromkeys(missing))
+        found = self.session.scalars(select(Registration).where(registrations.c.id.in_(missing)))
+        self._registrations.update((registration.id, registration) for registration in found)
 
     def add_tombstone(self, registration: Registration) -> None:
         """Remember an erasure whose event is not known yet."""
@@ -60,20 +76,31 @@ class ProgrammeRepository:
         """
         if not plausible_key(event_id):
             return None
-        query = (
-            select(Programme)
-            .where(events.c.id == event_id)
-            .options(lazyload("*"))
-            .with_for_update(of=events)
-        )
-        programme = self.session.scalars(query).first()
+        programme = self._locked.get(event_id)
         if programme is None:
-            return None
-        known = self.session.get(Registration, registration_id)
+            query = (
+                select(Programme)
+                .where(events.c.id == event_id)
+                .options(lazyload("*"))
+                .with_for_update(of=events)
+            )
+            programme = self.session.scalars(query).first()
+            if programme is None:
+                return None
+            self._locked[event_id] = programme
+        if "registrations" not in inspect(programme).unloaded:
+            # what an earlier message of this unit of work held or created: the current copy
+            self._registrations.update((held.id, held) for held in programme.registrations)
+        known = self._registration(registration_id)
         mine = [known] if known is not None and known.event_id == event_id else []
         set_committed_value(programme, "registrations", mine)
         self.seen.add(programme)
         return programme
+
+    def _registration(self, registration_id: str) -> Registration | None:
+        if registration_id in self._registrations:
+            return self._registrations[registration_id]
+        return self.session.get(Registration, registration_id)
 
     def get(self, event_id: str, lock: bool = True) -> Programme:
         programme = self.find(event_id, lock)

@@ -25,6 +25,7 @@ def main() -> None:
         app.outbox,
         app.uow,
         handlers={"registrations": read_model.handlers(app.clock)},
+        prepare=read_model.prepare,
         extra_loops=(
             timed_pass(
                 "feed pre-render",

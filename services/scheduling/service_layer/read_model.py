@@ -45,6 +45,18 @@ def handlers(clock: Clock) -> dict[str, Callable[[Envelope, Any], None]]:
     return table
 
 
+def prepare(envelopes: list[Envelope], uow: SchedulingUnitOfWork) -> None:
+    """Before a batch's handlers run: its registrations, read in one query instead of one
+    per message (the Worker's ``prepare``)."""
+    uow.programmes.preload_registrations(
+        {
+            e.payload["registration_id"]
+            for e in envelopes
+            if e.type in REGISTRATION_MESSAGES or e.type == "participant.erased"
+        }
+    )
+
+
 def on_event_changed(envelope: Envelope, uow: SchedulingUnitOfWork, clock: Clock) -> None:
     _programme(uow, event_snapshot(envelope.payload), clock())
 

@@ -7,7 +7,7 @@ import pytest
 from kombu import Producer
 
 from services.notifications.entrypoints.worker import delivery_loop
-from services.notifications.service_layer.handlers import consumer_handlers
+from services.notifications.service_layer.handlers import consumer_handlers, prepare
 from shared import messages
 from shared.broker import connect
 from shared.consumer import Worker
@@ -34,6 +34,7 @@ def worker(make_service, amqp_url, namespace):
         app.uow,
         consumer_handlers(app.policy),
         settings,
+        prepare,
     )
     stopping = threading.Event()
     threads = [

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from services.notifications.adapters.orm import metadata, start_mappers
 from services.notifications.domain.notification import Notification
 from services.notifications.domain.reminders import Reminder
-from services.notifications.service_layer.handlers import consumer_handlers
+from services.notifications.service_layer.handlers import consumer_handlers, prepare
 from services.notifications.service_layer.notify import Policy
 from services.notifications.service_layer.unit_of_work import NotificationsUnitOfWork
 from shared.consumer import Delivery, Worker
@@ -47,7 +47,7 @@ def uow_factory(tmp_path):
 def handle(uow_factory, policy):
     """Apply a message as the Worker does: inbox check, handler, inbox mark, one commit."""
     table = consumer_handlers(policy)
-    worker = Worker(None, None, "notifications", uow_factory, table, None)
+    worker = Worker(None, None, "notifications", uow_factory, table, None, prepare)
 
     def apply(*envelopes) -> None:
         """Each envelope in its own batch (so a redelivery meets a committed inbox mark)."""

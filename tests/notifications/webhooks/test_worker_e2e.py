@@ -9,7 +9,7 @@ from kombu import Producer
 
 from services.notifications.bootstrap import bootstrap
 from services.notifications.entrypoints.worker import delivery_loop
-from services.notifications.service_layer.handlers import consumer_handlers
+from services.notifications.service_layer.handlers import consumer_handlers, prepare
 from services.notifications.webhooks.bootstrap import bootstrap_webhooks
 from services.notifications.webhooks.entrypoints.worker import webhook_loop
 from services.notifications.webhooks.service_layer import endpoints
@@ -40,7 +40,9 @@ def running(postgres_url, amqp_url, namespace, tmp_path):
     with connect(settings) as connection:
         topology.declare(connection.default_channel)
     handlers = consumer_handlers(app.policy) | {"webhooks": hooks.handlers()}
-    consumer = Worker(connect(settings), topology, "notifications", hooks.uow, handlers, settings)
+    consumer = Worker(
+        connect(settings), topology, "notifications", hooks.uow, handlers, settings, prepare
+    )
     stopping = threading.Event()
     threads = [
         threading.Thread(target=consumer.run),

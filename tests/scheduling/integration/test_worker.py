@@ -67,6 +67,7 @@ def worker(container) -> Worker:
         container.uow,
         {"registrations": read_model.handlers(container.clock)},
         settings,
+        read_model.prepare,
     )
 
 

@@ -16,9 +16,11 @@ class EndpointRepository:
 
     def __init__(self, session: Session):
         self.session = session
+        self._active: list[Endpoint] | None = None
 
     def add(self, endpoint: Endpoint) -> None:
         self.session.add(endpoint)
+        self._active = None
 
     def get(self, endpoint_id: str, lock: bool = False) -> Endpoint | None:
         """One endpoint; ``lock`` holds its row until commit (failure counts stay exact)."""
@@ -30,10 +32,17 @@ class EndpointRepository:
         return list(self.session.scalars(select(Endpoint).order_by(newest_first)))
 
     def subscribed_to(self, message_type: str) -> list[Endpoint]:
-        """Active endpoints that want this message type (there are few: filtered here)."""
-        query = select(Endpoint).where(webhook_endpoints.c.status == "active")
-        active = self.session.scalars(query)
-        return [endpoint for endpoint in active if endpoint.wants(message_type)]
+        """Active endpoints that want this message type (there are few: filtered here).
+
+        Read once per unit of work: a consumer batch fans out every message against the same
+        endpoints, and the read does not flush the batch's pending rows one message at a time
+        (endpoints are written by the API, never in a consumer's unit of work).
+        """
+        if self._active is None:
+            with self.session.no_autoflush:
+                query = select(Endpoint).where(webhook_endpoints.c.status == "active")
+                self._active = list(self.session.scalars(query))
+        return [endpoint for endpoint in self._active if endpoint.wants(message_type)]
 
 
 class DeliveryRepository:
