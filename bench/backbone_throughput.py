@@ -37,7 +37,6 @@ from sqlalchemy import (  # noqa: E402  # noqa: E402
     Table,
     create_engine,
     func,
-    insert,
     select,
     text,
 )
@@ -204,8 +203,8 @@ def backbone(n: int, ns: str, db_url: str) -> float:
         return BenchUoW(sessions, "bench", topology.events_exchange("bench").name, outbox, inbox)
 
     def handle(envelope, unit) -> None:
-        unit.session.execute(
-            insert(effects).values(message_id=envelope.message_id, value=envelope.payload["value"])
+        unit.insert_at_commit(
+            effects, {"message_id": envelope.message_id, "value": envelope.payload["value"]}
         )
 
     with uow() as unit:

@@ -8,6 +8,7 @@ import logging
 import threading
 import time
 from datetime import UTC, datetime
+from json.decoder import scanstring
 
 from kombu import Connection, Producer
 from sqlalchemy import Engine, Row, Table, select, update
@@ -125,18 +126,23 @@ class OutboxRelay:
             log.debug("closing a broken broker connection failed", exc_info=True)
 
     def _publish(self, row: Row) -> None:
-        """Hand one row to the broker without waiting for its confirm."""
-        body = json.loads(row.body)
-        with correlation_scope(body.get("correlation_id")):
+        """Hand one row to the broker without waiting for its confirm.
+
+        The row holds the JSON the unit of work wrote: it is sent as it is, not decoded and
+        encoded again; only its correlation id is read out of it.
+        """
+        correlation_id = _correlation_id(row.body)
+        with correlation_scope(correlation_id):
             self._get_producer().publish(
-                body,
+                row.body,
                 exchange=row.exchange,
                 routing_key=row.message_type,
-                serializer="json",
+                content_type="application/json",
+                content_encoding="utf-8",
                 delivery_mode=2,
                 mandatory=not self.settings.embedded,
                 message_id=row.message_id,
-                correlation_id=body.get("correlation_id"),
+                correlation_id=correlation_id,
             )
         if not self.settings.embedded:
             self._confirms.published(row.message_id)
@@ -287,3 +293,17 @@ class OutboxRelay:
     def stop(self) -> None:
         """Ask run() to return after the current batch."""
         self._stopping.set()
+
+
+_CORRELATION_PREFIX = '{"correlation_id":"'
+
+
+def _correlation_id(body: str) -> str | None:
+    """The envelope's correlation id, without decoding the whole body.
+
+    The unit of work writes bodies with sorted keys, so ``correlation_id`` comes first; a
+    body written any other way is decoded in full.
+    """
+    if body.startswith(_CORRELATION_PREFIX):
+        return scanstring(body, len(_CORRELATION_PREFIX))[0]
+    return json.loads(body).get("correlation_id")

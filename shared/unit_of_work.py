@@ -37,12 +37,14 @@ class OutboxUnitOfWork:
         self._inbox = inbox
         self._queued = False
         self._forgotten: list[Traces] = []
+        self._rows_at_commit: dict[Table, list[dict[str, Any]]] = {}
         self.session: Session
 
     def __enter__(self):
         self._queued = False
         self.session = self.session_factory()
         self._forgotten = []
+        self._rows_at_commit = {}
         self._start(self.session)
         return self
 
@@ -82,6 +84,18 @@ class OutboxUnitOfWork:
         }
         return envelope, row
 
+    def insert_at_commit(self, table: Table, row: dict[str, Any]) -> None:
+        """Queue a row to be inserted at commit, in one statement with the table's other rows.
+
+        For effects that nothing reads back before the commit (an event log, a projection,
+        a counter's increments): a consumer applies a batch of messages in one unit of work,
+        so their rows then cost one round trip instead of one each. They are inserted after
+        the session's flush (the ORM objects they may refer to exist) and before the outbox
+        rows and the commit, so they commit or roll back with the inbox marks; a failing
+        insert fails the batch, which the consumer then retries one message at a time.
+        """
+        self._rows_at_commit.setdefault(table, []).append(row)
+
     def handled_among(self, keys: list[tuple[str, str]]) -> set[tuple[str, str]]:
         """Which of these (message id, handler group) pairs have already had their effect."""
         if not keys:
@@ -98,7 +112,7 @@ class OutboxUnitOfWork:
         if not handled:
             return
         now = datetime.now(UTC)
-        self.session.execute(
+        self.session.connection().execute(
             insert(self._inbox),
             [
                 {
@@ -122,6 +136,10 @@ class OutboxUnitOfWork:
         in its RETURNING, delivered at commit); a commit after ``publish`` sends a NOTIFY.
         """
         self.session.flush()
+        connection = self.session.connection()
+        for table, queued in self._rows_at_commit.items():
+            connection.execute(insert(table), queued)
+        self._rows_at_commit = {}
         rows = [self._outbox_row(kind, payload)[1] for kind, payload in self._collect_messages()]
         if rows:
             self._queued = not self._insert_waking(rows)
@@ -141,4 +159,5 @@ class OutboxUnitOfWork:
 
     def rollback(self) -> None:
         """Discard everything done in this unit of work, messages included."""
+        self._rows_at_commit = {}
         self.session.rollback()
