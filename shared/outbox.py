@@ -7,9 +7,12 @@ import json
 import logging
 import threading
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from json.decoder import scanstring
 
+import amqp
+from amqp.transport import TCPTransport
 from kombu import Connection, Producer
 from sqlalchemy import Engine, Row, Table, select, update
 
@@ -101,6 +104,7 @@ class OutboxRelay:
         self._stopping = threading.Event()
 
     def _get_producer(self) -> Producer:
+        """The connected producer; on AMQP its channel is in confirm mode, read per batch."""
         if self._producer is None:
             self.connection.ensure_connection(**RETRY_POLICY)
             self.topology.declare(self.connection.default_channel)
@@ -115,7 +119,8 @@ class OutboxRelay:
                 channel.confirm_select()
                 channel.events["basic_ack"].add(confirms.on_ack)
                 channel.events["basic_nack"].add(confirms.on_nack)
-                self._producer = Producer(channel, on_return=confirms.on_return)
+                channel.events["basic_return"].add(confirms.on_return)
+                self._producer = Producer(channel)
         return self._producer
 
     def _reset(self) -> None:
@@ -129,23 +134,36 @@ class OutboxRelay:
         """Hand one row to the broker without waiting for its confirm.
 
         The row holds the JSON the unit of work wrote: it is sent as it is, not decoded and
-        encoded again; only its correlation id is read out of it.
+        encoded again; only its correlation id is read out of it. On AMQP the message goes
+        straight to py-amqp's channel, with the properties kombu's producer would give it.
         """
         correlation_id = _correlation_id(row.body)
-        with correlation_scope(correlation_id):
-            self._get_producer().publish(
-                row.body,
-                exchange=row.exchange,
-                routing_key=row.message_type,
-                content_type="application/json",
-                content_encoding="utf-8",
-                delivery_mode=2,
-                mandatory=not self.settings.embedded,
-                message_id=row.message_id,
-                correlation_id=correlation_id,
-            )
-        if not self.settings.embedded:
-            self._confirms.published(row.message_id)
+        producer = self._get_producer()
+        if self.settings.embedded:
+            with correlation_scope(correlation_id):
+                producer.publish(
+                    row.body,
+                    exchange=row.exchange,
+                    routing_key=row.message_type,
+                    content_type="application/json",
+                    content_encoding="utf-8",
+                    delivery_mode=2,
+                    message_id=row.message_id,
+                    correlation_id=correlation_id,
+                )
+            return
+        message = amqp.Message(
+            row.body.encode(),
+            application_headers={},
+            content_type="application/json",
+            content_encoding="utf-8",
+            delivery_mode=2,
+            priority=0,
+            message_id=row.message_id,
+            correlation_id=correlation_id,
+        )
+        producer.channel.basic_publish(message, row.exchange, row.message_type, mandatory=True)
+        self._confirms.published(row.message_id)
 
     def _await_confirms(self) -> None:
         """Read the broker's acks, nacks and returns until every publish is settled."""
@@ -165,14 +183,18 @@ class OutboxRelay:
         published: list[Row] = []
         failures: dict[int, tuple[Exception, bool]] = {}
         error: Exception | None = None
-        for row in rows:
-            try:
-                self._publish(row)
-            except Exception as exc:  # noqa: BLE001 - recorded on the row, retried later
-                failures[row.id] = (exc, False)
-                error = exc
-                break
-            published.append(row)
+        try:
+            with _writes_held(self.connection):
+                for row in rows:
+                    try:
+                        self._publish(row)
+                    except Exception as exc:  # noqa: BLE001 - recorded on the row, retried later
+                        failures[row.id] = (exc, False)
+                        error = exc
+                        break
+                    published.append(row)
+        except Exception as exc:  # noqa: BLE001 - the held frames never left: all unconfirmed
+            error = exc
         if error is None or not self._is_broker_fault(error):
             try:
                 self._await_confirms()
@@ -293,6 +315,30 @@ class OutboxRelay:
     def stop(self) -> None:
         """Ask run() to return after the current batch."""
         self._stopping.set()
+
+
+@contextlib.contextmanager
+def _writes_held(connection: Connection) -> Iterator[None]:
+    """Send the frames published in the block in one write, when the block ends.
+
+    py-amqp writes each publish (its method, header and body frames) with a system call of
+    its own, and the broker then reads them one by one; a batch's frames are held here
+    instead (copied: py-amqp reuses its frame buffer) and sent together. Even a block
+    interrupted by an exception sends what it published, as py-amqp would have.
+    """
+    transport = getattr(connection.connection, "transport", None)
+    if not isinstance(transport, TCPTransport):  # the file transport, or TLS
+        yield
+        return
+    held: list[bytes] = []
+    write = transport._write
+    transport._write = lambda frames: held.append(bytes(frames))
+    try:
+        yield
+    finally:
+        transport._write = write
+        if held:
+            transport.write(b"".join(held))
 
 
 _CORRELATION_PREFIX = '{"correlation_id":"'

@@ -6,7 +6,8 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Connection, Table, bindparam, func, insert, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, sessionmaker
 
 from shared import messages
@@ -112,8 +113,9 @@ class OutboxUnitOfWork:
         if not handled:
             return
         now = datetime.now(UTC)
-        self.session.connection().execute(
-            insert(self._inbox),
+        _insert_rows(
+            self.session.connection(),
+            self._inbox,
             [
                 {
                     "message_id": envelope.message_id,
@@ -138,7 +140,7 @@ class OutboxUnitOfWork:
         self.session.flush()
         connection = self.session.connection()
         for table, queued in self._rows_at_commit.items():
-            connection.execute(insert(table), queued)
+            _insert_rows(connection, table, queued)
         self._rows_at_commit = {}
         rows = [self._outbox_row(kind, payload)[1] for kind, payload in self._collect_messages()]
         if rows:
@@ -161,3 +163,29 @@ class OutboxUnitOfWork:
         """Discard everything done in this unit of work, messages included."""
         self._rows_at_commit = {}
         self.session.rollback()
+
+
+def _insert_rows(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert rows; on PostgreSQL in one statement that unnests an array per column.
+
+    An executemany on psycopg 3 runs one INSERT per row (pipelined, but each bound and
+    executed on its own); ``INSERT … SELECT unnest(…), unnest(…)`` is one short statement
+    whatever the number of rows, so it is prepared once and costs one execution. Rows with
+    other keys than the first, or a column left to a Python-side default (called once per
+    row by an executemany), take the executemany.
+    """
+    names = list(rows[0])
+    columns = [table.c[name] for name in names]
+    if (
+        connection.dialect.name != "postgresql"
+        or len(rows) == 1
+        or any(row.keys() != rows[0].keys() for row in rows)
+        or any(c.default is not None for c in table.c if c.name not in rows[0])
+    ):
+        connection.execute(insert(table), rows)
+        return
+    arrays = [
+        func.unnest(bindparam(f"{c.name}_values", [row[c.name] for row in rows], ARRAY(c.type)))
+        for c in columns
+    ]
+    connection.execute(insert(table).from_select(columns, select(*arrays)))
