@@ -179,18 +179,15 @@ class Worker(ConsumerMixin):
     def process(self, batch: list[Delivery]) -> None:
         """Apply each message once: inbox marks commit with the effects, or nothing does."""
         with self.uow_factory() as uow:
-            seen = uow.handled_among([(d.envelope.message_id, d.group) for d in batch])
-            handled = []
+            new = uow.mark_new([(d.envelope, d.group) for d in batch])
             for group, envelope, handler, _message in batch:
-                if (envelope.message_id, group) in seen:
+                if (envelope.message_id, group) not in new:
                     log.info("duplicate ignored", extra={"message_id": envelope.message_id})
                     continue
-                seen.add((envelope.message_id, group))
+                new.discard((envelope.message_id, group))  # a second copy in the batch
                 with correlation_scope(envelope.correlation_id):
                     handler(envelope, uow)
                     log.info("handled", extra={"message_type": envelope.type, "group": group})
-                handled.append((envelope, group))
-            uow.mark_handled(handled)
             uow.commit()
 
     def _retry_or_dead_letter(self, message: Message, group: str, exc: Exception) -> None:

@@ -6,7 +6,8 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, func, insert, select
+from sqlalchemy import Column, Connection, Select, Table, bindparam, func, insert, select
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -97,35 +98,47 @@ class OutboxUnitOfWork:
         """
         self._rows_at_commit.setdefault(table, []).append(row)
 
-    def handled_among(self, keys: list[tuple[str, str]]) -> set[tuple[str, str]]:
-        """Which of these (message id, handler group) pairs have already had their effect."""
-        if not keys:
-            return set()
-        rows = self.session.execute(
-            select(self._inbox.c.message_id, self._inbox.c.handler).where(
-                self._inbox.c.message_id.in_({message_id for message_id, _ in keys})
-            )
-        )
-        return {(row.message_id, row.handler) for row in rows} & set(keys)
+    def mark_new(self, deliveries: list[tuple[Envelope, str]]) -> set[tuple[str, str]]:
+        """Mark (message, handler group) pairs handled; return the pairs not marked before.
 
-    def mark_handled(self, handled: list[tuple[Envelope, str]]) -> None:
-        """Record messages as handled by their group; commits with the handlers' effects."""
-        if not handled:
-            return
+        The marks commit with the handlers' effects or roll back with them. On PostgreSQL one
+        ``INSERT … ON CONFLICT DO NOTHING RETURNING`` both checks and marks (a copy that
+        another consumer is applying right now waits for its commit, then counts as
+        handled); elsewhere the marks are read first, then the new ones inserted.
+        """
         now = datetime.now(UTC)
-        _insert_rows(
-            self.session.connection(),
-            self._inbox,
-            [
+        rows: dict[tuple[str, str], dict[str, Any]] = {}
+        for envelope, group in deliveries:
+            rows.setdefault(
+                (envelope.message_id, group),
                 {
                     "message_id": envelope.message_id,
                     "handler": group,
                     "message_type": envelope.type,
                     "processed_at": now,
-                }
-                for envelope, group in handled
-            ],
+                },
+            )
+        if not rows:
+            return set()
+        inbox, connection = self._inbox, self.session.connection()
+        if connection.dialect.name == "postgresql":
+            columns = [inbox.c[name] for name in next(iter(rows.values()))]
+            marked = connection.execute(
+                postgresql.insert(inbox)
+                .from_select(columns, _unnested(columns, list(rows.values())))
+                .on_conflict_do_nothing()
+                .returning(inbox.c.message_id, inbox.c.handler)
+            )
+            return {(row.message_id, row.handler) for row in marked}
+        found = connection.execute(
+            select(inbox.c.message_id, inbox.c.handler).where(
+                inbox.c.message_id.in_({message_id for message_id, _ in rows})
+            )
         )
+        new = set(rows) - {(row.message_id, row.handler) for row in found}
+        if new:
+            connection.execute(insert(inbox), [rows[key] for key in rows if key in new])
+        return new
 
     def forget(self, traces: Traces) -> None:
         """At commit, once this transaction's messages are written, scrub a person from them all."""
@@ -184,8 +197,14 @@ def _insert_rows(connection: Connection, table: Table, rows: list[dict[str, Any]
     ):
         connection.execute(insert(table), rows)
         return
-    arrays = [
-        func.unnest(bindparam(f"{c.name}_values", [row[c.name] for row in rows], ARRAY(c.type)))
-        for c in columns
-    ]
-    connection.execute(insert(table).from_select(columns, select(*arrays)))
+    connection.execute(insert(table).from_select(columns, _unnested(columns, rows)))
+
+
+def _unnested(columns: list[Column], rows: list[dict[str, Any]]) -> Select:
+    """``SELECT unnest(:a), unnest(:b) …``: the rows as one array parameter per column."""
+    return select(
+        *(
+            func.unnest(bindparam(f"{c.name}_values", [row[c.name] for row in rows], ARRAY(c.type)))
+            for c in columns
+        )
+    )
