@@ -10,11 +10,11 @@ from collections.abc import Callable, Mapping
 from functools import partial
 from typing import Any, NamedTuple
 
-from amqp.transport import TCPTransport
 from kombu import Connection, Message, Producer
 from kombu.mixins import ConsumerMixin
 
 from shared import messages
+from shared.amqp_io import read_ahead
 from shared.config import BrokerSettings
 from shared.correlation import correlation_scope
 from shared.messages import Envelope, InvalidMessage
@@ -79,7 +79,7 @@ class Worker(ConsumerMixin):
         """Remember the live connection (the mixin works on a clone) for reads and republishing."""
         self._live = connection
         self._producer = None
-        _read_ahead(connection)
+        read_ahead(connection)
 
     def get_consumers(self, Consumer, channel):  # noqa: N803 - kombu's signature
         """One consumer per handler group, JSON only, with a bounded prefetch.
@@ -243,18 +243,3 @@ def _json_body(message: Message) -> Any:
         return json.loads(message.body)
     except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError alike
         raise InvalidMessage(f"body is not JSON: {exc}") from exc
-
-
-READ_AHEAD = 65536
-"""Bytes asked of the socket per read: py-amqp asks for exactly the bytes of the frame part
-it parses next (three reads a frame, nine a message); what a larger read brings on waits in
-py-amqp's own buffer, which every later read consumes first."""
-
-
-def _read_ahead(connection: Connection) -> None:
-    """Make py-amqp's plain TCP transport read up to READ_AHEAD bytes at a time."""
-    transport = getattr(connection.connection, "transport", None)
-    if not isinstance(transport, TCPTransport) or transport.sock is None:  # file, or TLS
-        return
-    recv = transport.sock.recv
-    transport._quick_recv = lambda size: recv(max(size, READ_AHEAD))

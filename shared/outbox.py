@@ -7,15 +7,14 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from json.decoder import scanstring
 
 import amqp
-from amqp.transport import TCPTransport
 from kombu import Connection, Producer
 from sqlalchemy import Engine, Row, Table, select, update
 
+from shared.amqp_io import read_ahead, writes_held
 from shared.broker import RETRY_POLICY
 from shared.config import BrokerSettings
 from shared.correlation import correlation_scope
@@ -107,6 +106,7 @@ class OutboxRelay:
         """The connected producer; on AMQP its channel is in confirm mode, read per batch."""
         if self._producer is None:
             self.connection.ensure_connection(**RETRY_POLICY)
+            read_ahead(self.connection)  # the confirms of a batch arrive together
             self.topology.declare(self.connection.default_channel)
             channel = self.connection.channel()
             self._confirms = confirms = Confirms()
@@ -184,7 +184,7 @@ class OutboxRelay:
         failures: dict[int, tuple[Exception, bool]] = {}
         error: Exception | None = None
         try:
-            with _writes_held(self.connection):
+            with writes_held(self.connection):
                 for row in rows:
                     try:
                         self._publish(row)
@@ -217,11 +217,19 @@ class OutboxRelay:
     def relay_once(self) -> int:
         """Publish one batch of pending rows; returns how many were confirmed."""
         self._get_producer()  # connect (with retries) before taking any row lock
+        outbox = self.outbox.c  # the columns the relay reads: no timestamps to convert
         with self.engine.begin() as db:
             rows = db.execute(
-                select(self.outbox)
-                .where(self.outbox.c.sent_at.is_(None), self.outbox.c.failed_at.is_(None))
-                .order_by(self.outbox.c.id)
+                select(
+                    outbox.id,
+                    outbox.message_id,
+                    outbox.message_type,
+                    outbox.exchange,
+                    outbox.body,
+                    outbox.attempts,
+                )
+                .where(outbox.sent_at.is_(None), outbox.failed_at.is_(None))
+                .order_by(outbox.id)
                 .limit(self.batch_size)
                 .with_for_update(skip_locked=True)
             ).all()
@@ -315,30 +323,6 @@ class OutboxRelay:
     def stop(self) -> None:
         """Ask run() to return after the current batch."""
         self._stopping.set()
-
-
-@contextlib.contextmanager
-def _writes_held(connection: Connection) -> Iterator[None]:
-    """Send the frames published in the block in one write, when the block ends.
-
-    py-amqp writes each publish (its method, header and body frames) with a system call of
-    its own, and the broker then reads them one by one; a batch's frames are held here
-    instead (copied: py-amqp reuses its frame buffer) and sent together. Even a block
-    interrupted by an exception sends what it published, as py-amqp would have.
-    """
-    transport = getattr(connection.connection, "transport", None)
-    if not isinstance(transport, TCPTransport):  # the file transport, or TLS
-        yield
-        return
-    held: list[bytes] = []
-    write = transport._write
-    transport._write = lambda frames: held.append(bytes(frames))
-    try:
-        yield
-    finally:
-        transport._write = write
-        if held:
-            transport.write(b"".join(held))
 
 
 _CORRELATION_PREFIX = '{"correlation_id":"'
