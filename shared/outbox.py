@@ -7,8 +7,8 @@ import json
 import logging
 import threading
 import time
+from collections.abc import Sequence
 from datetime import UTC, datetime
-from json.decoder import scanstring
 
 import amqp
 from kombu import Connection, Producer
@@ -174,7 +174,7 @@ class OutboxRelay:
                 raise TimeoutError("publisher confirms timed out")
             self.connection.drain_events(timeout=remaining)
 
-    def _send(self, rows: list[Row]) -> tuple[list[int], dict[int, tuple[Exception, bool]]]:
+    def _send(self, rows: Sequence[Row]) -> tuple[list[int], dict[int, tuple[Exception, bool]]]:
         """Publish the rows in order, then await the confirms of all of them.
 
         Returns the ids confirmed and, by id, what failed and whether to park it. A row that
@@ -326,6 +326,7 @@ class OutboxRelay:
 
 
 _CORRELATION_PREFIX = '{"correlation_id":"'
+_JSON = json.JSONDecoder()
 
 
 def _correlation_id(body: str) -> str | None:
@@ -335,5 +336,5 @@ def _correlation_id(body: str) -> str | None:
     body written any other way is decoded in full.
     """
     if body.startswith(_CORRELATION_PREFIX):
-        return scanstring(body, len(_CORRELATION_PREFIX))[0]
+        return _JSON.raw_decode(body, len(_CORRELATION_PREFIX) - 1)[0]
     return json.loads(body).get("correlation_id")
