@@ -68,6 +68,7 @@ class Worker(ConsumerMixin):
         self.settings = settings
         self._producer: Producer | None = None
         self._batch: list[Delivery] = []
+        self._settle_first: list[Callable[[], None]] = []
         self._live: Connection = connection
         self.last_iteration = time.monotonic()  # the heartbeat checks the loop goes round
 
@@ -100,17 +101,24 @@ class Worker(ConsumerMixin):
         ]
 
     def on_message(self, group: str, message: Message) -> None:
-        """Validate a delivery and queue it for the next batch; dead-letter the unreadable."""
+        """Validate a delivery and queue it for the next batch; dead-letter the unreadable.
+
+        Nothing is written to the broker here: this runs while the socket may be in
+        non-blocking mode (``_take_waiting``). A dead letter or the ack of a message without
+        a handler is queued and sent before the batch is applied (``flush``).
+        """
         try:
             envelope = messages.load(_json_body(message))
         except InvalidMessage as exc:
             log.error("rejecting unprocessable message", extra={"group": group, "error": str(exc)})
-            self._forward(message, group, dead=True, reason=str(exc))
+            self._settle_first.append(
+                partial(self._forward, message, group, dead=True, reason=str(exc))
+            )
             return
         handler = self.handlers.get(group, {}).get(envelope.type)
         if handler is None:
             log.info("no handler; acknowledged", extra={"message_type": envelope.type})
-            message.ack()
+            self._settle_first.append(message.ack)
             return
         self._batch.append(Delivery(group, envelope, handler, message))
 
@@ -145,6 +153,9 @@ class Worker(ConsumerMixin):
 
     def flush(self) -> None:
         """Apply the batch in one transaction and ack it; on failure, one message at a time."""
+        settle, self._settle_first = self._settle_first, []
+        for action in settle:  # before the batch's ack, which settles every earlier tag
+            action()
         batch, self._batch = self._batch, []
         if not batch:
             return
@@ -155,7 +166,7 @@ class Worker(ConsumerMixin):
             for delivery in batch:
                 self._process_alone(delivery)
             return
-        # every other delivery of the channel was settled on arrival, so one ack with
+        # every other delivery of the channel up to here is settled, so one ack with
         # ``multiple`` settles exactly this batch
         batch[-1].message.ack(multiple=True)
 

@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Column, Connection, Select, Table, bindparam, func, insert, select
+from sqlalchemy import Column, Connection, Select, Table, bindparam, func, insert, select, types
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, sessionmaker
@@ -184,8 +184,8 @@ def _insert_rows(connection: Connection, table: Table, rows: list[dict[str, Any]
     An executemany on psycopg 3 runs one INSERT per row (pipelined, but each bound and
     executed on its own); ``INSERT … SELECT unnest(…), unnest(…)`` is one short statement
     whatever the number of rows, so it is prepared once and costs one execution. Rows with
-    other keys than the first, or a column left to a Python-side default (called once per
-    row by an executemany), take the executemany.
+    other keys than the first, a column left to a Python-side default (called once per
+    row by an executemany) or an array column take the executemany.
     """
     names = list(rows[0])
     columns = [table.c[name] for name in names]
@@ -194,6 +194,7 @@ def _insert_rows(connection: Connection, table: Table, rows: list[dict[str, Any]
         or len(rows) == 1
         or any(row.keys() != rows[0].keys() for row in rows)
         or any(c.default is not None for c in table.c if c.name not in rows[0])
+        or any(isinstance(c.type, types.ARRAY) for c in columns)  # no arrays of arrays
     ):
         connection.execute(insert(table), rows)
         return
