@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -12,6 +14,7 @@ from kombu import Connection, Message, Producer
 from kombu.mixins import ConsumerMixin
 
 from shared import messages
+from shared.amqp_io import read_ahead
 from shared.config import BrokerSettings
 from shared.correlation import correlation_scope
 from shared.messages import Envelope, InvalidMessage
@@ -71,6 +74,7 @@ class Worker(ConsumerMixin):
         self.prepare = prepare
         self._producer: Producer | None = None
         self._batch: list[Delivery] = []
+        self._settle_first: list[Callable[[], None]] = []
         self._live: Connection = connection
         self.last_iteration = time.monotonic()  # the heartbeat checks the loop goes round
 
@@ -82,14 +86,19 @@ class Worker(ConsumerMixin):
         """Remember the live connection (the mixin works on a clone) for reads and republishing."""
         self._live = connection
         self._producer = None
+        read_ahead(connection)
 
     def get_consumers(self, Consumer, channel):  # noqa: N803 - kombu's signature
-        """One consumer per handler group, JSON only, with a bounded prefetch."""
+        """One consumer per handler group, JSON only, with a bounded prefetch.
+
+        The consumers hand over the raw message (``on_message``): the body is read with the
+        standard JSON decoder here, not kombu's serializer registry, which costs more.
+        """
         self.topology.declare(channel)
         return [
             Consumer(
                 queues=[self.topology.handler_queue(sub)],
-                callbacks=[partial(self.on_message, sub.group)],
+                on_message=partial(self.on_message, sub.group),
                 accept=["json"],
                 prefetch_count=self.settings.prefetch,
             )
@@ -97,33 +106,62 @@ class Worker(ConsumerMixin):
             if sub.service == self.service
         ]
 
-    def on_message(self, group: str, body: Any, message: Message) -> None:
-        """Validate a delivery and queue it for the next batch; dead-letter the unreadable."""
+    def on_message(self, group: str, message: Message) -> None:
+        """Validate a delivery and queue it for the next batch; dead-letter the unreadable.
+
+        Nothing is written to the broker here: this runs while the socket may be in
+        non-blocking mode (``_take_waiting``). A dead letter or the ack of a message without
+        a handler is queued and sent before the batch is applied (``flush``).
+        """
         try:
-            envelope = messages.load(body)
+            envelope = messages.load(_json_body(message))
         except InvalidMessage as exc:
             log.error("rejecting unprocessable message", extra={"group": group, "error": str(exc)})
-            self._forward(message, group, dead=True, reason=str(exc))
+            self._settle_first.append(
+                partial(self._forward, message, group, dead=True, reason=str(exc))
+            )
             return
         handler = self.handlers.get(group, {}).get(envelope.type)
         if handler is None:
             log.info("no handler; acknowledged", extra={"message_type": envelope.type})
-            message.ack()
+            self._settle_first.append(message.ack)
             return
         self._batch.append(Delivery(group, envelope, handler, message))
 
     def on_iteration(self) -> None:
         """Between reads: take what else is already waiting (up to a batch), then flush."""
         self.last_iteration = time.monotonic()
+        if self._batch and len(self._batch) < self.batch_size:
+            self._take_waiting()
+        self.flush()
+
+    def _take_waiting(self) -> None:
+        """Read the deliveries already received, without waiting for more.
+
+        The socket is made non-blocking once for the whole read: a read with ``timeout=0``
+        would switch it to non-blocking and back around every frame, three a message.
+        """
+        sock = getattr(getattr(self._live.connection, "transport", None), "sock", None)
+        if sock is None:  # the embedded file transport
+            with contextlib.suppress(TimeoutError, BlockingIOError):
+                while len(self._batch) < self.batch_size:
+                    self._live.drain_events(timeout=0)
+            return
+        previous = sock.gettimeout()
+        sock.settimeout(0)
         try:
-            while self._batch and len(self._batch) < self.batch_size:
-                self._live.drain_events(timeout=0)
+            while len(self._batch) < self.batch_size:
+                self._live.drain_events(timeout=None)
         except (TimeoutError, BlockingIOError):
             pass
-        self.flush()
+        finally:
+            sock.settimeout(previous)
 
     def flush(self) -> None:
         """Apply the batch in one transaction and ack it; on failure, one message at a time."""
+        settle, self._settle_first = self._settle_first, []
+        for action in settle:  # before the batch's ack, which settles every earlier tag
+            action()
         batch, self._batch = self._batch, []
         if not batch:
             return
@@ -134,7 +172,7 @@ class Worker(ConsumerMixin):
             for delivery in batch:
                 self._process_alone(delivery)
             return
-        # every other delivery of the channel was settled on arrival, so one ack with
+        # every other delivery of the channel up to here is settled, so one ack with
         # ``multiple`` settles exactly this batch
         batch[-1].message.ack(multiple=True)
 
@@ -158,21 +196,19 @@ class Worker(ConsumerMixin):
     def process(self, batch: list[Delivery]) -> None:
         """Apply each message once: inbox marks commit with the effects, or nothing does."""
         with self.uow_factory() as uow:
-            seen = uow.handled_among([(d.envelope.message_id, d.group) for d in batch])
+            new = uow.mark_new([(d.envelope, d.group) for d in batch])
             if self.prepare is not None:
-                fresh = [d.envelope for d in batch if (d.envelope.message_id, d.group) not in seen]
-                self.prepare(fresh, uow)
-            handled = []
+                self.prepare(
+                    [d.envelope for d in batch if (d.envelope.message_id, d.group) in new], uow
+                )
             for group, envelope, handler, _message in batch:
-                if (envelope.message_id, group) in seen:
+                if (envelope.message_id, group) not in new:
                     log.info("duplicate ignored", extra={"message_id": envelope.message_id})
                     continue
-                seen.add((envelope.message_id, group))
+                new.discard((envelope.message_id, group))  # a second copy in the batch
                 with correlation_scope(envelope.correlation_id):
                     handler(envelope, uow)
                     log.info("handled", extra={"message_type": envelope.type, "group": group})
-                handled.append((envelope, group))
-            uow.mark_handled(handled)
             uow.commit()
 
     def _retry_or_dead_letter(self, message: Message, group: str, exc: Exception) -> None:
@@ -218,3 +254,13 @@ class Worker(ConsumerMixin):
         if self._producer is None:
             self._producer = Producer(self._live.channel())
         return self._producer
+
+
+def _json_body(message: Message) -> Any:
+    """The decoded JSON body of a delivery; InvalidMessage (a dead letter) for anything else."""
+    if message.content_type != "application/json":
+        raise InvalidMessage(f"content type {message.content_type!r} is not JSON")
+    try:
+        return json.loads(message.body)
+    except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError alike
+        raise InvalidMessage(f"body is not JSON: {exc}") from exc

@@ -7,11 +7,14 @@ import json
 import logging
 import threading
 import time
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
+import amqp
 from kombu import Connection, Producer
 from sqlalchemy import Engine, Row, Table, select, update
 
+from shared.amqp_io import read_ahead, writes_held
 from shared.broker import RETRY_POLICY
 from shared.config import BrokerSettings
 from shared.correlation import correlation_scope
@@ -100,8 +103,10 @@ class OutboxRelay:
         self._stopping = threading.Event()
 
     def _get_producer(self) -> Producer:
+        """The connected producer; on AMQP its channel is in confirm mode, read per batch."""
         if self._producer is None:
             self.connection.ensure_connection(**RETRY_POLICY)
+            read_ahead(self.connection)  # the confirms of a batch arrive together
             self.topology.declare(self.connection.default_channel)
             channel = self.connection.channel()
             self._confirms = confirms = Confirms()
@@ -114,7 +119,8 @@ class OutboxRelay:
                 channel.confirm_select()
                 channel.events["basic_ack"].add(confirms.on_ack)
                 channel.events["basic_nack"].add(confirms.on_nack)
-                self._producer = Producer(channel, on_return=confirms.on_return)
+                channel.events["basic_return"].add(confirms.on_return)
+                self._producer = Producer(channel)
         return self._producer
 
     def _reset(self) -> None:
@@ -125,21 +131,39 @@ class OutboxRelay:
             log.debug("closing a broken broker connection failed", exc_info=True)
 
     def _publish(self, row: Row) -> None:
-        """Hand one row to the broker without waiting for its confirm."""
-        body = json.loads(row.body)
-        with correlation_scope(body.get("correlation_id")):
-            self._get_producer().publish(
-                body,
-                exchange=row.exchange,
-                routing_key=row.message_type,
-                serializer="json",
-                delivery_mode=2,
-                mandatory=not self.settings.embedded,
-                message_id=row.message_id,
-                correlation_id=body.get("correlation_id"),
-            )
-        if not self.settings.embedded:
-            self._confirms.published(row.message_id)
+        """Hand one row to the broker without waiting for its confirm.
+
+        The row holds the JSON the unit of work wrote: it is sent as it is, not decoded and
+        encoded again; only its correlation id is read out of it. On AMQP the message goes
+        straight to py-amqp's channel, with the properties kombu's producer would give it.
+        """
+        correlation_id = _correlation_id(row.body)
+        producer = self._get_producer()
+        if self.settings.embedded:
+            with correlation_scope(correlation_id):
+                producer.publish(
+                    row.body,
+                    exchange=row.exchange,
+                    routing_key=row.message_type,
+                    content_type="application/json",
+                    content_encoding="utf-8",
+                    delivery_mode=2,
+                    message_id=row.message_id,
+                    correlation_id=correlation_id,
+                )
+            return
+        message = amqp.Message(
+            row.body.encode(),
+            application_headers={},
+            content_type="application/json",
+            content_encoding="utf-8",
+            delivery_mode=2,
+            priority=0,
+            message_id=row.message_id,
+            correlation_id=correlation_id,
+        )
+        producer.channel.basic_publish(message, row.exchange, row.message_type, mandatory=True)
+        self._confirms.published(row.message_id)
 
     def _await_confirms(self) -> None:
         """Read the broker's acks, nacks and returns until every publish is settled."""
@@ -150,7 +174,7 @@ class OutboxRelay:
                 raise TimeoutError("publisher confirms timed out")
             self.connection.drain_events(timeout=remaining)
 
-    def _send(self, rows: list[Row]) -> tuple[list[int], dict[int, tuple[Exception, bool]]]:
+    def _send(self, rows: Sequence[Row]) -> tuple[list[int], dict[int, tuple[Exception, bool]]]:
         """Publish the rows in order, then await the confirms of all of them.
 
         Returns the ids confirmed and, by id, what failed and whether to park it. A row that
@@ -159,14 +183,18 @@ class OutboxRelay:
         published: list[Row] = []
         failures: dict[int, tuple[Exception, bool]] = {}
         error: Exception | None = None
-        for row in rows:
-            try:
-                self._publish(row)
-            except Exception as exc:  # noqa: BLE001 - recorded on the row, retried later
-                failures[row.id] = (exc, False)
-                error = exc
-                break
-            published.append(row)
+        try:
+            with writes_held(self.connection):
+                for row in rows:
+                    try:
+                        self._publish(row)
+                    except Exception as exc:  # noqa: BLE001 - recorded on the row, retried later
+                        failures[row.id] = (exc, False)
+                        error = exc
+                        break
+                    published.append(row)
+        except Exception as exc:  # noqa: BLE001 - the held frames never left: all unconfirmed
+            error = exc
         if error is None or not self._is_broker_fault(error):
             try:
                 self._await_confirms()
@@ -189,11 +217,19 @@ class OutboxRelay:
     def relay_once(self) -> int:
         """Publish one batch of pending rows; returns how many were confirmed."""
         self._get_producer()  # connect (with retries) before taking any row lock
+        outbox = self.outbox.c  # the columns the relay reads: no timestamps to convert
         with self.engine.begin() as db:
             rows = db.execute(
-                select(self.outbox)
-                .where(self.outbox.c.sent_at.is_(None), self.outbox.c.failed_at.is_(None))
-                .order_by(self.outbox.c.id)
+                select(
+                    outbox.id,
+                    outbox.message_id,
+                    outbox.message_type,
+                    outbox.exchange,
+                    outbox.body,
+                    outbox.attempts,
+                )
+                .where(outbox.sent_at.is_(None), outbox.failed_at.is_(None))
+                .order_by(outbox.id)
                 .limit(self.batch_size)
                 .with_for_update(skip_locked=True)
             ).all()
@@ -287,3 +323,18 @@ class OutboxRelay:
     def stop(self) -> None:
         """Ask run() to return after the current batch."""
         self._stopping.set()
+
+
+_CORRELATION_PREFIX = '{"correlation_id":"'
+_JSON = json.JSONDecoder()
+
+
+def _correlation_id(body: str) -> str | None:
+    """The envelope's correlation id, without decoding the whole body.
+
+    The unit of work writes bodies with sorted keys, so ``correlation_id`` comes first; a
+    body written any other way is decoded in full.
+    """
+    if body.startswith(_CORRELATION_PREFIX):
+        return _JSON.raw_decode(body, len(_CORRELATION_PREFIX) - 1)[0]
+    return json.loads(body).get("correlation_id")

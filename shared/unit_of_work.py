@@ -6,7 +6,9 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Column, Connection, Select, Table, bindparam, func, insert, select, types
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, sessionmaker
 
 from shared import messages
@@ -37,12 +39,14 @@ class OutboxUnitOfWork:
         self._inbox = inbox
         self._queued = False
         self._forgotten: list[Traces] = []
+        self._rows_at_commit: dict[Table, list[dict[str, Any]]] = {}
         self.session: Session
 
     def __enter__(self):
         self._queued = False
         self.session = self.session_factory()
         self._forgotten = []
+        self._rows_at_commit = {}
         self._start(self.session)
         return self
 
@@ -82,34 +86,59 @@ class OutboxUnitOfWork:
         }
         return envelope, row
 
-    def handled_among(self, keys: list[tuple[str, str]]) -> set[tuple[str, str]]:
-        """Which of these (message id, handler group) pairs have already had their effect."""
-        if not keys:
-            return set()
-        rows = self.session.execute(
-            select(self._inbox.c.message_id, self._inbox.c.handler).where(
-                self._inbox.c.message_id.in_({message_id for message_id, _ in keys})
-            )
-        )
-        return {(row.message_id, row.handler) for row in rows} & set(keys)
+    def insert_at_commit(self, table: Table, row: dict[str, Any]) -> None:
+        """Queue a row to be inserted at commit, in one statement with the table's other rows.
 
-    def mark_handled(self, handled: list[tuple[Envelope, str]]) -> None:
-        """Record messages as handled by their group; commits with the handlers' effects."""
-        if not handled:
-            return
+        For effects that nothing reads back before the commit (an event log, a projection,
+        a counter's increments): a consumer applies a batch of messages in one unit of work,
+        so their rows then cost one round trip instead of one each. They are inserted after
+        the session's flush (the ORM objects they may refer to exist) and before the outbox
+        rows and the commit, so they commit or roll back with the inbox marks; a failing
+        insert fails the batch, which the consumer then retries one message at a time.
+        """
+        self._rows_at_commit.setdefault(table, []).append(row)
+
+    def mark_new(self, deliveries: list[tuple[Envelope, str]]) -> set[tuple[str, str]]:
+        """Mark (message, handler group) pairs handled; return the pairs not marked before.
+
+        The marks commit with the handlers' effects or roll back with them. On PostgreSQL one
+        ``INSERT … ON CONFLICT DO NOTHING RETURNING`` both checks and marks (a copy that
+        another consumer is applying right now waits for its commit, then counts as
+        handled); elsewhere the marks are read first, then the new ones inserted.
+        """
         now = datetime.now(UTC)
-        self.session.execute(
-            insert(self._inbox),
-            [
+        rows: dict[tuple[str, str], dict[str, Any]] = {}
+        for envelope, group in deliveries:
+            rows.setdefault(
+                (envelope.message_id, group),
                 {
                     "message_id": envelope.message_id,
                     "handler": group,
                     "message_type": envelope.type,
                     "processed_at": now,
-                }
-                for envelope, group in handled
-            ],
+                },
+            )
+        if not rows:
+            return set()
+        inbox, connection = self._inbox, self.session.connection()
+        if connection.dialect.name == "postgresql":
+            columns = [inbox.c[name] for name in next(iter(rows.values()))]
+            marked = connection.execute(
+                postgresql.insert(inbox)
+                .from_select(columns, _unnested(columns, list(rows.values())))
+                .on_conflict_do_nothing()
+                .returning(inbox.c.message_id, inbox.c.handler)
+            )
+            return {(row.message_id, row.handler) for row in marked}
+        found = connection.execute(
+            select(inbox.c.message_id, inbox.c.handler).where(
+                inbox.c.message_id.in_({message_id for message_id, _ in rows})
+            )
         )
+        new = set(rows) - {(row.message_id, row.handler) for row in found}
+        if new:
+            connection.execute(insert(inbox), [rows[key] for key in rows if key in new])
+        return new
 
     def forget(self, traces: Traces) -> None:
         """At commit, once this transaction's messages are written, scrub a person from them all."""
@@ -122,6 +151,10 @@ class OutboxUnitOfWork:
         in its RETURNING, delivered at commit); a commit after ``publish`` sends a NOTIFY.
         """
         self.session.flush()
+        connection = self.session.connection()
+        for table, queued in self._rows_at_commit.items():
+            _insert_rows(connection, table, queued)
+        self._rows_at_commit = {}
         rows = [self._outbox_row(kind, payload)[1] for kind, payload in self._collect_messages()]
         if rows:
             self._queued = not self._insert_waking(rows)
@@ -141,4 +174,38 @@ class OutboxUnitOfWork:
 
     def rollback(self) -> None:
         """Discard everything done in this unit of work, messages included."""
+        self._rows_at_commit = {}
         self.session.rollback()
+
+
+def _insert_rows(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert rows; on PostgreSQL in one statement that unnests an array per column.
+
+    An executemany on psycopg 3 runs one INSERT per row (pipelined, but each bound and
+    executed on its own); ``INSERT … SELECT unnest(…), unnest(…)`` is one short statement
+    whatever the number of rows, so it is prepared once and costs one execution. Rows with
+    other keys than the first, a column left to a Python-side default (called once per
+    row by an executemany) or an array column take the executemany.
+    """
+    names = list(rows[0])
+    columns = [table.c[name] for name in names]
+    if (
+        connection.dialect.name != "postgresql"
+        or len(rows) == 1
+        or any(row.keys() != rows[0].keys() for row in rows)
+        or any(c.default is not None for c in table.c if c.name not in rows[0])
+        or any(isinstance(c.type, types.ARRAY) for c in columns)  # no arrays of arrays
+    ):
+        connection.execute(insert(table), rows)
+        return
+    connection.execute(insert(table).from_select(columns, _unnested(columns, rows)))
+
+
+def _unnested(columns: list[Column], rows: list[dict[str, Any]]) -> Select:
+    """``SELECT unnest(:a), unnest(:b) …``: the rows as one array parameter per column."""
+    return select(
+        *(
+            func.unnest(bindparam(f"{c.name}_values", [row[c.name] for row in rows], ARRAY(c.type)))
+            for c in columns
+        )
+    )

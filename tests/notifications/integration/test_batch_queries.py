@@ -47,7 +47,6 @@ def test_a_batch_about_one_workshop_reads_and_writes_each_table_once(make_servic
 
     assert len(notifications(app)) == 5
     assert selects == {
-        "inbox": 1,
         "events": 1,
         "recipients": 1,
         "calendar_entries": 1,

@@ -17,7 +17,7 @@ from shared import messages
 from shared.consumer import Worker
 from shared.deadletters import list_dead_letters, replay_dead_letters
 from shared.messages import Envelope
-from tests.shared.toy import Cure, build_toy, outbox, running
+from tests.shared.toy import Cure, build_toy, effects, inbox, outbox, running
 from tests.waiting import wait_until
 
 
@@ -224,3 +224,68 @@ def test_a_database_outage_does_not_use_up_a_messages_attempts(toy):
     with running(toy.worker(DatabaseDownAtFirst)):
         wait_until(lambda: toy.effect_values() == [7], timeout=30)
     assert _depth(toy, toy.topology.dead_letter_queue("testsvc")) == 0
+
+
+def _deferring_worker(toy) -> Worker:
+    """The toy's worker with a handler whose effect is queued to be inserted at commit."""
+
+    def handle(envelope, uow) -> None:
+        value = None if envelope.payload["poison"] else envelope.payload["value"]
+        uow.insert_at_commit(effects, {"message_id": envelope.message_id, "value": value})
+
+    return Worker(
+        toy.connect(),
+        toy.topology,
+        "testsvc",
+        toy.uow,
+        {"effects": {"test.ping": handle}},
+        toy.settings,
+    )
+
+
+def test_effects_inserted_at_commit_are_deduplicated_and_a_failing_row_fails_alone(toy):
+    for value in (1, 2, 3):
+        _raw_publish(toy, _ping(value))
+    _raw_publish(toy, _ping(4, poison=True))  # its NULL value breaks the batch's INSERT
+    duplicate = _ping(5)
+    for _ in range(3):
+        _raw_publish(toy, duplicate)
+    dead_queue = toy.topology.dead_letter_queue("testsvc")
+    with running(_deferring_worker(toy)):
+        wait_until(lambda: _depth(toy, dead_queue) == 1)
+        wait_until(lambda: _depth(toy, _handler_queue(toy)) == 0)
+    assert toy.effect_values() == [1, 2, 3, 5]  # the duplicate once, the poison never
+    assert toy.count(inbox) == 4
+    (letter,) = list_dead_letters(toy.connect(), toy.topology, "testsvc")
+    assert letter.attempts == toy.settings.max_attempts
+    assert "IntegrityError" in letter.reason
+
+
+def test_a_message_that_is_not_json_goes_to_dead_letters(toy):
+    producer = Producer(toy.connect().channel())
+    producer.publish(
+        "value=1",
+        exchange=toy.topology.events_exchange("registration"),
+        routing_key="test.ping",
+        content_type="text/plain",
+        content_encoding="utf-8",
+        delivery_mode=2,
+    )
+    producer.publish(
+        "{not json",
+        exchange=toy.topology.events_exchange("registration"),
+        routing_key="test.ping",
+        content_type="application/json",
+        content_encoding="utf-8",
+        delivery_mode=2,
+    )
+    _raw_publish(toy, _ping(8))
+    dead_queue = toy.topology.dead_letter_queue("testsvc")
+    with running(toy.worker()):
+        wait_until(lambda: _depth(toy, dead_queue) == 2)
+        wait_until(lambda: toy.effect_values() == [8])
+    reasons = sorted(
+        letter.reason for letter in list_dead_letters(toy.connect(), toy.topology, "testsvc")
+    )
+    assert "body is not JSON" in reasons[0]
+    assert "'text/plain' is not JSON" in reasons[1]
