@@ -2,8 +2,8 @@
 
 Each round starts the platform as ``make run`` does (three web apps, three workers) on
 PostgreSQL and RabbitMQ, mailing an aiosmtpd sink on loopback, and offers registrations at a
-steady rate for a while. It reports the emails/s the sink accepted (from the first POST to the
-last email) and how long after the last POST the last email arrived. Emails/s is the rate at which the sink took them, from
+steady rate for a while. It reports the emails/s the sink accepted and how long after the
+last POST the last email arrived. Emails/s is the rate at which the sink took them, from
 its first email of the load to its last ((n - 1) / span); measured from the first POST instead
 (printed too), 100/s offered could never show 100 emails/s, as every email comes some
 milliseconds after its POST. The baseline, measured in
