@@ -12,7 +12,7 @@ from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, func, i
 
 from shared.broker import connect
 from shared.config import BrokerSettings
-from shared.consumer import Worker
+from shared.consumer import Handler, Worker
 from shared.contracts import register
 from shared.database import make_engine, make_session_factory
 from shared.outbox import OutboxRelay
@@ -93,13 +93,13 @@ class Toy:
             self.engine, outbox, self.connect(), self.topology, self.settings, **kwargs
         )
 
-    def worker(self, cls: type[Worker] = Worker) -> Worker:
+    def worker(self, cls: type[Worker] = Worker, handler: Handler = handle_ping) -> Worker:
         return cls(
             self.connect(),
             self.topology,
             "testsvc",
             self.uow,
-            {"effects": {"test.ping": handle_ping}},
+            {"effects": {"test.ping": handler}},
             self.settings,
         )
 

@@ -60,7 +60,7 @@ class NotificationRepository:
 
     def add(self, notification: Notification) -> bool:
         """Add unless the same email was already queued; True when added."""
-        key = (notification.source_message_id, notification.registration_id, notification.kind)
+        key = _once(notification)
         if notification.source_message_id in self._sources:
             exists = key in self._queued
         else:
@@ -102,9 +102,12 @@ class NotificationRepository:
 
     def delete(self, notification: Notification) -> None:
         self.session.delete(notification)
-        self._queued.discard(
-            (notification.source_message_id, notification.registration_id, notification.kind)
-        )
+        self._queued.discard(_once(notification))
+
+
+def _once(notification: Notification) -> tuple[str, str, str]:
+    """What may be queued only once: its source message, registration and kind."""
+    return notification.source_message_id, notification.registration_id, notification.kind
 
 
 class ReminderRepository:

@@ -224,19 +224,16 @@ def participant_erased(envelope: Envelope, uow: UOW, policy: Policy) -> None:
 
 _SEATED = frozenset({"registration.confirmed", "registration.promoted"})
 _WITHDRAWN = frozenset({"registration.cancelled"})
-_REMEMBERED = (
-    _SEATED
-    | _WITHDRAWN
-    | {
-        "registration.waitlisted",
-        "registration.pending",
-        "registration.rejected",
-        "registration.offered",
-        "registration.offer_expired",
-        "registration.offer_declined",
-        "registration.email_corrected",
-    }
-)
+_INVITED = _SEATED | _WITHDRAWN  # their handlers look up the person's calendar entries
+_REMEMBERED = _INVITED | {
+    "registration.waitlisted",
+    "registration.pending",
+    "registration.rejected",
+    "registration.offered",
+    "registration.offer_expired",
+    "registration.offer_declined",
+    "registration.email_corrected",
+}
 _MAILED = (_REMEMBERED - {"registration.email_corrected"}) | {
     "registration.verification_requested",
     "registration.already_registered",
@@ -250,7 +247,7 @@ def prepare(envelopes: list[Envelope], uow: UOW) -> None:
     a batch of many registrations costs a handful of queries and one INSERT per table."""
     remembered = [e.payload for e in envelopes if e.type in _REMEMBERED]
     if remembered:
-        invited = [e.payload for e in envelopes if e.type in _SEATED | _WITHDRAWN]
+        invited = [e.payload for e in envelopes if e.type in _INVITED]
         uow.readmodel.preload(
             {payload["registration_id"] for payload in remembered},
             {payload["participant"]["email"] for payload in invited},

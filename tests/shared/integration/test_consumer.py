@@ -233,14 +233,7 @@ def _deferring_worker(toy) -> Worker:
         value = None if envelope.payload["poison"] else envelope.payload["value"]
         uow.insert_at_commit(effects, {"message_id": envelope.message_id, "value": value})
 
-    return Worker(
-        toy.connect(),
-        toy.topology,
-        "testsvc",
-        toy.uow,
-        {"effects": {"test.ping": handle}},
-        toy.settings,
-    )
+    return toy.worker(handler=handle)
 
 
 def test_effects_inserted_at_commit_are_deduplicated_and_a_failing_row_fails_alone(toy):
@@ -263,22 +256,15 @@ def test_effects_inserted_at_commit_are_deduplicated_and_a_failing_row_fails_alo
 
 def test_a_message_that_is_not_json_goes_to_dead_letters(toy):
     producer = Producer(toy.connect().channel())
-    producer.publish(
-        "value=1",
-        exchange=toy.topology.events_exchange("registration"),
-        routing_key="test.ping",
-        content_type="text/plain",
-        content_encoding="utf-8",
-        delivery_mode=2,
-    )
-    producer.publish(
-        "{not json",
-        exchange=toy.topology.events_exchange("registration"),
-        routing_key="test.ping",
-        content_type="application/json",
-        content_encoding="utf-8",
-        delivery_mode=2,
-    )
+    for body, content_type in (("value=1", "text/plain"), ("{not json", "application/json")):
+        producer.publish(
+            body,
+            exchange=toy.topology.events_exchange("registration"),
+            routing_key="test.ping",
+            content_type=content_type,
+            content_encoding="utf-8",
+            delivery_mode=2,
+        )
     _raw_publish(toy, _ping(8))
     dead_queue = toy.topology.dead_letter_queue("testsvc")
     with running(toy.worker()):
