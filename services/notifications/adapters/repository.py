@@ -6,7 +6,7 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import TypeVar
 
-from sqlalchemy import delete, inspect, select
+from sqlalchemy import bindparam, delete, inspect, select, update
 from sqlalchemy.orm import Session
 
 from services.notifications.adapters.orm import (
@@ -84,14 +84,19 @@ class NotificationRepository:
         return self.session.get(Notification, notification_id)
 
     def claim_due(self, now: datetime) -> Notification | None:
-        """The next queued email due now, locked so no other sender takes it (SKIP LOCKED)."""
-        return self.session.scalars(
-            select(Notification)
-            .where(notifications.c.status == "queued", notifications.c.next_attempt_at <= now)
-            .order_by(notifications.c.next_attempt_at, notifications.c.created_at)
-            .limit(1)
-            .with_for_update(skip_locked=True)
-        ).first()
+        """The next queued email due now, locked so no other sender takes it (SKIP LOCKED).
+
+        It is read with Core, outside the session: a sender changes only an email's delivery
+        state, which ``settle`` writes back in one UPDATE. The ORM's load and flush of the
+        whole row were about two thirds of a sender's CPU per email.
+        """
+        row = self.session.execute(_CLAIM, {"now": now}).first()
+        return None if row is None else Notification(**row._mapping)
+
+    def settle(self, notification: Notification) -> None:
+        """Write back the delivery state of an email ``claim_due`` returned."""
+        state = {f"new_{name}": getattr(notification, name) for name in _DELIVERY_STATE}
+        self.session.execute(_SETTLE, {"claimed": notification.id, **state})
 
     def of_registration(self, registration_id: str) -> list[Notification]:
         return list(
@@ -103,6 +108,22 @@ class NotificationRepository:
     def delete(self, notification: Notification) -> None:
         self.session.delete(notification)
         self._queued.discard(_once(notification))
+
+
+_CLAIM = (
+    select(notifications)
+    .where(notifications.c.status == "queued", notifications.c.next_attempt_at <= bindparam("now"))
+    .order_by(notifications.c.next_attempt_at, notifications.c.created_at)
+    .limit(1)
+    .with_for_update(skip_locked=True)
+)
+# What an attempt changes (Notification.delivered, refused_for_now, refused_for_good).
+_DELIVERY_STATE = ("status", "attempts", "last_error", "next_attempt_at", "sent_at", "updated_at")
+_SETTLE = (
+    update(notifications)
+    .where(notifications.c.id == bindparam("claimed"))
+    .values({name: bindparam(f"new_{name}") for name in _DELIVERY_STATE})
+)
 
 
 def _once(notification: Notification) -> tuple[str, str, str]:

@@ -58,6 +58,7 @@ def deliver_next(
         if notification is None:
             return None
         outcome = _attempt(notification, send, clock, retry)
+        uow.notifications.settle(notification)
         uow.commit()
     return outcome
 

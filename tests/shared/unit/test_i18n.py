@@ -88,6 +88,20 @@ def test_dates_and_times_are_written_for_the_locale_in_the_events_time_zone(lang
     assert format_when(moment, language) == expected
 
 
+def test_the_same_instant_is_written_in_each_zone_and_fold_it_comes_in():
+    """Remembered texts must not mix up datetimes that compare equal across zones or folds."""
+    moment = datetime(2026, 12, 1, 18, 5, tzinfo=WARSAW)
+    lisbon = moment.astimezone(ZoneInfo("Europe/Lisbon"))
+    summer_end = datetime(2026, 10, 25, 2, 30, tzinfo=WARSAW)  # 02:30 happens twice
+    later = summer_end.replace(fold=1)
+
+    assert format_when(moment, "en").endswith("18:05 CET")
+    assert format_when(lisbon, "en").endswith("17:05 WET")
+    assert format_when(summer_end, "en").endswith("02:30 CEST")
+    assert format_when(later, "en").endswith("02:30 CET")
+    assert format_when(lisbon, "en", until=moment).endswith("17:05–17:05 WET")
+
+
 @pytest.mark.parametrize(
     ("tag", "language"),
     [
