@@ -31,7 +31,7 @@ HEADERS = {
     "X-Frame-Options": "DENY",
 }
 _VALIDATED = Headers(HEADERS)
-_HEADER_LIST = _VALIDATED.to_wsgi_list()
+SECURITY_HEADER_LIST = _VALIDATED.to_wsgi_list()  # (name, value) pairs, as WSGI sends them
 _HEADER_NAMES = frozenset(name.lower() for name in HEADERS)
 _RULE_TOKENS: dict[str, bool] = {}  # route pattern -> does it hold a token?
 
@@ -56,7 +56,7 @@ def _add_security_headers(headers: Headers) -> None:
     if any(name.lower() in _HEADER_NAMES for name, _ in listed):
         headers.update(HEADERS)
     else:
-        listed.extend(_HEADER_LIST)
+        listed.extend(SECURITY_HEADER_LIST)
 
 
 def carries_token() -> bool:

@@ -65,13 +65,13 @@ class Metrics:
             registry=None if multiprocess_dir() else self.registry,
         )
 
-    def series(self, method: str, route: str, response: Response):
+    def series(self, method: str, route: str, status: int):
         """The histogram's child for these labels, looked up once per distinct label set
         rather than through ``labels()`` (its lock and label checks) on every request.
 
         ``route`` is the URL rule pattern, never the path: paths carry private tokens.
         """
-        key = (method if method in METHODS else "other", route, response.status_code)
+        key = (method if method in METHODS else "other", route, status)
         child = self._series.get(key)
         if child is None:  # a bounded set: known methods, route patterns, status codes
             child = self.requests.labels(self.service, key[0], route, str(key[2]))
@@ -112,7 +112,8 @@ def init_metrics(app: Flask, service: str, engine: Engine, broker: BrokerSetting
         started = g.pop("metrics_started", None)
         if started is not None:
             rule = request.url_rule
-            series = metrics.series(request.method, rule.rule if rule else NO_ROUTE, response)
+            route = rule.rule if rule else NO_ROUTE
+            series = metrics.series(request.method, route, response.status_code)
             series.observe(time.perf_counter() - started)
         return response
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import wraps
+from typing import Any
 
 from flask import Flask, Response, current_app, g, jsonify, request
 from sqlalchemy import Engine, text
@@ -28,20 +29,14 @@ def init_web(
 
     @app.before_request
     def _start_correlation() -> None:
-        incoming = request.environ.get("HTTP_X_CORRELATION_ID", "")  # X-Correlation-ID
-        value = incoming if _SAFE_ID.match(incoming) else None
-        g.correlation_token = _correlation_id.set(value or current_correlation_id())
+        g.correlation_token = _correlation_id.set(request_correlation_id(request.environ))
 
     @app.after_request
     def _echo_correlation(response: Response) -> Response:
         response.headers["X-Correlation-ID"] = _correlation_id.get() or ""
-        if log.isEnabledFor(logging.INFO):
-            # the route pattern, not the path: paths carry private tokens
-            route = request.url_rule.rule if request.url_rule else "(no route)"
-            log.info(
-                "request",
-                extra={"method": request.method, "route": route, "status": response.status_code},
-            )
+        # the route pattern, not the path: paths carry private tokens
+        route = request.url_rule.rule if request.url_rule else "(no route)"
+        log_request(request.method, route, response.status_code)
         return response
 
     @app.teardown_request
@@ -64,6 +59,18 @@ def init_web(
         if not broker_reachable(broker):
             return problem(503, "The message broker is not reachable.")
         return jsonify(status="ready")
+
+
+def request_correlation_id(environ: Mapping[str, Any]) -> str:
+    """The caller's X-Correlation-ID when it is a safe token, else the current or a new id."""
+    incoming = environ.get("HTTP_X_CORRELATION_ID", "")  # X-Correlation-ID
+    return incoming if _SAFE_ID.match(incoming) else current_correlation_id()
+
+
+def log_request(method: str, route: str, status: int) -> None:
+    """The access log line of a request, by route pattern (a path may hold a private token)."""
+    if log.isEnabledFor(logging.INFO):
+        log.info("request", extra={"method": method, "route": route, "status": status})
 
 
 def broker_reachable(settings: BrokerSettings) -> bool:

@@ -34,12 +34,17 @@ class CachedFeed:
     headers: dict[str, str] = field(init=False)
     public_headers: dict[str, str] = field(init=False)
     private_headers: dict[str, str] = field(init=False)
+    wsgi_headers: dict[bool, list[tuple[str, str]]] = field(init=False)  # by privacy
 
     def __post_init__(self) -> None:
         """The validators and caching headers, formatted once rather than on every request."""
         self.headers = {"ETag": f'"{self.etag}"', "Last-Modified": http_date(self.last_modified)}
         self.public_headers = self.headers | PUBLIC
         self.private_headers = self.headers | PRIVATE
+        self.wsgi_headers = {
+            False: list(self.public_headers.items()),
+            True: list(self.private_headers.items()),
+        }
 
 
 class FeedCache:

@@ -12,7 +12,7 @@ from services.scheduling.domain import errors
 from services.scheduling.entrypoints.api import participants_blp, visits_blp
 from services.scheduling.entrypoints.blocks import blocks_blp
 from services.scheduling.entrypoints.feed_cache import FeedCache
-from services.scheduling.entrypoints.feeds import FEEDS_PREFIX, feeds_blp
+from services.scheduling.entrypoints.feeds import FEEDS_PREFIX, Revalidation, feeds_blp
 from services.scheduling.entrypoints.pages import participant_pages
 from services.scheduling.entrypoints.planner_pages import planner_pages
 from services.scheduling.entrypoints.problem_texts import PROBLEMS
@@ -55,7 +55,8 @@ def create_app(
         page_links=_page_links(container.infrastructure.settings.public_urls),
         sessionless=(FEEDS_PREFIX,),  # calendar apps poll feeds; no page session concerns them
     )
-    app.extensions["feed_cache"] = FeedCache(container.feed_cache_seconds)
+    cache = app.extensions["feed_cache"] = FeedCache(container.feed_cache_seconds)
+    app.wsgi_app = Revalidation(app, cache, app.extensions["metrics"])  # type: ignore[method-assign]
     return app
 
 
