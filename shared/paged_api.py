@@ -65,7 +65,7 @@ def envelope(page: Page) -> dict[str, Any]:
     next_url = None
     if page.cursor is not None:
         path = request.view_args or {}
-        args = {
+        args: dict[str, Any] = {  # url_for's own keyword arguments are typed; these are not
             key: values
             for key, values in request.args.to_dict(flat=False).items()
             if key not in path and not key.startswith("_")  # url_for's own arguments
