@@ -49,11 +49,11 @@ demo: install-run  ## same as `make run DEMO=1`
 test: install  ## the test suite; fault tests start and hurt only their own broker and database
 	$(PY) -m pytest
 
-lint: install  ## ruff, import contracts, mypy on the domain and service layers
+lint: install  ## ruff, import contracts, mypy on shared/ and the domain and service layers
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
-	$(VENV)/bin/mypy services/*/domain services/*/service_layer $(wildcard services/*/*/domain services/*/*/service_layer)
+	$(VENV)/bin/mypy shared services/*/domain services/*/service_layer $(wildcard services/*/*/domain services/*/*/service_layer)
 
 fuzz: install  ## schemathesis against every OpenAPI document, many cases per operation
 	FUZZ_EXAMPLES=300 $(PY) -m pytest tests/fuzz
