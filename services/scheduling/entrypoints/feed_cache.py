@@ -32,18 +32,15 @@ class CachedFeed:
     body: bytes
     checked_at: float
     headers: dict[str, str] = field(init=False)
-    public_headers: dict[str, str] = field(init=False)
-    private_headers: dict[str, str] = field(init=False)
-    wsgi_headers: dict[bool, list[tuple[str, str]]] = field(init=False)  # by privacy
+    served_headers: dict[bool, list[tuple[str, str]]] = field(init=False)  # private link?
 
     def __post_init__(self) -> None:
-        """The validators and caching headers, formatted once rather than on every request."""
+        """The validators and caching headers, formatted once rather than on every request,
+        as the (name, value) pairs both Flask and the revalidation middleware send."""
         self.headers = {"ETag": f'"{self.etag}"', "Last-Modified": http_date(self.last_modified)}
-        self.public_headers = self.headers | PUBLIC
-        self.private_headers = self.headers | PRIVATE
-        self.wsgi_headers = {
-            False: list(self.public_headers.items()),
-            True: list(self.private_headers.items()),
+        self.served_headers = {
+            False: list((self.headers | PUBLIC).items()),
+            True: list((self.headers | PRIVATE).items()),
         }
 
 

@@ -94,7 +94,7 @@ def _serve(kind: str, private: bool, key: str) -> Response:
     entry = cache.fresh((kind, key)) or _current(cache, kind, key)
     if entry is None:
         return problem(404, "No such feed: the link is unknown or was revoked.")
-    headers = entry.private_headers if private else entry.public_headers
+    headers = entry.served_headers[private]
     if _not_modified(entry):
         return NotModified(status=304, headers=headers)
     return FeedResponse(entry.body, headers=headers, mimetype="text/calendar")
@@ -167,7 +167,7 @@ class Revalidation:
         start_response(
             "304 NOT MODIFIED",
             [
-                *entry.wsgi_headers[private],
+                *entry.served_headers[private],
                 ("X-Correlation-ID", correlation_id),
                 *SECURITY_HEADER_LIST,
             ],

@@ -11,11 +11,8 @@ import pytest
 from werkzeug.test import Client
 from werkzeug.wrappers import Response
 
+from tests.scheduling.api.test_feeds_api import EVENT_FEED, PERSONAL_FEED
 from tests.scheduling.builders import EVENT_ID, registration_payload
-
-EVENT_FEED = f"/feeds/events/{EVENT_ID}.ics"
-PERSONAL_FEED = f"/feeds/participants/{registration_payload('r1')['feed_token']}.ics"
-EVENT_ROUTE = "/feeds/events/<event_id>.ics"
 
 
 @pytest.fixture
