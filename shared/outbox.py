@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import amqp
+from amqp import spec
+from amqp.exceptions import RecoverableConnectionError
 from kombu import Connection, Producer
 from sqlalchemy import Engine, Row, Table, select, update
 
@@ -113,9 +115,8 @@ class OutboxRelay:
             if self.settings.embedded:  # the file transport neither confirms nor returns
                 self._producer = Producer(channel)
             else:
-                # confirm_publish makes py-amqp wait after every publish; this channel awaits
-                # the confirms of a whole batch instead, so it publishes without waiting
-                channel.basic_publish = channel._basic_publish
+                # _publish sends on this channel without waiting for each confirm: the
+                # confirms of a whole batch are awaited at once
                 channel.confirm_select()
                 channel.events["basic_ack"].add(confirms.on_ack)
                 channel.events["basic_nack"].add(confirms.on_nack)
@@ -162,7 +163,15 @@ class OutboxRelay:
             message_id=row.message_id,
             correlation_id=correlation_id,
         )
-        producer.channel.basic_publish(message, row.exchange, row.message_type, mandatory=True)
+        channel = producer.channel
+        if not channel.connection:
+            raise RecoverableConnectionError("basic_publish: connection closed")
+        # what basic_publish sends, without the read it makes before every publish on a
+        # connection that negotiated connection.blocked (a system call or three per message;
+        # the awaited confirms read whatever the broker sent meanwhile)
+        channel.send_method(
+            spec.Basic.Publish, "Bssbb", (0, row.exchange, row.message_type, True, False), message
+        )
         self._confirms.published(row.message_id)
 
     def _await_confirms(self) -> None:

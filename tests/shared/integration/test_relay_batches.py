@@ -154,3 +154,23 @@ def _queue_depth(toy) -> int:
     queue = toy.topology.queues_of("testsvc")[0]
     _, count, _ = queue(toy.connect().channel()).queue_declare(passive=True)
     return count
+
+
+def test_a_batch_is_published_without_a_read_before_each_message(toy, monkeypatch):
+    """py-amqp's basic_publish reads the socket before every publish on a connection that
+    negotiated connection.blocked; the relay reads only to await the batch's confirms."""
+    toy.publish(*range(50))
+    relay = toy.relay()
+    relay._get_producer()
+    amqp_connection = relay.connection.connection
+    reads = []
+    drain = amqp_connection.drain_events
+    monkeypatch.setattr(
+        amqp_connection, "drain_events", lambda *a, **k: reads.append(k) or drain(*a, **k)
+    )
+
+    assert relay.relay_once() == 50
+
+    assert len(reads) < 10, reads  # the confirms, a read or a few; not one per message
+    with running(toy.worker()):
+        wait_until(lambda: toy.effect_values() == list(range(50)))
