@@ -63,7 +63,7 @@ class BrokerSettings:
     url: str
     namespace: str = "cx"
     quorum_queues: bool = False
-    prefetch: int = 100
+    prefetch: int = 1000
     heartbeat: int = 30
     confirm_timeout: float = 10.0
     max_attempts: int = 5
@@ -133,7 +133,7 @@ def broker_settings(env: Mapping[str, str] | None = None) -> BrokerSettings:
         url=env.get("AMQP_URL") or EMBEDDED_BROKER_URL,
         namespace=env.get("BROKER_NAMESPACE", "cx"),
         quorum_queues=_flag(env.get("QUORUM_QUEUES"), False),
-        prefetch=int(env.get("BROKER_PREFETCH", "100")),
+        prefetch=int(env.get("BROKER_PREFETCH", "1000")),
         heartbeat=int(env.get("BROKER_HEARTBEAT", "30")),
         confirm_timeout=float(env.get("BROKER_CONFIRM_TIMEOUT", "10")),
         max_attempts=int(env.get("MESSAGE_MAX_ATTEMPTS", "5")),
