@@ -1,8 +1,9 @@
 """py-amqp's socket, read and written in bulk: the backbone's hot paths cross it per message.
 
-py-amqp reads each frame in three exact-size reads and writes each publish in a write of its
-own. Both helpers apply to the plain TCP transport only (not TLS, not the file transport),
-and both go through py-amqp's own buffer and write function, so its framing is unchanged.
+py-amqp reads each frame in three exact-size reads, writes each publish in a write of its
+own, and reads the socket before every publish. The read and write helpers apply to the plain
+TCP transport only (not TLS, not the file transport), and both go through py-amqp's own
+buffer and write function, so its framing is unchanged.
 """
 
 from __future__ import annotations
@@ -10,6 +11,9 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 
+import amqp
+from amqp import spec
+from amqp.exceptions import RecoverableConnectionError
 from amqp.transport import TCPTransport
 from kombu import Connection
 
@@ -50,3 +54,24 @@ def writes_held(connection: Connection) -> Iterator[None]:
         transport._write = write
         if held:
             transport.write(b"".join(held))
+
+
+def publish_unread(
+    channel: amqp.Channel,
+    message: amqp.Message,
+    exchange: str,
+    routing_key: str,
+    mandatory: bool = False,
+) -> None:
+    """Send what ``channel.basic_publish`` sends, without the read it makes first.
+
+    On a connection that negotiated ``connection.blocked`` (RabbitMQ always does), py-amqp
+    reads the socket before every publish (``drain_events(timeout=0)``: a receive that fails
+    and two timeout changes, per message). A publisher that awaits its confirms reads
+    whatever the broker sent meanwhile then.
+    """
+    if not channel.connection:
+        raise RecoverableConnectionError("basic_publish: connection closed")
+    channel.send_method(
+        spec.Basic.Publish, "Bssbb", (0, exchange, routing_key, mandatory, False), message
+    )

@@ -11,12 +11,10 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import amqp
-from amqp import spec
-from amqp.exceptions import RecoverableConnectionError
 from kombu import Connection, Producer
 from sqlalchemy import Engine, Row, Table, select, update
 
-from shared.amqp_io import read_ahead, writes_held
+from shared.amqp_io import publish_unread, read_ahead, writes_held
 from shared.broker import RETRY_POLICY
 from shared.config import BrokerSettings
 from shared.correlation import correlation_scope
@@ -163,15 +161,7 @@ class OutboxRelay:
             message_id=row.message_id,
             correlation_id=correlation_id,
         )
-        channel = producer.channel
-        if not channel.connection:
-            raise RecoverableConnectionError("basic_publish: connection closed")
-        # what basic_publish sends, without the read it makes before every publish on a
-        # connection that negotiated connection.blocked (a system call or three per message;
-        # the awaited confirms read whatever the broker sent meanwhile)
-        channel.send_method(
-            spec.Basic.Publish, "Bssbb", (0, row.exchange, row.message_type, True, False), message
-        )
+        publish_unread(producer.channel, message, row.exchange, row.message_type, mandatory=True)
         self._confirms.published(row.message_id)
 
     def _await_confirms(self) -> None:
